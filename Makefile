@@ -1,0 +1,20 @@
+# HybridSign: the two set-up commands are `make demo` and `make test` (see README.md).
+SWIFT ?= swift
+RELEASE = -c release
+BIN = .build/release/hybridsign
+
+.PHONY: demo test build deps bench
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build $(RELEASE) --product hybridsign
+
+# Numeric code is 40–500× slower in debug builds, so the tests run in release mode with testing enabled.
+test: deps
+	$(SWIFT) build $(RELEASE) --build-tests -Xswiftc -enable-testing
+	$(SWIFT) test $(RELEASE) --skip-build -Xswiftc -enable-testing
+
+demo: build
+	$(BIN) --help

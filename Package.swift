@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+// HybridSign: streaming sign-language production (hybrid autoregressive + MeanFlow) on the CPU.
+// Module map and dependency direction: ../shared/DESIGN.md §4 and Docs/architecture.md.
+import PackageDescription
+
+/// Numeric modules are compiled without bounds checks in release builds; debug builds keep them.
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "hybridsign",
+    products: [
+        .executable(name: "hybridsign", targets: ["HybridSignCLI"]),
+        .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "PoseData", targets: ["PoseData"]),
+        .library(name: "HybridSign", targets: ["HybridSign"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Render", targets: ["Render"]),
+        .library(name: "Notebook", targets: ["Notebook"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries (module maps + small C shims).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
+                       providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        // Modules, lowest first; each depends only on modules above it in this list.
+        .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: numericSettings),
+        .target(name: "PoseData", dependencies: ["CZlib"], swiftSettings: numericSettings),
+        .target(name: "HybridSign", dependencies: ["Tensors", "PoseData"], swiftSettings: numericSettings),
+        .target(name: "Evaluation", dependencies: ["PoseData"], swiftSettings: numericSettings),
+        .target(name: "Render", dependencies: ["PoseData", "CPNG", "CZlib"], swiftSettings: numericSettings),
+        .target(name: "Notebook", dependencies: ["Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "CEditLine"]),
+        .executableTarget(name: "HybridSignCLI", dependencies: [
+            "Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "Notebook",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "PoseDataTests", dependencies: ["PoseData"]),
+        .testTarget(name: "HybridSignTests", dependencies: ["HybridSign", "Tensors", "PoseData"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "PoseData"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "PoseData"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+    ]
+)

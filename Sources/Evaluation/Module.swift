@@ -1,0 +1,1 @@
+// Module Evaluation: see Docs/architecture.md for what it owns.

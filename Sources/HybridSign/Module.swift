@@ -1,0 +1,1 @@
+// Module HybridSign: see Docs/architecture.md for what it owns.

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `hybridsign` command: the REPL, scripts, conversions, training, sampling and benchmarks.
+@main
+struct HybridSignCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hybridsign",
+        abstract: "Streaming sign-language production: a notebook REPL, scripts and tools.",
+        subcommands: []
+    )
+}

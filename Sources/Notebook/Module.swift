@@ -1,0 +1,1 @@
+// Module Notebook: see Docs/architecture.md for what it owns.

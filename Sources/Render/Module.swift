@@ -1,0 +1,1 @@
+// Module Render: see Docs/architecture.md for what it owns.

@@ -1,0 +1,1 @@
+// Module Tensors: see Docs/architecture.md for what it owns.
