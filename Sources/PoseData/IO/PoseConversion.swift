@@ -25,7 +25,15 @@ public struct PoseConversion: Sendable {
     /// Runs the conversion and returns a one-line summary of what was written.
     @discardableResult
     public func run() throws(PoseDataError) -> String {
-        _ = try PoseIO.format(of: output)
+        let outputFormat = try PoseIO.format(of: output)
+        // .pose to .pose with nothing to change: copy the file's contents whole (Z, colours,
+        // people and all), which the 2-D sequence in between would not keep.
+        if layout == nil, fps == nil, sample == nil || sample == "0", outputFormat == .pose,
+           try PoseIO.format(of: input) == .pose {
+            let file = try PoseFile(contentsOf: input)
+            try file.write(to: output)
+            return "wrote 1 sample (\(file.frameCount) frames, \(file.peopleCount) people, \(file.pointCount) points in \(file.components.count) components) to \(output.path)"
+        }
         let target = try layout.map { (name: String) throws(PoseDataError) -> Layout in try PoseIO.layout(named: name) }
         var dataset = try PoseIO.load(contentsOf: input, layout: target)
         if let sample {

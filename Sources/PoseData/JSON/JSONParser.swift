@@ -38,8 +38,13 @@ struct JSONParser {
     }
 
     /// Consumes `byte` (after whitespace) or throws, naming what was expected.
-    mutating func expect(_ byte: UInt8, _ what: String) throws(PoseDataError) {
-        guard peek() == byte else { throw unexpected(expected: what) }
+    mutating func expect(_ byte: UInt8, _ what: @autoclosure () -> String) throws(PoseDataError) {
+        // Whitespace-free JSON (the bulk of exported frames) skips the general path.
+        if index < bytes.count, bytes[index] == byte {
+            index += 1
+            return
+        }
+        guard peek() == byte else { throw unexpected(expected: what()) }
         index += 1
     }
 
