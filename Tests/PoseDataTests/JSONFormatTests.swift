@@ -141,5 +141,8 @@ final class JSONFormatTests: XCTestCase {
         XCTAssertThrowsError(try dataset.jsonBytes()) { error in
             XCTAssertTrue("\(error)".contains("frame 0, joint 1, channel 2"), "\(error)")
         }
+        XCTAssertThrowsError(try PoseFile(sequence: sequence)) { error in
+            XCTAssertTrue("\(error)".contains("frame 0, joint 1, channel 2"), "\(error)")
+        }
     }
 }

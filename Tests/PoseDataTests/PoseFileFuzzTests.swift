@@ -72,3 +72,44 @@ final class PoseFileFuzzTests: XCTestCase {
         XCTAssertGreaterThan(accepted, 0)
     }
 }
+
+/// Mutated JSON datasets and layouts must give an error or a valid dataset, never a crash or a hang.
+final class JSONFuzzTests: XCTestCase {
+    func testMutatedJSONNeverCrashes() throws {
+        let cases = (ProcessInfo.processInfo.environment["HYBRIDSIGN_FUZZ_CASES"].flatMap(Int.init) ?? 3000) / 3
+        var dataset = try PoseDataset(jsonContentsOf: TestData.fixture("normalization-dataset.json"))
+        dataset.samples[1].textFeatures = try TextFeatures(rows: 2, width: 2, values: [1, 2, 3, 4])
+        let seeds = [try dataset.jsonBytes(), Array(Layout.openPose137.jsonString().utf8)]
+        let alphabet = Array("{}[],:\"\\0123456789.eE+-nulltruefalse \u{00}é".utf8)
+        var generator = SeededGenerator(seed: 99)
+        var rejected = 0
+        for index in 0..<cases {
+            var bytes = seeds[index % 2]
+            switch generator.below(4) {
+            case 0:
+                for _ in 0...generator.below(4) {
+                    bytes[generator.below(bytes.count)] = alphabet[generator.below(alphabet.count)]
+                }
+            case 1:
+                bytes = Array(bytes.prefix(generator.below(bytes.count + 1)))
+            case 2:
+                let i = generator.below(bytes.count), length = 1 + generator.below(40)
+                bytes.removeSubrange(i..<min(bytes.count, i + length))
+            default:
+                let i = generator.below(bytes.count), j = generator.below(bytes.count)
+                bytes.insert(contentsOf: bytes[min(i, j)..<max(i, j)].prefix(200), at: generator.below(bytes.count))
+            }
+            do {
+                if index % 2 == 0 {
+                    let parsed = try PoseDataset(jsonBytes: bytes)
+                    for sample in parsed.samples { XCTAssertNil(sample.firstNonFinite()) }
+                } else {
+                    try Layout(jsonBytes: bytes).validate()
+                }
+            } catch {
+                rejected += 1
+            }
+        }
+        XCTAssertGreaterThan(rejected, 0)
+    }
+}

@@ -78,6 +78,11 @@ public enum PoseIO {
         }
     }
 
+    /// Saves one sequence (a dataset of one sample) in the format its path names.
+    public static func save(_ sequence: PoseSequence, to url: URL) throws(PoseDataError) {
+        try save(try PoseDataset(layout: sequence.layout, samples: [sequence]), to: url)
+    }
+
     /// A layout by name (`openpose137`) or from a layout JSON file.
     public static func layout(named specification: String) throws(PoseDataError) -> Layout {
         let key = specification.lowercased().filter { $0 != "-" && $0 != "_" }

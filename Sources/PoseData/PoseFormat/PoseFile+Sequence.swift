@@ -96,6 +96,10 @@ extension PoseFile {
     /// The canvas size is the extent of the present points (at least 1, at most 65535); name,
     /// text, gloss, signer and text features have no place in `.pose` and are not written.
     public init(sequence: PoseSequence) throws(PoseDataError) {
+        if let (frame, joint, channel) = sequence.firstNonFinite() {
+            throw PoseDataError.invalidSequence(
+                "sequence\(sequence.name.map { " '\($0)'" } ?? ""): frame \(frame), joint \(joint), channel \(channel) is not finite; fix or drop it before writing .pose")
+        }
         let layout = sequence.layout
         let components: [Component]
         let order: [Int]
