@@ -145,6 +145,9 @@ final class PoseFileTests: XCTestCase {
         XCTAssertThrowsError(try PoseFile(bytes: Array("{\"layout\": 1}".utf8), file: "x.pose")) { error in
             XCTAssertTrue("\(error)".contains("is not a .pose version"), "\(error)")
         }
+        XCTAssertThrowsError(try PoseFile(bytes: [0, 0, 0, 0, 1, 0], file: "old.pose")) { error in
+            XCTAssertTrue("\(error)".contains("version 0.0 is not supported"), "\(error)")
+        }
         XCTAssertThrowsError(try PoseFile(bytes: [], file: "empty.pose")) { error in
             XCTAssertTrue("\(error)".contains("empty.pose at byte 0"), "\(error)")
         }

@@ -95,9 +95,25 @@ public enum PoseIO {
     }
 
     private static func loadPose(_ url: URL) throws(PoseDataError) -> PoseDataset {
-        var sequence = try PoseFile(contentsOf: url).sequence()
-        sequence.name = stem(of: url)
+        let sequence = try poseSequence(url)
         return try PoseDataset(layout: sequence.layout, samples: [sequence])
+    }
+
+    /// The first person of a `.pose` file, named after the file; errors name the file.
+    private static func poseSequence(_ url: URL) throws(PoseDataError) -> PoseSequence {
+        let file = try PoseFile(contentsOf: url)
+        do {
+            var sequence = try file.sequence()
+            sequence.name = stem(of: url)
+            return sequence
+        } catch {
+            switch error {
+            case .invalidSequence(let message): throw .invalidSequence("\(url.path): \(message)")
+            case .invalidLayout(let message): throw .invalidLayout("\(url.path): \(message)")
+            case .unsupported(let message): throw .unsupported("\(url.path): \(message)")
+            case .malformed, .io: throw error
+            }
+        }
     }
 
     private static func loadPoseDirectory(_ url: URL) throws(PoseDataError) -> PoseDataset {
@@ -112,8 +128,7 @@ public enum PoseIO {
         var samples: [PoseSequence] = []
         for name in names {
             let file = url.appendingPathComponent(name)
-            var sequence = try PoseFile(contentsOf: file).sequence()
-            sequence.name = stem(of: file)
+            let sequence = try poseSequence(file)
             if let first = samples.first, first.layout != sequence.layout {
                 throw PoseDataError.invalidSequence(
                     "\(file.path) follows layout '\(sequence.layout.name)', but \(names[0]) follows '\(first.layout.name)'; a dataset has one layout")

@@ -18,6 +18,10 @@ extension PoseFile {
         let version = try reader.readFloat32("the version")
         let isVersion01 = (version * 1000).rounded() == 100
         let isVersion02 = (version * 1000).rounded() == 200
+        if version == 0 {
+            throw PoseDataError.unsupported(
+                "\(file ?? "input"): .pose version 0.0 is not supported; re-save the file with pose-format (Pose.read then write) to get version 0.2")
+        }
         guard isVersion01 || isVersion02 else {
             let shown = version.isFinite ? String(version) : "\(version)"
             throw PoseDataError.malformed(file: file, offset: 0, message:
@@ -57,7 +61,6 @@ extension PoseFile {
         guard fps.isFinite, fps >= 0 else {
             throw reader.malformed("the fps is \(fps); it must be a finite number ≥ 0")
         }
-        let bodyStart = reader.offset
         let bodyBytes = checkedProduct([frames, people, points, dimensions + 1, 4])
         guard let bodyBytes, bodyBytes <= reader.remaining else {
             throw reader.malformed(
@@ -67,7 +70,6 @@ extension PoseFile {
         let pointFrames = frames * people * points
         let data = try reader.readFloat32Array(count: pointFrames * dimensions, "the coordinates")
         let confidence = try reader.readFloat32Array(count: pointFrames, "the confidences")
-        precondition(reader.offset == bodyStart + bodyBytes)
         try self.init(version: version, width: width, height: height, depth: depth, components: components,
                       fps: fps, frameCount: frames, peopleCount: people, data: data, confidence: confidence)
     }
