@@ -14,9 +14,12 @@ final class PoseIOTests: XCTestCase {
         }
     }
 
-    func testPickleIsTheOnlyGap() throws {
-        XCTAssertThrowsError(try PoseIO.load(contentsOf: URL(fileURLWithPath: "/x/a.pkl"))) { error in
-            XCTAssertEqual(error as? PoseDataError, .unsupported("reading .pkl needs the pickle reader"))
+    func testPickleExtensionsGoToThePickleCode() throws {
+        // Before the pickle reader is merged this is the one allowed gap; after, the reader
+        // reports the missing file.
+        XCTAssertThrowsError(try PoseIO.load(contentsOf: URL(fileURLWithPath: "/nonexistent/a.pkl.gz"))) { error in
+            XCTAssertTrue(error as? PoseDataError == .unsupported("reading .pkl needs the pickle reader")
+                          || "\(error)".contains("/nonexistent/a.pkl.gz"), "\(error)")
         }
     }
 
@@ -99,8 +102,6 @@ final class PoseIOTests: XCTestCase {
             (PoseConversion(input: TestData.fixture("openpose-posefmt.pose"), output: directory.appendingPathComponent("x.json"),
                             layout: TestData.fixture("normalization-dataset.json").path),
              "\"name\" must be a string"),
-            (PoseConversion(input: TestData.fixture("holistic-cut.pose"), output: directory.appendingPathComponent("x.pkl")),
-             "needs the pickle writer"),
             (PoseConversion(input: TestData.fixture("normalization-dataset.json"), output: directory.appendingPathComponent("no/such/dir/x.json")),
              "does not exist"),
         ]

@@ -46,7 +46,8 @@ public enum PoseIO {
             dataset = try loadPoseDirectory(url)
         case .pickle:
             // MERGE(pickle): replace this throw with
-            //     return try PickleDataset.load(contentsOf: url, layout: layout)
+            //     dataset = try PickleDataset.load(contentsOf: url)
+            // (the layout is applied below: relabelled when the joint counts match, picked by name otherwise).
             throw PoseDataError.unsupported("reading .pkl needs the pickle reader")
         }
         guard let layout else { return dataset }
