@@ -73,6 +73,11 @@ final class JSONFormatTests: XCTestCase {
         XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(contentsOf: url)))
     }
 
+    func testEmptyDatasetRoundTrip() throws {
+        let empty = try PoseDataset(layout: .openPose137, samples: [])
+        XCTAssertEqual(try PoseDataset(jsonBytes: try empty.jsonBytes()), empty)
+    }
+
     func testRandomFloatsSurviveExportAndImport() throws {
         var generator = SeededGenerator(seed: 11)
         var values: [Float] = []

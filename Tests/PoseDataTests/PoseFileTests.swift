@@ -81,6 +81,7 @@ final class PoseFileTests: XCTestCase {
         XCTAssertEqual(point.y, file.data[16])
         XCTAssertEqual(point.confidence, file.confidence[5])
         XCTAssertThrowsError(try file.sequence(person: 2))
+        XCTAssertEqual(try file.sequences(), [try file.sequence(person: 0), second])
     }
 
     func testReadsPoseFormatOpenPoseAsOpenPose137() throws {

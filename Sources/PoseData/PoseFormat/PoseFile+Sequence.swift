@@ -85,6 +85,13 @@ extension PoseFile {
         return try PoseSequence(layout: layout, fps: Double(fps), values: values)
     }
 
+    /// Every person's frames, one ``PoseSequence`` per person (see ``sequence(person:)``).
+    public func sequences() throws(PoseDataError) -> [PoseSequence] {
+        var result: [PoseSequence] = []
+        for person in 0..<peopleCount { result.append(try sequence(person: person)) }
+        return result
+    }
+
     /// A one-person `.pose` file holding `sequence`, with format `XYC`.
     ///
     /// An ``Layout/openPose137`` sequence gets pose-format's own OpenPose components (names,
