@@ -1,0 +1,74 @@
+/// The geometry shared by contact sheets and comparison sheets: a title band, optional column
+/// headers, and a grid of equal tiles with gaps.
+struct SheetGrid {
+    let columns: Int
+    let rows: Int
+    let tileWidth: Int
+    let tileHeight: Int
+    let gap: Int
+    let titleHeight: Int
+    let headerHeight: Int
+    let textScale: Int
+
+    var width: Int { columns * tileWidth + (columns + 1) * gap }
+    var height: Int { titleHeight + headerHeight + rows * tileHeight + (rows + 1) * gap }
+
+    init(columns: Int, rows: Int, tileWidth: Int, tileHeight: Int, textScale: Int, title: Bool, headers: Bool) {
+        self.columns = max(columns, 1)
+        self.rows = max(rows, 1)
+        self.tileWidth = tileWidth
+        self.tileHeight = tileHeight
+        self.textScale = textScale
+        self.gap = 3 * textScale
+        let line = BitmapFont.standard.lineHeight * textScale
+        self.titleHeight = title ? line + 6 * textScale : 0
+        self.headerHeight = headers ? line + 2 * textScale : 0
+    }
+
+    /// Top-left corner of tile (column, row).
+    func origin(column: Int, row: Int) -> (x: Int, y: Int) {
+        (gap + column * (tileWidth + gap), titleHeight + headerHeight + gap + row * (tileHeight + gap))
+    }
+
+    /// Checks the sheet stays within ``Canvas/maximumSide``.
+    func validate() throws(RenderError) {
+        guard width <= Canvas.maximumSide, height <= Canvas.maximumSide else {
+            throw RenderError.invalidArgument(
+                "a sheet of \(columns)×\(rows) tiles of \(tileWidth)×\(tileHeight) px would be \(width)×\(height) px, over the \(Canvas.maximumSide) px limit; use smaller tiles or fewer frames")
+        }
+    }
+
+    func drawTitle(_ title: String, on canvas: inout Canvas, color: Color) {
+        guard titleHeight > 0 else { return }
+        let font = BitmapFont.standard
+        let shown = font.truncated(title, toWidth: width - 2 * gap, scale: textScale)
+        canvas.drawText(shown, x: gap, y: 3 * textScale, scale: textScale, color: color)
+    }
+
+    func drawHeader(_ text: String, column: Int, on canvas: inout Canvas, color: Color) {
+        guard headerHeight > 0 else { return }
+        let font = BitmapFont.standard
+        let shown = font.truncated(text, toWidth: tileWidth, scale: textScale)
+        let textWidth = font.size(of: shown, scale: textScale).width
+        let x = origin(column: column, row: 0).x + (tileWidth - textWidth) / 2
+        canvas.drawText(shown, x: x, y: titleHeight + textScale, scale: textScale, color: color)
+    }
+
+    /// A small label in a tile's top-left corner, on a tinted box so it reads over the skeleton.
+    func drawTileLabel(_ text: String, column: Int, row: Int, on canvas: inout Canvas, color: Color, box: Color) {
+        let font = BitmapFont.standard
+        let scale = 1
+        let (x, y) = origin(column: column, row: row)
+        let shown = font.truncated(text, toWidth: tileWidth - 4, scale: scale)
+        let size = font.size(of: shown, scale: scale)
+        canvas.fillRect(x: x, y: y, width: size.width + 4, height: size.height - 2, color: box)
+        canvas.drawText(shown, x: x + 2, y: y - 1, scale: scale, color: color)
+    }
+
+    /// Frame indices 0, k, 2k, ... with `k = every` or, when nil, the smallest k that keeps at most `maxTiles`.
+    static func sampledFrames(frameCount: Int, every: Int?, maxTiles: Int) -> [Int] {
+        guard frameCount > 0 else { return [] }
+        let step = max(every ?? Int((Double(frameCount) / Double(max(maxTiles, 1))).rounded(.up)), 1)
+        return Array(stride(from: 0, to: frameCount, by: step))
+    }
+}
