@@ -140,7 +140,6 @@ public struct Comparison: Sendable {
             grid.drawHeader(label, column: column, on: &sheet, color: options.textColor)
         }
         let tileBackground = options.background.a > 0 ? options.background.mixed(with: options.textColor, amount: 0.05) : Color.clear
-        let labelBox = options.background.a > 0 ? options.background.faded(by: 0.75) : Color(hex: 0, alpha: 140)
         let total = indices.count * sequences.count
         var done = 0
         for (row, index) in indices.enumerated() {
@@ -152,7 +151,7 @@ public struct Comparison: Sendable {
                 let (x, y) = grid.origin(column: column, row: row)
                 sheet.draw(tile, atX: x, y: y)
                 let label = "\(shown + 1)  " + SheetText.seconds(Double(shown) / sequence.fps) + (shown < index ? " held" : "")
-                grid.drawTileLabel(label, column: column, row: row, on: &sheet, color: options.textColor, box: labelBox)
+                grid.drawTileLabel(label, column: column, row: row, on: &sheet, color: options.textColor)
                 done += 1
                 progress?(done, total)
             }

@@ -65,7 +65,6 @@ public struct ContactSheet: Sendable {
         let heading = title ?? SheetText.title(of: sequence)
         grid.drawTitle(heading, on: &sheet, color: options.textColor)
         let tileBackground = options.background.a > 0 ? options.background.mixed(with: options.textColor, amount: 0.05) : Color.clear
-        let labelBox = options.background.a > 0 ? options.background.faded(by: 0.75) : Color(hex: 0, alpha: 140)
         for (n, frame) in indices.enumerated() {
             if isCancelled?() == true { throw RenderError.cancelled }
             var tile = try Canvas(width: tileWidth, height: tileHeight, background: tileBackground)
@@ -74,7 +73,7 @@ public struct ContactSheet: Sendable {
             let (x, y) = grid.origin(column: column, row: row)
             sheet.draw(tile, atX: x, y: y)
             grid.drawTileLabel("\(frame + 1)  " + SheetText.seconds(Double(frame) / sequence.fps), column: column, row: row,
-                               on: &sheet, color: options.textColor, box: labelBox)
+                               on: &sheet, color: options.textColor)
             progress?(n + 1, indices.count)
         }
         return sheet

@@ -1,5 +1,5 @@
 /// The geometry shared by contact sheets and comparison sheets: a title band, optional column
-/// headers, and a grid of equal tiles with gaps.
+/// headers, and a grid of equal tiles, each with a one-line label strip under it, separated by gaps.
 struct SheetGrid {
     let columns: Int
     let rows: Int
@@ -9,9 +9,11 @@ struct SheetGrid {
     let titleHeight: Int
     let headerHeight: Int
     let textScale: Int
+    /// The label strip under each tile (text at scale 1, so it fits small tiles).
+    let labelHeight = BitmapFont.standard.lineHeight
 
     var width: Int { columns * tileWidth + (columns + 1) * gap }
-    var height: Int { titleHeight + headerHeight + rows * tileHeight + (rows + 1) * gap }
+    var height: Int { titleHeight + headerHeight + rows * (tileHeight + labelHeight) + (rows + 1) * gap }
 
     init(columns: Int, rows: Int, tileWidth: Int, tileHeight: Int, textScale: Int, title: Bool, headers: Bool) {
         self.columns = max(columns, 1)
@@ -27,7 +29,7 @@ struct SheetGrid {
 
     /// Top-left corner of tile (column, row).
     func origin(column: Int, row: Int) -> (x: Int, y: Int) {
-        (gap + column * (tileWidth + gap), titleHeight + headerHeight + gap + row * (tileHeight + gap))
+        (gap + column * (tileWidth + gap), titleHeight + headerHeight + gap + row * (tileHeight + labelHeight + gap))
     }
 
     /// Checks the sheet stays within ``Canvas/maximumSide``.
@@ -54,15 +56,12 @@ struct SheetGrid {
         canvas.drawText(shown, x: x, y: titleHeight + textScale, scale: textScale, color: color)
     }
 
-    /// A small label in a tile's top-left corner, on a tinted box so it reads over the skeleton.
-    func drawTileLabel(_ text: String, column: Int, row: Int, on canvas: inout Canvas, color: Color, box: Color) {
+    /// A small label in the strip under tile (column, row).
+    func drawTileLabel(_ text: String, column: Int, row: Int, on canvas: inout Canvas, color: Color) {
         let font = BitmapFont.standard
-        let scale = 1
         let (x, y) = origin(column: column, row: row)
-        let shown = font.truncated(text, toWidth: tileWidth - 4, scale: scale)
-        let size = font.size(of: shown, scale: scale)
-        canvas.fillRect(x: x, y: y, width: size.width + 4, height: size.height - 2, color: box)
-        canvas.drawText(shown, x: x + 2, y: y - 1, scale: scale, color: color)
+        let shown = font.truncated(text, toWidth: tileWidth - 4, scale: 1)
+        canvas.drawText(shown, x: x + 2, y: y + tileHeight, color: color)
     }
 
     /// Frame indices 0, k, 2k, ... with `k = every` or, when nil, the smallest k that keeps at most `maxTiles`.

@@ -7,7 +7,7 @@ import PoseData
 /// not drawn.
 ///
 /// Widths scale with the canvas: at 512 px the body's bones are 4.5 px wide, the hands' 2.6 px and
-/// the face's 1.3 px (times ``RenderOptions/lineScale``).
+/// the face's 1.3 px (times ``RenderOptions/lineScale``), never thinner than 1.6, 1.3 and 0.7 px.
 public struct SkeletonRenderer: Sendable {
     /// The drawing options.
     public var options: RenderOptions
@@ -140,12 +140,13 @@ struct SkeletonPlan {
             let kind = kinds[partIndex]
             let family = palette.family(for: kind, index: kind == .other ? otherIndex : 0)
             if kind == .other { otherIndex += 1 }
-            let (lineWidth, dotRadius): (Double, Double)
+            // Widths at 512 px, and floors (in pixels) that keep small tiles legible.
+            let (lineWidth, dotRadius, lineFloor, dotFloor): (Double, Double, Double, Double)
             switch kind {
-            case .body: (lineWidth, dotRadius) = (4.5, 3.6)
-            case .face: (lineWidth, dotRadius) = (1.3, 1.1)
-            case .leftHand, .rightHand: (lineWidth, dotRadius) = (2.6, 2.2)
-            case .other: (lineWidth, dotRadius) = (3, 2.6)
+            case .body: (lineWidth, dotRadius, lineFloor, dotFloor) = (4.5, 3.6, 1.6, 1.2)
+            case .face: (lineWidth, dotRadius, lineFloor, dotFloor) = (1.3, 1.1, 0.7, 0.5)
+            case .leftHand, .rightHand: (lineWidth, dotRadius, lineFloor, dotFloor) = (2.6, 2.2, 1.3, 1.0)
+            case .other: (lineWidth, dotRadius, lineFloor, dotFloor) = (3, 2.6, 1.4, 1.1)
             }
             let bones = bonesOfPart[partIndex]
             var jointColor: [Int: Color] = [:]
@@ -153,7 +154,7 @@ struct SkeletonPlan {
             for (k, bone) in bones.enumerated() {
                 let color = family.color(at: bones.count > 1 ? Double(k) / Double(bones.count - 1) : 0)
                 let isHeadBone = faceDrawn && kind != .face && headJoints.contains(bone.from) && headJoints.contains(bone.to)
-                strokes.append(Stroke(from: bone.from, to: bone.to, color: color, width: (isHeadBone ? 1.5 : lineWidth) * unit))
+                strokes.append(Stroke(from: bone.from, to: bone.to, color: color, width: max((isHeadBone ? 1.5 : lineWidth) * unit, isHeadBone ? 0.7 : lineFloor)))
                 // A joint takes the colour of the bone that ends in it (fingertips the finger's colour).
                 if jointColor[bone.to] == nil { jointColor[bone.to] = color }
             }
@@ -162,7 +163,7 @@ struct SkeletonPlan {
                 for joint in layout.parts[partIndex].joints where joint >= 0 && joint < layout.jointCount {
                     let isHead = faceDrawn && kind != .face && headJoints.contains(joint)
                     dots.append(Dot(joint: joint, color: jointColor[joint] ?? family.color(at: 0),
-                                    radius: (isHead ? 1.6 : dotRadius) * unit))
+                                    radius: max((isHead ? 1.6 : dotRadius) * unit, isHead ? 0.5 : dotFloor)))
                 }
             }
             groups.append((strokes, dots))

@@ -32,12 +32,20 @@ final class DocsImagesTests: XCTestCase {
         let plot = LinePlot(series: [.init(name: "train", x: steps, y: train), .init(name: "dev", x: evalSteps, y: dev)],
                             title: "MeanFlow loss", xLabel: "step", yLabel: "loss", logY: true, width: 384, height: 256)
         try plot.write(to: directory.appendingPathComponent("render-plot.png"))
+    }
 
-        // Not for the docs page: a bigger frame and the full character set, for looking at.
+    /// Writes a full-size frame and the whole character set to `HYBRIDSIGN_RENDER_PREVIEWS`, for looking at.
+    func testWritePreviews() throws {
+        guard let path = ProcessInfo.processInfo.environment["HYBRIDSIGN_RENDER_PREVIEWS"] else {
+            throw XCTSkip("set HYBRIDSIGN_RENDER_PREVIEWS to a directory to write preview images")
+        }
+        let directory = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let uhr = try FixtureWords.word("Uhr")
         let renderer = SkeletonRenderer(options: RenderOptions())
         try PNG.write(renderer.render(frame: 20, of: uhr, camera: renderer.camera(for: [uhr])),
                       to: directory.appendingPathComponent("preview-frame.png"))
-        var glyphs = try Canvas(width: 6 * 32 * 2 + 8, height: 12 * 2 * 8 + 8, background: .white)
+        var glyphs = try Canvas(width: 6 * 32 * 2 + 8, height: 12 * 2 * 6 + 8, background: .white)
         let all = (32..<127).map { Character(UnicodeScalar($0)!) } + Array("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ€„“”–…«»¿¡°§£ČčŠšŽžŘřĚěŐőŰűŒœ漢")
         for (index, character) in all.enumerated() {
             glyphs.drawText(String(character), x: 4 + (index % 32) * 12, y: 4 + (index / 32) * 24, scale: 2, color: .black)

@@ -13,7 +13,7 @@ final class SheetTests: XCTestCase {
         XCTAssertEqual(reported.last?.0, 9)
         // 4 columns × 3 rows of 64 px tiles with 3 px gaps, under a title band.
         XCTAssertEqual(canvas.width, 4 * 64 + 5 * 3)
-        XCTAssertGreaterThan(canvas.height, 3 * 64 + 4 * 3)
+        XCTAssertEqual(canvas.height, 12 + 6 + 3 * (64 + 12) + 4 * 3, "title band, 3 rows of tiles with label strips, gaps")
         // Default: at most 24 tiles.
         XCTAssertLessThanOrEqual(ContactSheet().frameIndices(frameCount: 141).count, 24)
         XCTAssertEqual(ContactSheet().frameIndices(frameCount: 5), [0, 1, 2, 3, 4])
