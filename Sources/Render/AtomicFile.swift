@@ -57,11 +57,7 @@ enum AtomicFile {
                 throw RenderError.io("'\(url.path)' exists and is not a directory; choose another output directory")
             }
         } else {
-            do {
-                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-            } catch {
-                throw RenderError.io("cannot create directory '\(url.path)': \(error.localizedDescription); check the path and its permissions")
-            }
+            try makeDirectories(url)
         }
         guard access(url.path, W_OK) == 0 else {
             throw RenderError.io("directory '\(url.path)' is not writable; choose another output directory or fix its permissions")
@@ -69,4 +65,21 @@ enum AtomicFile {
     }
 
     private static func errorText() -> String { String(cString: strerror(errno)) }
+
+    /// `mkdir -p` with POSIX calls, so a failure names the directory that could not be made and why.
+    private static func makeDirectories(_ url: URL) throws(RenderError) {
+        var missing: [String] = []
+        var current = url.standardizedFileURL
+        while !FileManager.default.fileExists(atPath: current.path) && current.path != "/" {
+            missing.append(current.path)
+            current = current.deletingLastPathComponent()
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: current.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw RenderError.io("cannot create directory '\(url.path)': '\(current.path)' is a file, not a directory")
+        }
+        for path in missing.reversed() where mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw RenderError.io("cannot create directory '\(url.path)': making '\(path)' failed: \(errorText()); check the path and its permissions")
+        }
+    }
 }

@@ -73,9 +73,10 @@ public struct Comparison: Sendable {
         for (i, sequence) in sequences.enumerated() {
             let shown = min(index, sequence.frameCount - 1)
             var panel = try Canvas(width: panelWidth, height: options.height, background: options.background)
-            var panelOptions = renderer
-            panelOptions.options.caption = false
-            try panelOptions.draw(frame: shown, of: sequence, camera: cameras[i], into: &panel)
+            // The panel's caption is drawn separately below, to mark held frames.
+            var skeletonOnly = renderer
+            skeletonOnly.options.caption = false
+            try skeletonOnly.draw(frame: shown, of: sequence, camera: cameras[i], into: &panel)
             if options.caption {
                 renderer.drawCaption(frame: shown, of: sequence, into: &panel, note: shown < index ? "held" : nil)
             }
