@@ -2,11 +2,16 @@ import PoseData
 
 /// A rectangle in canvas pixels.
 public struct Viewport: Sendable, Hashable {
+    /// Left edge, in pixels.
     public var x: Double
+    /// Top edge, in pixels.
     public var y: Double
+    /// Width in pixels.
     public var width: Double
+    /// Height in pixels.
     public var height: Double
 
+    /// Creates a rectangle from its top-left corner and size.
     public init(x: Double, y: Double, width: Double, height: Double) {
         self.x = x
         self.y = y

@@ -1,8 +1,11 @@
 /// A point in canvas pixel coordinates (pixel (i, j) covers [i, i+1) × [j, j+1); its centre is i + 0.5).
 public struct Point: Sendable, Hashable {
+    /// Horizontal position, growing to the right.
     public var x: Double
+    /// Vertical position, growing downwards.
     public var y: Double
 
+    /// Creates a point at (x, y).
     public init(_ x: Double, _ y: Double) {
         self.x = x
         self.y = y

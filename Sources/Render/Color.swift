@@ -58,8 +58,11 @@ public struct Color: Sendable, Hashable, CustomStringConvertible {
         return "#" + hex(r) + hex(g) + hex(b) + hex(a)
     }
 
+    /// Opaque black.
     public static let black = Color(r: 0, g: 0, b: 0)
+    /// Opaque white.
     public static let white = Color(r: 255, g: 255, b: 255)
+    /// Fully transparent.
     public static let clear = Color(r: 0, g: 0, b: 0, a: 0)
     /// The default dark background of skeleton renders (as OpenPose's black, slightly lifted).
     public static let charcoal = Color(hex: 0x14171C)

@@ -8,8 +8,9 @@ import PoseData
 public struct ContactSheet: Sendable {
     /// Colours, parts and line widths of the tiles (their size and caption are set by the sheet).
     public var options: RenderOptions
-    /// Tile width and height in pixels.
+    /// Tile width in pixels.
     public var tileWidth: Int
+    /// Tile height in pixels (a one-line label strip goes under each tile).
     public var tileHeight: Int
     /// Show every `every`-th frame; nil picks the step that keeps at most ``maxTiles`` tiles.
     public var every: Int?

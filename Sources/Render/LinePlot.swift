@@ -8,8 +8,11 @@ import Foundation
 public struct LinePlot: Sendable {
     /// One named series of (x, y) points.
     public struct Series: Sendable {
+        /// The name shown in the legend; empty names are left out of it.
         public var name: String
+        /// x values, one per point.
         public var x: [Double]
+        /// y values, one per point.
         public var y: [Double]
         /// Nil picks the next colour of the plot's palette.
         public var color: Color?
@@ -32,15 +35,21 @@ public struct LinePlot: Sendable {
     public static let palette: [Color] = [0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD,
                                           0x8C564B, 0xE377C2, 0x7F7F7F, 0xBCBD22, 0x17BECF].map { Color(hex: $0) }
 
+    /// The series, drawn in order (later ones on top).
     public var series: [Series]
+    /// Centred above the plot.
     public var title: String?
+    /// Under the x axis.
     public var xLabel: String?
+    /// Above the y axis.
     public var yLabel: String?
     /// Whether the y axis is logarithmic.
     public var logY: Bool
-    /// Image size in pixels.
+    /// Image width in pixels.
     public var width: Int
+    /// Image height in pixels.
     public var height: Int
+    /// Background colour; axes and text are dark on light backgrounds and light on dark ones.
     public var background: Color
     /// Line width in pixels at 400 px height (scaled with the image).
     public var lineWidth: Double

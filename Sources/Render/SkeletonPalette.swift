@@ -30,11 +30,16 @@ public enum PartKind: Sendable, Hashable {
 public struct SkeletonPalette: Sendable, Hashable {
     /// A hue range with saturation and value, stepped through in bone order.
     public struct Family: Sendable, Hashable {
+        /// Hue of the first bone, in degrees.
         public var startHue: Double
+        /// Hue of the last bone, in degrees.
         public var endHue: Double
+        /// HSV saturation, 0...1 (0 gives greys).
         public var saturation: Double
+        /// HSV value (brightness), 0...1.
         public var value: Double
 
+        /// Creates a family from its hue range, saturation and value.
         public init(startHue: Double, endHue: Double, saturation: Double, value: Double) {
             self.startHue = startHue
             self.endHue = endHue
@@ -48,13 +53,18 @@ public struct SkeletonPalette: Sendable, Hashable {
         }
     }
 
+    /// The body's family.
     public var body: Family
+    /// The face's family.
     public var face: Family
+    /// The left hand's family.
     public var leftHand: Family
+    /// The right hand's family.
     public var rightHand: Family
     /// Parts of unknown kind take families with hues spaced around the wheel from this one.
     public var other: Family
 
+    /// Creates a palette from one family per part kind.
     public init(body: Family, face: Family, leftHand: Family, rightHand: Family, other: Family) {
         self.body = body
         self.face = face
