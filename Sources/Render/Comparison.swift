@@ -113,16 +113,20 @@ public struct Comparison: Sendable {
         return urls
     }
 
-    /// A sheet with one column per sequence (headed by its label) and one row per sampled frame
-    /// index (every `every`-th, or at most `maxRows` rows); held frames are marked.
-    public func sheet(tileWidth: Int = 160, tileHeight: Int = 160, every: Int? = nil, maxRows: Int = 8,
+    /// A filmstrip sheet: one row per sequence (its label on the left), one column per sampled
+    /// frame index (every `every`-th, or at most `maxColumns`); tiles are labelled with the frame
+    /// shown and marked "held" once a sequence has ended.
+    public func sheet(tileWidth: Int = 160, tileHeight: Int = 160, every: Int? = nil, maxColumns: Int = 8,
                       progress: RenderProgress? = nil, isCancelled: RenderCancellation? = nil) throws(RenderError) -> Canvas {
         guard tileWidth >= 16, tileHeight >= 16 else {
             throw RenderError.invalidArgument("comparison-sheet tiles must be at least 16×16 px, not \(tileWidth)×\(tileHeight)")
         }
-        let indices = SheetGrid.sampledFrames(frameCount: frameCount, every: every, maxTiles: maxRows)
-        let grid = SheetGrid(columns: sequences.count, rows: indices.count, tileWidth: tileWidth, tileHeight: tileHeight,
-                             textScale: options.textScale, title: true, headers: true)
+        let indices = SheetGrid.sampledFrames(frameCount: frameCount, every: every, maxTiles: maxColumns)
+        let font = BitmapFont.standard
+        let labelWidth = labels.map { font.size(of: $0, scale: options.textScale).width }.max() ?? 0
+        let grid = SheetGrid(columns: indices.count, rows: sequences.count, tileWidth: tileWidth, tileHeight: tileHeight,
+                             textScale: options.textScale, title: true,
+                             rowLabelWidth: min(labelWidth, 24 * font.advance * options.textScale) + 3 * options.textScale)
         try grid.validate()
         var tileOptions = options
         tileOptions.width = tileWidth
@@ -137,18 +141,16 @@ public struct Comparison: Sendable {
         let fps = sequences[0].fps
         grid.drawTitle("\(labels.joined(separator: " | "))  \(frameCount) frames, \(SheetText.fpsText(fps)) fps",
                        on: &sheet, color: options.textColor)
-        for (column, label) in labels.enumerated() {
-            grid.drawHeader(label, column: column, on: &sheet, color: options.textColor)
-        }
         let tileBackground = options.background.a > 0 ? options.background.mixed(with: options.textColor, amount: 0.05) : Color.clear
         let total = indices.count * sequences.count
         var done = 0
-        for (row, index) in indices.enumerated() {
-            for (column, sequence) in sequences.enumerated() {
+        for (row, sequence) in sequences.enumerated() {
+            grid.drawRowLabel(labels[row], row: row, on: &sheet, color: options.textColor)
+            for (column, index) in indices.enumerated() {
                 if isCancelled?() == true { throw RenderError.cancelled }
                 let shown = min(index, sequence.frameCount - 1)
                 var tile = try Canvas(width: tileWidth, height: tileHeight, background: tileBackground)
-                try renderer.draw(frame: shown, of: sequence, camera: cameras[column], into: &tile)
+                try renderer.draw(frame: shown, of: sequence, camera: cameras[row], into: &tile)
                 let (x, y) = grid.origin(column: column, row: row)
                 sheet.draw(tile, atX: x, y: y)
                 let label = "\(shown + 1)  " + SheetText.seconds(Double(shown) / sequence.fps) + (shown < index ? " held" : "")

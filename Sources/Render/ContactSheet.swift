@@ -52,7 +52,7 @@ public struct ContactSheet: Sendable {
         let columnCount = max(1, min(columns ?? 6, indices.count))
         let rowCount = (indices.count + columnCount - 1) / columnCount
         let grid = SheetGrid(columns: columnCount, rows: rowCount, tileWidth: tileWidth, tileHeight: tileHeight,
-                             textScale: options.textScale, title: true, headers: false)
+                             textScale: options.textScale, title: true)
         try grid.validate()
 
         var tileOptions = options

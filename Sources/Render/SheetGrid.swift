@@ -1,5 +1,6 @@
-/// The geometry shared by contact sheets and comparison sheets: a title band, optional column
-/// headers, and a grid of equal tiles, each with a one-line label strip under it, separated by gaps.
+/// The geometry shared by contact sheets and comparison sheets: a title band, an optional column of
+/// row labels on the left, and a grid of equal tiles, each with a one-line label strip under it,
+/// separated by gaps.
 struct SheetGrid {
     let columns: Int
     let rows: Int
@@ -7,29 +8,30 @@ struct SheetGrid {
     let tileHeight: Int
     let gap: Int
     let titleHeight: Int
-    let headerHeight: Int
+    /// Width of the row-label column (0 without row labels).
+    let rowLabelWidth: Int
     let textScale: Int
     /// The label strip under each tile (text at scale 1, so it fits small tiles).
     let labelHeight = BitmapFont.standard.lineHeight
 
-    var width: Int { columns * tileWidth + (columns + 1) * gap }
-    var height: Int { titleHeight + headerHeight + rows * (tileHeight + labelHeight) + (rows + 1) * gap }
+    var width: Int { rowLabelWidth + columns * tileWidth + (columns + 1) * gap }
+    var height: Int { titleHeight + rows * (tileHeight + labelHeight) + (rows + 1) * gap }
 
-    init(columns: Int, rows: Int, tileWidth: Int, tileHeight: Int, textScale: Int, title: Bool, headers: Bool) {
+    init(columns: Int, rows: Int, tileWidth: Int, tileHeight: Int, textScale: Int, title: Bool, rowLabelWidth: Int = 0) {
         self.columns = max(columns, 1)
         self.rows = max(rows, 1)
         self.tileWidth = tileWidth
         self.tileHeight = tileHeight
         self.textScale = textScale
         self.gap = 3 * textScale
+        self.rowLabelWidth = max(rowLabelWidth, 0)
         let line = BitmapFont.standard.lineHeight * textScale
         self.titleHeight = title ? line + 6 * textScale : 0
-        self.headerHeight = headers ? line + 2 * textScale : 0
     }
 
     /// Top-left corner of tile (column, row).
     func origin(column: Int, row: Int) -> (x: Int, y: Int) {
-        (gap + column * (tileWidth + gap), titleHeight + headerHeight + gap + row * (tileHeight + labelHeight + gap))
+        (rowLabelWidth + gap + column * (tileWidth + gap), titleHeight + gap + row * (tileHeight + labelHeight + gap))
     }
 
     /// Checks the sheet stays within ``Canvas/maximumSide``.
@@ -47,13 +49,13 @@ struct SheetGrid {
         canvas.drawText(shown, x: gap, y: 3 * textScale, scale: textScale, color: color)
     }
 
-    func drawHeader(_ text: String, column: Int, on canvas: inout Canvas, color: Color) {
-        guard headerHeight > 0 else { return }
+    /// A row's label, left of its tiles, vertically centred on them.
+    func drawRowLabel(_ text: String, row: Int, on canvas: inout Canvas, color: Color) {
+        guard rowLabelWidth > 0 else { return }
         let font = BitmapFont.standard
-        let shown = font.truncated(text, toWidth: tileWidth, scale: textScale)
-        let textWidth = font.size(of: shown, scale: textScale).width
-        let x = origin(column: column, row: 0).x + (tileWidth - textWidth) / 2
-        canvas.drawText(shown, x: x, y: titleHeight + textScale, scale: textScale, color: color)
+        let shown = font.truncated(text, toWidth: rowLabelWidth - gap, scale: textScale)
+        let y = origin(column: 0, row: row).y + (tileHeight - font.lineHeight * textScale) / 2
+        canvas.drawText(shown, x: gap, y: y, scale: textScale, color: color)
     }
 
     /// A small label in the strip under tile (column, row).

@@ -54,7 +54,9 @@ final class SheetTests: XCTestCase {
         XCTAssertEqual(files.frames.count, max(words[0].frameCount, words[1].frameCount))
         let sheetURL = try XCTUnwrap(files.sheet)
         let sheet = try PNG.read(from: sheetURL)
-        XCTAssertEqual(sheet.width, 2 * 160 + 3 * 3)
+        // A filmstrip: 8 sampled frames across, one row per sequence, labels ("gsg-mai-0", 53 px) on the left.
+        XCTAssertEqual(sheet.width, (53 + 3) + 8 * 160 + 9 * 3)
+        XCTAssertEqual(sheet.height, (12 + 6) + 2 * (160 + 12) + 3 * 3)
         let frame = try PNG.read(from: files.frames[0])
         XCTAssertEqual(frame.width, 128)
     }
