@@ -45,6 +45,9 @@ final class DocsImagesTests: XCTestCase {
         let renderer = SkeletonRenderer(options: RenderOptions())
         try PNG.write(renderer.render(frame: 20, of: uhr, camera: renderer.camera(for: [uhr])),
                       to: directory.appendingPathComponent("preview-frame.png"))
+        let synthetic = try SyntheticSigner.sequence(frames: 60, seed: 1)
+        try ContactSheet(options: RenderOptions(width: 256, height: 256), tileWidth: 128, tileHeight: 128, maxTiles: 12)
+            .write(synthetic, to: directory.appendingPathComponent("preview-synthetic.png"))
         var glyphs = try Canvas(width: 6 * 32 * 2 + 8, height: 12 * 2 * 6 + 8, background: .white)
         let all = (32..<127).map { Character(UnicodeScalar($0)!) } + Array("ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿ€„“”–…«»¿¡°§£ČčŠšŽžŘřĚěŐőŰűŒœ漢")
         for (index, character) in all.enumerated() {
