@@ -12,8 +12,16 @@ enum AtomicFile {
     static func write(_ bytes: UnsafeRawBufferPointer, to url: URL) throws(RenderError) {
         let path = url.path
         let directory = url.deletingLastPathComponent().path
-        let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        // Unique without randomness: process id + clock, and O_EXCL with a retry counter for collisions.
+        var clock = timespec()
+        clock_gettime(CLOCK_REALTIME, &clock)
+        var temporary = ""
+        var descriptor: Int32 = -1
+        for attempt in 0..<100 {
+            temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(clock.tv_sec)\(clock.tv_nsec)-\(attempt)"
+            descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            if descriptor >= 0 || errno != EEXIST { break }
+        }
         guard descriptor >= 0 else {
             throw RenderError.io("cannot write '\(path)': \(errorText()); check that the directory '\(directory)' exists and is writable")
         }
