@@ -13,3 +13,9 @@ static inline size_t hs_png_image_size(const png_image *image) {
 static inline int hs_png_image_failed(const png_image *image) {
     return PNG_IMAGE_FAILED(*image);
 }
+/// "Optimise for speed, not size" flag of the simplified write API (a macro in png.h).
+static const unsigned int HS_PNG_IMAGE_FLAG_FAST = PNG_IMAGE_FLAG_FAST;
+/// An upper bound on the encoded size of `image` in bytes (PNG_IMAGE_PNG_SIZE_MAX is a macro).
+static inline size_t hs_png_image_png_size_max(const png_image *image) {
+    return PNG_IMAGE_PNG_SIZE_MAX(*image);
+}

@@ -1,0 +1,149 @@
+import ArgumentParser
+import Foundation
+import PoseData
+import Render
+
+/// `hybridsign render INPUT [--sample N | --name NAME] --out DIR [--size 512] [--sheet] [--vs OTHER]`:
+/// draws one sample as PNG frames (and a contact sheet), or beside another sample for comparison.
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render a pose sample as PNG frames, a contact sheet, or a side-by-side comparison.",
+        discussion: """
+            Writes OUT/frame_0000.png ... (one camera for the whole sample) and, with --sheet, OUT/sheet.png.
+            With --vs OTHER the sample is drawn beside a sample of OTHER (the one with the same name, else
+            --vs-sample / --vs-name), aligned by frame; the shorter one holds its last frame.
+            """)
+
+    @Argument(help: "The dataset or pose file to read.")
+    var input: String
+
+    @Option(help: "Index of the sample to draw (0-based).")
+    var sample: Int?
+
+    @Option(help: "Name (or text) of the sample to draw.")
+    var name: String?
+
+    @Option(help: "Output directory (created when missing).")
+    var out: String
+
+    @Option(help: "Width and height of each frame in pixels.")
+    var size: Int = 512
+
+    @Flag(help: "Also write a contact sheet OUT/sheet.png.")
+    var sheet = false
+
+    @Option(help: "A second dataset or pose file to draw beside the first.")
+    var vs: String?
+
+    @Option(help: "Index of the sample in --vs (default: the same name, else the same index).")
+    var vsSample: Int?
+
+    @Option(help: "Name (or text) of the sample in --vs.")
+    var vsName: String?
+
+    @Option(help: "Labels of the two panels, comma separated (default: the samples' names).")
+    var labels: String?
+
+    @Option(help: "Background: dark, light, transparent or #RRGGBB.")
+    var background: String = "dark"
+
+    @Option(help: "Parts to draw, comma separated (for example body,right_hand); default all.")
+    var parts: String?
+
+    @Flag(help: "Leave out the caption (text, frame number, time).")
+    var noCaption = false
+
+    @Flag(help: "Encode PNGs faster but larger.")
+    var fast = false
+
+    @Flag(help: "Print no progress.")
+    var quiet = false
+
+    mutating func validate() throws {
+        if sample != nil && name != nil { throw ValidationError("give --sample or --name, not both") }
+        if vsSample != nil && vsName != nil { throw ValidationError("give --vs-sample or --vs-name, not both") }
+        guard (16...Canvas.maximumSide).contains(size) else {
+            throw ValidationError("--size must be 16...\(Canvas.maximumSide), not \(size)")
+        }
+        _ = try Self.parseBackground(background)
+    }
+
+    func run() throws {
+        let dataset = try loadDatasetForCLI(input)
+        let first = try Self.pick(from: dataset, index: sample, name: name, file: input)
+        var options = RenderOptions(width: size, height: size, background: try Self.parseBackground(background))
+        options.caption = !noCaption
+        if let parts {
+            let names = Set(parts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let known = Set(first.layout.parts.map(\.name))
+            let unknown = names.subtracting(known)
+            guard unknown.isEmpty else {
+                throw ValidationError("unknown part(s) \(unknown.sorted().joined(separator: ", ")); layout '\(first.layout.name)' has \(first.layout.parts.map(\.name).joined(separator: ", "))")
+            }
+            options.parts = names
+        }
+        let directory = URL(fileURLWithPath: out)
+        let started = Date()
+        let report: RenderProgress = { done, total in
+            guard !quiet else { return }
+            FileHandle.standardError.write(Data("\rrendering \(done)/\(total)".utf8))
+            if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+        }
+        let files: RenderedFiles
+        if let vs {
+            let other = try loadDatasetForCLI(vs)
+            let second: PoseSequence
+            if vsSample != nil || vsName != nil {
+                second = try Self.pick(from: other, index: vsSample, name: vsName, file: vs)
+            } else if let match = other.samples.first(where: { $0.name != nil && $0.name == first.name }) {
+                second = match
+            } else {
+                second = try Self.pick(from: other, index: sample ?? 0, name: nil, file: vs)
+            }
+            var panelLabels: [String]?
+            if let labels {
+                panelLabels = labels.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                guard panelLabels?.count == 2 else { throw ValidationError("--labels needs two labels, for example generated,reference") }
+            }
+            files = try Render.comparison([first, second], labels: panelLabels, to: directory, options: options,
+                                          sheet: sheet, fast: fast, progress: report)
+        } else {
+            files = try Render.frames(of: first, to: directory, options: options, sheet: sheet, fast: fast, progress: report)
+        }
+        let seconds = Date().timeIntervalSince(started)
+        print("wrote \(files.frames.count) frames to \(directory.path)\(files.sheet.map { " and \($0.lastPathComponent)" } ?? "") in \(String(format: "%.2f", seconds)) s")
+    }
+
+    /// The sample at `index` or with `name` (matching its name or text); the first when neither is given.
+    static func pick(from dataset: PoseDataset, index: Int?, name: String?, file: String) throws -> PoseSequence {
+        guard dataset.count > 0 else { throw ValidationError("\(file) holds no samples") }
+        if let name {
+            guard let match = dataset.samples.first(where: { $0.name == name }) ?? dataset.samples.first(where: { $0.text == name }) else {
+                let known = dataset.samples.prefix(8).compactMap { $0.name ?? $0.text }.joined(separator: ", ")
+                throw ValidationError("\(file) has no sample named '\(name)' (some names: \(known))")
+            }
+            return match
+        }
+        let chosen = index ?? 0
+        guard chosen >= 0, chosen < dataset.count else {
+            throw ValidationError("sample \(chosen) is out of range: \(file) has \(dataset.count) samples (0...\(dataset.count - 1))")
+        }
+        return dataset[chosen]
+    }
+
+    static func parseBackground(_ text: String) throws -> Color {
+        switch text.lowercased() {
+        case "dark": return .charcoal
+        case "light", "white": return Color(hex: 0xFAFAF7)
+        case "black": return .black
+        case "transparent", "none": return .clear
+        default:
+            let digits = text.hasPrefix("#") ? String(text.dropFirst()) : text
+            guard digits.count == 6, let value = UInt32(digits, radix: 16) else {
+                throw ValidationError("--background must be dark, light, transparent or #RRGGBB, not '\(text)'")
+            }
+            return Color(hex: value)
+        }
+    }
+}

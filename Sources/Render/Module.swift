@@ -1,1 +1,0 @@
-// Module Render: see Docs/architecture.md for what it owns.
