@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "PoseDataTests", dependencies: ["PoseData"], exclude: ["Fixtures"]),
         .testTarget(name: "HybridSignTests", dependencies: ["HybridSign", "Tensors", "PoseData"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "PoseData"]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "PoseData"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "PoseData"], exclude: ["Fixtures"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
     ]
 )

@@ -106,10 +106,10 @@ struct RenderCommand: ParsableCommand {
                 panelLabels = labels.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
                 guard panelLabels?.count == 2 else { throw ValidationError("--labels needs two labels, for example generated,reference") }
             }
-            files = try Render.comparison([first, second], labels: panelLabels, to: directory, options: options,
+            files = try PNGRender.comparison([first, second], labels: panelLabels, to: directory, options: options,
                                           sheet: sheet, fast: fast, progress: report)
         } else {
-            files = try Render.frames(of: first, to: directory, options: options, sheet: sheet, fast: fast, progress: report)
+            files = try PNGRender.frames(of: first, to: directory, options: options, sheet: sheet, fast: fast, progress: report)
         }
         let seconds = Date().timeIntervalSince(started)
         print("wrote \(files.frames.count) frames to \(directory.path)\(files.sheet.map { " and \($0.lastPathComponent)" } ?? "") in \(String(format: "%.2f", seconds)) s")

@@ -11,7 +11,7 @@ public struct RenderedFiles: Sendable, Equatable {
 
 /// One-call entry points for the REPL and the CLI: a sequence (or a comparison) to a directory of
 /// PNG frames plus a contact sheet.
-public enum Render {
+public enum PNGRender {
     /// Renders every frame of `sequence` to `DIR/frame_0000.png ...` (one camera for the whole
     /// sequence) and, when `sheet` is true, a contact sheet `DIR/sheet.png`.
     ///

@@ -70,7 +70,7 @@ final class PNGTests: XCTestCase {
         XCTAssertThrowsError(try FrameSequenceWriter(directory: file, frameCount: 3)) { error in
             XCTAssertTrue("\(error)".contains("is not a directory"), "\(error)")
         }
-        XCTAssertThrowsError(try Render.frames(of: tinySequence([[(0, 0, 1), (1, 1, 1), (0, 0, 0)]]),
+        XCTAssertThrowsError(try PNGRender.frames(of: tinySequence([[(0, 0, 1), (1, 1, 1), (0, 0, 0)]]),
                                                to: file.appendingPathComponent("sub"))) { error in
             XCTAssertTrue("\(error)".contains("cannot create directory"), "\(error)")
         }

@@ -50,7 +50,7 @@ final class SheetTests: XCTestCase {
         let directory = try makeTemporaryDirectory(self)
         var options = RenderOptions(width: 64, height: 64)
         options.caption = false
-        let files = try Render.comparison(Array(words.prefix(2)), to: directory, options: options)
+        let files = try PNGRender.comparison(Array(words.prefix(2)), to: directory, options: options)
         XCTAssertEqual(files.frames.count, max(words[0].frameCount, words[1].frameCount))
         let sheetURL = try XCTUnwrap(files.sheet)
         let sheet = try PNG.read(from: sheetURL)
@@ -66,9 +66,9 @@ final class SheetTests: XCTestCase {
         let long = try tinySequence(Array(repeating: [(0, 0, 1), (10, 10, 1), (0, 0, 0)], count: 6))
         let short = try tinySequence(Array(repeating: [(0, 0, 1), (10, 10, 1), (0, 0, 0)], count: 3))
         let options = RenderOptions(width: 32, height: 32)
-        try Render.frames(of: long, to: directory, options: options)
+        try PNGRender.frames(of: long, to: directory, options: options)
         try Data("keep".utf8).write(to: directory.appendingPathComponent("notes.txt"))
-        let second = try Render.frames(of: short, to: directory, options: options)
+        let second = try PNGRender.frames(of: short, to: directory, options: options)
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
         XCTAssertEqual(names, ["frame_0000.png", "frame_0001.png", "frame_0002.png", "notes.txt", "sheet.png"])
         XCTAssertEqual(second.frames.count, 3)
@@ -79,7 +79,7 @@ final class SheetTests: XCTestCase {
         let directory = try makeTemporaryDirectory(self)
         let sequence = try SyntheticSigner.sequence(frames: 20, seed: 1)
         var progress: [Int] = []
-        XCTAssertThrowsError(try Render.frames(of: sequence, to: directory, options: RenderOptions(width: 32, height: 32),
+        XCTAssertThrowsError(try PNGRender.frames(of: sequence, to: directory, options: RenderOptions(width: 32, height: 32),
                                                progress: { done, _ in progress.append(done) },
                                                isCancelled: { progress.count >= 5 })) { error in
             XCTAssertEqual(error as? RenderError, .cancelled)

@@ -72,7 +72,7 @@ final class SkeletonRendererTests: XCTestCase {
         var options = plainOptions(size: 120)
         options.drawJoints = true
         let directory = try makeTemporaryDirectory(self)
-        let files = try Render.frames(of: sequence, to: directory, options: options, sheet: false)
+        let files = try PNGRender.frames(of: sequence, to: directory, options: options, sheet: false)
         XCTAssertEqual(files.frames.map(\.lastPathComponent), ["frame_0000.png", "frame_0001.png"])
         let first = try PNG.read(from: files.frames[0]), second = try PNG.read(from: files.frames[1])
         let camera = SkeletonRenderer(options: options).camera(for: [sequence])
