@@ -6,6 +6,7 @@ struct HybridSignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hybridsign",
         abstract: "Streaming sign-language production: a notebook REPL, scripts and tools.",
-        subcommands: []
+        subcommands: [ReplCommand.self, RunCommand.self],
+        defaultSubcommand: ReplCommand.self
     )
 }

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import Notebook
+
+/// `hybridsign` (no arguments), `hybridsign repl`, `hybridsign -e 'STATEMENT'`: the notebook.
+struct ReplCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "Start the notebook REPL (the default), or run one statement with -e.",
+        discussion: """
+            With a terminal: line editing, history in ~/.hybridsign_history, Tab completion, \
+            Ctrl-C stops a running statement, Ctrl-D leaves. With piped input: statements are read \
+            without prompts and the first error ends the run with a non-zero status. \
+            The language: Docs/language.md, or :help inside the notebook.
+            """)
+
+    @Option(name: .customShort("e"), help: ArgumentHelp("Run STATEMENT (one or more statements) and exit.", valueName: "STATEMENT"))
+    var statement: String?
+
+    func run() throws {
+        let status: Int32
+        if let statement {
+            InterruptHandling.install()
+            status = ScriptRunner(output: .standard()).run(SourceText(name: "-e", text: statement))
+        } else {
+            status = REPL.runStandard()
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
