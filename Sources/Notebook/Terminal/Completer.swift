@@ -37,7 +37,9 @@ public struct Completer {
             switch command {
             case "help", "h", "?": return (registry.names + SessionCommand.all.map { ":" + $0.name }).filter { $0.hasPrefix(word) }.sorted()
             case "load", "save", "export": return Self.paths(matching: word)
-            case "time": return completions(forLinePrefix: String(leading.dropFirst(1 + command.count)))
+            case "time":
+                let line = prefix.drop { $0 == " " || $0 == "\t" }
+                return completions(forLinePrefix: String(line.dropFirst(1 + command.count)))
             default: return []
             }
         }
