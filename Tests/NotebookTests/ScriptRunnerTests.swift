@@ -71,8 +71,8 @@ final class ScriptRunnerTests: XCTestCase {
     func testLanguageTourRunsAsWritten() throws {
         let tour = repositoryRoot.appendingPathComponent("Examples/language-tour.hsl").path
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(repositoryRoot.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(repositoryRoot.path))
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         let (output, printed) = NotebookOutput.capturing()
         let status = ScriptRunner(output: output, interrupt: InterruptFlag()).runFile(tour)
         XCTAssertEqual(status, 0, printed())

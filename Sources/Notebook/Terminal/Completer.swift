@@ -136,7 +136,10 @@ public struct Completer {
         let directoryPart = slash.map { String(partial[...$0]) } ?? ""
         let namePrefix = slash.map { String(partial[partial.index(after: $0)...]) } ?? partial
         var directory = directoryPart.isEmpty ? "." : directoryPart
-        if directory.hasPrefix("~/") { directory = NSHomeDirectory() + directory.dropFirst() }
+        if directory.hasPrefix("~/") {
+            let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+            directory = home + directory.dropFirst()
+        }
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         return entries.filter { $0.hasPrefix(namePrefix) && (!$0.hasPrefix(".") || namePrefix.hasPrefix(".")) }
             .map { name in

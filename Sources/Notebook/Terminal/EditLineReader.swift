@@ -11,6 +11,11 @@ public final class EditLineReader: LineReader {
     public init(historyPath: String, completer: @escaping () -> Completer) {
         self.historyPath = historyPath
         EditLineCompletion.provider = completer
+        // libedit inserts non-ASCII characters (ü, ß) only when the locale's character type
+        // says they are printable; a process starts in the "C" locale.
+        if setlocale(LC_CTYPE, "") == nil || !String(cString: nl_langinfo(nl_item(CODESET))).uppercased().contains("UTF") {
+            _ = setlocale(LC_CTYPE, "C.UTF-8")
+        }
         hs_set_readline_name("hybridsign")
         // Before libedit initialises (using_history does): our reader and no libedit signal handlers.
         hs_set_catch_signals(0)
@@ -24,7 +29,8 @@ public final class EditLineReader: LineReader {
 
     /// `~/.hybridsign_history`.
     public static var defaultHistoryPath: String {
-        (NSHomeDirectory() as NSString).appendingPathComponent(".hybridsign_history")
+        let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return (home as NSString).appendingPathComponent(".hybridsign_history")
     }
 
     public func read(prompt: String) -> LineInput {
@@ -76,9 +82,12 @@ enum EditLineCompletion {
         hs_set_completion_append_character(single.map { $0.hasSuffix("/") ? 0 : 32 } ?? 32)
         let replacement = single ?? commonPrefix(matches)
         let entries = [replacement] + (single == nil ? matches : [])
-        let array = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: entries.count + 1)
+        // Two terminating NULLs: libedit tests `matches[2] == NULL` to detect a single match, which
+        // reads past a one-match array's terminator.
+        let array = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: entries.count + 2)
         for (index, entry) in entries.enumerated() { array[index] = strdup(entry) }
         array[entries.count] = nil
+        array[entries.count + 1] = nil
         // libedit frees the array and its strings with free(); allocate(capacity:) uses malloc on Linux.
         return array
     }
