@@ -14,14 +14,18 @@ struct ReplCommand: ParsableCommand {
             The language: Docs/language.md, or :help inside the notebook.
             """)
 
-    @Option(name: .customShort("e"), help: ArgumentHelp("Run STATEMENT (one or more statements) and exit.", valueName: "STATEMENT"))
+    @Option(name: .customShort("e"), help: ArgumentHelp("Run STATEMENT (statements separated by ; or a session command such as :help VERB) and exit.", valueName: "STATEMENT"))
     var statement: String?
 
     func run() throws {
         let status: Int32
         if let statement {
             InterruptHandling.install()
-            status = ScriptRunner(output: .standard()).run(SourceText(name: "-e", text: statement))
+            switch Session(output: .standard()).submit(statement, sourceName: "-e") {
+            case .success, .quit: status = ScriptRunner.ExitStatus.success
+            case .failure: status = ScriptRunner.ExitStatus.failure
+            case .interrupted: status = ScriptRunner.ExitStatus.interrupted
+            }
         } else {
             status = REPL.runStandard()
         }

@@ -142,3 +142,19 @@ final class InterpreterTests: XCTestCase {
                        ["Baum", "", "# note", "Guten Morgen"])
     }
 }
+
+final class LoopProgressTests: XCTestCase {
+    func testLongLoopsShowProgressAndShortOnesDoNot() throws {
+        let (output, printed) = NotebookOutput.capturing()
+        let interpreter = Interpreter(output: output, interrupt: InterruptFlag())
+        var now = 0.0
+        interpreter.clock = { now += 0.001; return now }
+        let source = SourceText(name: "t", text: "for i in range 10000 { let x = i }")
+        try interpreter.run(try interpreter.parse(source), source: source) { _ in }
+        XCTAssertEqual(printed(), "", "a loop under a second is silent")
+
+        interpreter.clock = { now += 1; return now }
+        try interpreter.run(try interpreter.parse(source), source: source) { _ in }
+        XCTAssertTrue(printed().hasPrefix("for i  4095/10000  40%  2048/s  0:03 left"), printed())
+    }
+}

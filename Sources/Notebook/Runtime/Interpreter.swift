@@ -15,6 +15,11 @@ public final class Interpreter {
     public private(set) var variables: [String: Value] = [:]
     /// What verbs run with: output, interrupt flag, artifacts.
     public let context: VerbContext
+    /// Seconds from a monotonic clock; loops that run longer than ``loopProgressDelay`` show progress.
+    public var clock: () -> Double = ProgressReporter.monotonicSeconds
+    /// How long a top-level loop runs silently before it shows a progress line.
+    public var loopProgressDelay = 1.0
+    private var loopDepth = 0
 
     /// Creates an interpreter with the given verbs, printing to `output` and polling `interrupt`.
     public init(registry: VerbRegistry = VerbRegistry(), output: NotebookOutput, interrupt: InterruptFlag = .process) {
@@ -64,8 +69,23 @@ public final class Interpreter {
                 throw NotebookError("for needs a list, range, dataset or table to walk, got \(withArticle(sequence.typeName))",
                                     at: sequenceExpression.range, hint: "for example: for i in range 10 { … }")
             }
+            // A long top-level loop shows progress: never a silent wait.
+            let start = loopDepth == 0 ? clock() : .infinity
+            var progress: ProgressReporter?
+            loopDepth += 1
+            defer {
+                loopDepth -= 1
+                if progress != nil { context.output.clearStatus() }
+            }
             for index in 0..<count {
                 if context.interrupt.isSet { throw NotebookError.interrupted(at: statement.range) }
+                if index & 4095 == 4095, start.isFinite {
+                    if progress == nil, clock() - start >= loopProgressDelay {
+                        progress = ProgressReporter(title: "for \(name)", total: count, output: context.output,
+                                                    startedAt: start, clock: clock)
+                    }
+                    progress?.update(index)
+                }
                 variables[name] = try sequence.element(at: index)
                 for inner in body { _ = try execute(inner) }
             }

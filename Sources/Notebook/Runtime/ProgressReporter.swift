@@ -18,13 +18,14 @@ public final class ProgressReporter {
     private var detail = ""
 
     /// Creates a reporter. `clock` returns seconds (monotonic); tests pass their own.
+    /// `startedAt` is when the work began (on `clock`), when that was before the reporter was made.
     public init(title: String, total: Int?, output: NotebookOutput, plainInterval: Double = 5,
-                clock: @escaping () -> Double = ProgressReporter.monotonicSeconds) {
+                startedAt: Double? = nil, clock: @escaping () -> Double = ProgressReporter.monotonicSeconds) {
         self.title = title
         self.total = total
         self.output = output
         self.clock = clock
-        self.start = clock()
+        self.start = startedAt ?? clock()
         self.minimumInterval = output.isTerminal ? 0.1 : plainInterval
     }
 
@@ -64,7 +65,8 @@ public final class ProgressReporter {
         }
         if !detail.isEmpty { parts.append(detail) }
         if elapsed > 0, completed > 0 {
-            parts.append("\(formatNumber(Double(completed) / elapsed, significantDigits: 3))/s")
+            let rate = Double(completed) / elapsed
+            parts.append("\(rate >= 100 ? String(Int(rate.rounded())) : formatNumber(rate, significantDigits: 3))/s")
             if !final, let total, total > completed {
                 let left = Double(total - completed) * elapsed / Double(completed)
                 parts.append("\(Self.duration(left)) left")

@@ -351,6 +351,9 @@ public struct Parser {
             openers.removeLast()
             inner.range = opener.range.union(close.range)
             return inner
+        case .colon where token.range.start.column == 1:
+            throw error("expected a value, found ':'", at: token.range,
+                        hint: "session commands such as :help work in the REPL, piped input and -e, not in scripts")
         default:
             throw error("expected a value, found \(token.quoted)", at: token.range,
                         hint: "a value is a number, a \"string\", a [list], a name, or (verb …)")

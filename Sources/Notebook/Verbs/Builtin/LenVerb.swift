@@ -3,7 +3,7 @@ struct LenVerb: Verb {
     let signature = VerbSignature(
         name: "len",
         summary: "the number of elements of a list, range, dataset, table or string (frames of a sample)",
-        positional: [Parameter("value", ValueType(["list", "range", "dataset", "table", "string", "sample"]), "the collection")],
+        positional: [Parameter("value", ValueType(["list", "range", "dataset", "table", "string", "sample"]), "the collection", placeholder: "VALUE")],
         returns: "a number",
         examples: ["len [1, 2, 3]", "len d"])
 
