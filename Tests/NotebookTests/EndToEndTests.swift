@@ -61,6 +61,12 @@ final class EndToEndTests: XCTestCase {
         try repl.expect("Baum\nGrüße\n")
         try repl.expectPrompt("[8]> ")
 
+        // Ctrl-D at a continuation prompt drops the unfinished block, not the session.
+        repl.send("for w in words {\r")
+        try repl.expectPrompt("...> ")
+        repl.send("\u{04}")
+        try repl.expectPrompt("[8]> ")
+
         // Ctrl-D leaves with status 0 and the history file keeps the statements.
         repl.send("\u{04}")
         XCTAssertEqual(repl.waitForExit(), 0, repl.transcript)

@@ -138,3 +138,32 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(elements.count, 3)
     }
 }
+
+final class ParserLimitTests: XCTestCase {
+    private let vocabulary = Vocabulary(verbs: ["show"], connectors: ["to"])
+
+    private func message(_ text: String) -> String? {
+        do {
+            _ = try Parser.parse(SourceText(name: "t", text: text), vocabulary: vocabulary)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    func testDeepNestingIsAnErrorNotACrash() {
+        let deep = String(repeating: "(", count: 100_000) + "1" + String(repeating: ")", count: 100_000)
+        XCTAssertEqual(message(deep), "expressions are nested more than 200 deep")
+        let lists = String(repeating: "[", count: 100_000)
+        XCTAssertEqual(message(lists), "expressions are nested more than 200 deep")
+        XCTAssertNil(message(String(repeating: "(", count: 150) + "1" + String(repeating: ")", count: 150)))
+    }
+
+    func testLongOperatorChainsAreAnErrorNotACrash() {
+        let long = Array(repeating: "1", count: 100_000).joined(separator: " + ")
+        XCTAssertEqual(message(long), "the statement has more than 1000 operators")
+        XCTAssertEqual(message(String(repeating: "-", count: 100_000) + "1"), "the statement has more than 1000 operators")
+        XCTAssertNil(message(Array(repeating: "1", count: 900).joined(separator: " + ") + "\n" +
+                             Array(repeating: "1", count: 900).joined(separator: " + ")), "the count is per statement")
+    }
+}

@@ -113,6 +113,7 @@ public struct Parser {
 
     private mutating func parseStatement() throws(NotebookError) -> Statement {
         let start = current.range
+        operators = 0
         switch current.word {
         case "let":
             advance()
@@ -132,6 +133,9 @@ public struct Parser {
             guard current.kind == .leftBrace else {
                 throw error("expected '{' to start the loop's body, found \(current.quoted)", at: current.range,
                             hint: "write: for \(name) in list { statements } — the '{' goes on the same line")
+            }
+            guard openers.count < Self.maximumNesting else {
+                throw error("blocks are nested more than \(Self.maximumNesting) deep", at: current.range)
             }
             let opener = advance()
             openers.append(opener)
@@ -231,7 +235,28 @@ public struct Parser {
 
     // MARK: - Expressions
 
+    /// Deeper nesting than this is refused rather than risking the stack.
+    static let maximumNesting = 200
+    /// Longer operator chains than this are refused: evaluation recurses once per operator.
+    static let maximumOperators = 1000
+    private var nesting = 0
+    private var operators = 0
+
+    private mutating func countOperator(_ token: Token) throws(NotebookError) {
+        operators += 1
+        guard operators <= Self.maximumOperators else {
+            throw error("the statement has more than \(Self.maximumOperators) operators", at: token.range,
+                        hint: "split it into several statements with let")
+        }
+    }
+
     private mutating func parseExpression(inArguments: Bool) throws(NotebookError) -> Expression {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= Self.maximumNesting else {
+            throw error("expressions are nested more than \(Self.maximumNesting) deep", at: current.range,
+                        hint: "split the statement with let")
+        }
         var left = try parseTerm(inArguments: inArguments)
         while true {
             let op: Expression.Operator
@@ -243,7 +268,7 @@ public struct Parser {
                 op = .subtract
             default: return left
             }
-            advance()
+            try countOperator(advance())
             let right = try parseTerm(inArguments: inArguments)
             left = Expression(.binary(op, left, right), left.range.union(right.range))
         }
@@ -259,7 +284,7 @@ public struct Parser {
             case .percent: op = .remainder
             default: return left
             }
-            advance()
+            try countOperator(advance())
             let right = try parseUnary(inArguments: inArguments)
             left = Expression(.binary(op, left, right), left.range.union(right.range))
         }
@@ -268,6 +293,7 @@ public struct Parser {
     private mutating func parseUnary(inArguments: Bool) throws(NotebookError) -> Expression {
         if current.kind == .minus {
             let minus = advance()
+            try countOperator(minus)
             let operand = try parseUnary(inArguments: inArguments)
             if case .number(let value) = operand.kind {
                 return Expression(.number(-value), minus.range.union(operand.range))

@@ -30,6 +30,12 @@ public final class REPL {
             let prompt = buffer.isEmpty ? session.prompt : Session.continuationPrompt
             switch reader.read(prompt: prompt) {
             case .end:
+                if !buffer.isEmpty && !stopOnError {
+                    // Ctrl-D at a continuation prompt drops the unfinished block, not the session.
+                    buffer = ""
+                    session.output.print("")
+                    continue
+                }
                 if !buffer.isEmpty {
                     // The input ended inside a block: run it so the error says what is missing.
                     let outcome = session.submit(buffer, sourceName: sourceName, firstLine: firstLine)
