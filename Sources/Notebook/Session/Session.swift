@@ -185,7 +185,7 @@ public final class Session {
                                 ? "is it UTF-8 text?" : "no such file (relative to \(FileManager.default.currentDirectoryPath))")
         }
         let source = SourceText(name: path, text: text)
-        let statements = try interpreter.parse(source).map { $0 }
+        let statements = try interpreter.parse(source)
         for statement in statements {
             let outcome = runCell(text: source.text(of: statement.range), source: source, statements: [statement])
             if outcome != .success { return outcome }

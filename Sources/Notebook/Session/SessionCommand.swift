@@ -1,3 +1,5 @@
+import Foundation
+
 /// The session commands: lines starting with `:`.
 public enum SessionCommand: Equatable, Sendable {
     case help(String?)
@@ -71,5 +73,3 @@ public enum SessionCommand: Equatable, Sendable {
         return text
     }
 }
-
-import Foundation

@@ -92,8 +92,7 @@ public struct Parser {
     // MARK: - Statements
 
     private mutating func parseProgram() throws(NotebookError) -> [Statement] {
-        let statements = try parseStatements(until: .end)
-        return statements
+        try parseStatements(until: .end)
     }
 
     private mutating func parseStatements(until terminator: Token.Kind) throws(NotebookError) -> [Statement] {
