@@ -48,7 +48,8 @@ public final class REPL {
                 continue
             case .line(let line):
                 lineNumber += 1
-                if buffer.isEmpty { firstLine = lineNumber }
+                // Piped input counts lines from the start of the input; a typed cell from its own start.
+                if buffer.isEmpty { firstLine = sourceName == nil ? 1 : lineNumber }
                 buffer += line + "\n"
                 if session.needsMoreInput(buffer) { continue }
                 let text = buffer
