@@ -65,7 +65,7 @@ public final class Interpreter {
             return nil
         case .loop(let name, _, let sequenceExpression, let body):
             let sequence = try evaluate(sequenceExpression)
-            guard let count = sequence.count, !(sequence.typeName == "string") else {
+            guard let count = sequence.count, sequence.typeName != "string" else {
                 throw NotebookError("for needs a list, range, dataset or table to walk, got \(withArticle(sequence.typeName))",
                                     at: sequenceExpression.range, hint: "for example: for i in range 10 { … }")
             }

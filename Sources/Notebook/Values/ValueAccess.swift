@@ -18,9 +18,8 @@ extension Value {
 
     /// The member `name`, or nil when the value has no such member.
     public func member(_ name: String) -> Value? {
+        if name == "count", let count { return .number(Double(count)) }
         switch (self, name) {
-        case (_, "count") where count != nil:
-            return .number(Double(count!))
         case (.list(let items), "first"): return items.first ?? Value.none
         case (.list(let items), "last"): return items.last ?? Value.none
         case (.range(let range), "first"): return range.count > 0 ? .number(Double(range.start)) : Value.none
