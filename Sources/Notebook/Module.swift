@@ -1,1 +1,0 @@
-// Module Notebook: see Docs/architecture.md for what it owns.

@@ -1,0 +1,196 @@
+import Foundation
+
+/// A notebook session: numbered cells, the results `_` and `_N`, and the `:` commands.
+///
+/// The REPL, piped standard input and `:load` all go through ``submit(_:sourceName:firstLine:)``.
+public final class Session {
+    /// How an input ended.
+    public enum Outcome: Equatable, Sendable {
+        case success
+        case failure
+        case interrupted
+        case quit
+    }
+
+    /// The interpreter that runs the cells.
+    public let interpreter: Interpreter
+    /// Where cells print.
+    public let output: NotebookOutput
+    /// The cells run so far.
+    public private(set) var cells: [Cell] = []
+    /// Seconds from a monotonic clock, for `:time`.
+    private let clock: () -> Double
+
+    /// Creates a session with the given verbs, printing to `output`, interrupted through `interrupt`.
+    public init(registry: VerbRegistry = VerbRegistry(), output: NotebookOutput, interrupt: InterruptFlag = .process,
+                clock: @escaping () -> Double = ProgressReporter.monotonicSeconds) {
+        self.interpreter = Interpreter(registry: registry, output: output, interrupt: interrupt)
+        self.output = output
+        self.clock = clock
+    }
+
+    /// The number the next cell gets.
+    public var nextCellNumber: Int { cells.count + 1 }
+
+    /// The prompt for the next cell: `[3]> `.
+    public var prompt: String { "[\(nextCellNumber)]> " }
+
+    /// The prompt for continuation lines of a block, list or parenthesised command.
+    public static let continuationPrompt = "...> "
+
+    /// Whether `text` stops inside an open block, list, parenthesis or index, so the REPL should
+    /// read another line before running it.
+    public func needsMoreInput(_ text: String) -> Bool {
+        guard !text.trimmingCharacters(in: .whitespaces).hasPrefix(":") else { return false }
+        do {
+            _ = try interpreter.parse(SourceText(name: "", text: text))
+            return false
+        } catch {
+            return error.kind == .incomplete
+        }
+    }
+
+    /// Runs one input: a session command (`:help`) or statements, which become a new cell.
+    @discardableResult
+    public func submit(_ input: String, sourceName: String? = nil, firstLine: Int = 1) -> Outcome {
+        let trimmed = input.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return .success }
+        if trimmed.hasPrefix(":") {
+            do {
+                return try perform(try SessionCommand.parse(trimmed))
+            } catch {
+                output.printError(error.formatted())
+                return .failure
+            }
+        }
+        let name = sourceName ?? "cell \(nextCellNumber)"
+        return runCell(text: input, source: SourceText(name: name, text: input, firstLine: firstLine), statements: nil)
+    }
+
+    /// Runs statements as a new cell. `statements` are parsed from `source` when nil.
+    private func runCell(text: String, source: SourceText, statements: [Statement]?, timed: Bool = false) -> Outcome {
+        let number = nextCellNumber
+        interpreter.context.interrupt.clear()
+        _ = output.takeRecord()
+        _ = interpreter.context.takeArtifacts()
+        var lastValue: Value?
+        var outcome = Outcome.success
+        let start = clock()
+        do {
+            let parsed: [Statement]
+            if let statements { parsed = statements } else { parsed = try interpreter.parse(source) }
+            try interpreter.run(parsed, source: source) { value in
+                output.print(value.displayText)
+                lastValue = value
+                if case .file(let file) = value, !interpreter.context.artifacts.contains(file) {
+                    interpreter.context.attach(file)
+                }
+            }
+        } catch {
+            output.clearStatus()
+            if error.kind == .interrupted {
+                output.printError("interrupted")
+                outcome = .interrupted
+            } else {
+                output.printError(error.attaching(source).formatted())
+                outcome = .failure
+            }
+        }
+        if timed {
+            output.print("time: \(formatNumber(clock() - start, significantDigits: 4)) s")
+        }
+        cells.append(Cell(number: number, source: text.trimmingCharacters(in: .newlines), output: output.takeRecord(),
+                          value: lastValue, artifacts: interpreter.context.takeArtifacts(), succeeded: outcome == .success))
+        if let lastValue {
+            interpreter.setVariable("_", lastValue)
+            interpreter.setVariable("_\(number)", lastValue)
+        }
+        return outcome
+    }
+
+    private func perform(_ command: SessionCommand) throws(NotebookError) -> Outcome {
+        switch command {
+        case .help(nil):
+            output.print(VerbHelp.overview(interpreter.registry))
+        case .help(let topic?):
+            try showHelp(topic)
+        case .vars:
+            output.print(variablesTable().rendered())
+        case .history:
+            output.print(historyText())
+        case .save(let path):
+            let kept = cells.filter(\.succeeded)
+            var script = "# HybridSign session, saved from \(cells.count) cells (\(kept.count) without errors)\n"
+            script += kept.map(\.source).joined(separator: "\n") + "\n"
+            try AtomicFile.write(script, to: path)
+            output.print("saved \(kept.count) \(kept.count == 1 ? "statement" : "statements") to \(path)")
+        case .load(let path):
+            return try load(path)
+        case .time(let statement):
+            let name = "cell \(nextCellNumber)"
+            return runCell(text: statement, source: SourceText(name: name, text: statement), statements: nil, timed: true)
+        case .export(let path):
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            let text = NotebookExporter.markdown(cells, relativeTo: directory)
+            try AtomicFile.write(text, to: path)
+            let images = cells.reduce(0) { $0 + $1.artifacts.filter { $0.kind == .image }.count }
+            output.print("exported \(cells.count) \(cells.count == 1 ? "cell" : "cells") and \(images) \(images == 1 ? "image" : "images") to \(path)")
+        case .quit:
+            return .quit
+        }
+        return .success
+    }
+
+    private func showHelp(_ topic: String) throws(NotebookError) {
+        let name = topic.hasPrefix(":") ? String(topic.dropFirst()) : topic
+        if let verb = interpreter.registry.verb(named: name) {
+            output.print(VerbHelp.page(for: verb.signature))
+        } else if let command = SessionCommand.all.first(where: { $0.name == name }) {
+            output.print("\(command.usage)\n  \(command.summary)")
+        } else {
+            let candidates = interpreter.registry.names + SessionCommand.all.map(\.name)
+            throw NotebookError(.syntax, "no help for '\(topic)'\(Suggestions.didYouMean(name, among: candidates))",
+                                hint: "`:help` lists the verbs and commands")
+        }
+    }
+
+    /// The variables as a table of name, type and value (results `_N` left out).
+    public func variablesTable() -> Table {
+        var table = Table(columns: ["name", "type", "value"])
+        for name in interpreter.variables.keys.sorted() where name.first != "_" {
+            let value = interpreter.variables[name]!
+            table.append([.string(name), .string(value.typeName), .string(value.inlineText)])
+        }
+        if table.rows.isEmpty { table.footnote = "no variables yet: let x = …" }
+        return table
+    }
+
+    private func historyText() -> String {
+        guard !cells.isEmpty else { return "no cells yet" }
+        return cells.map { cell in
+            let marker = cell.succeeded ? "" : "  # failed"
+            let lines = cell.source.split(separator: "\n", omittingEmptySubsequences: false)
+            let indent = String(repeating: " ", count: "[\(cell.number)] ".count)
+            return "[\(cell.number)] " + lines.joined(separator: "\n" + indent) + marker
+        }.joined(separator: "\n")
+    }
+
+    /// Runs a script's statements as cells, one per top-level statement; stops at the first error.
+    private func load(_ path: String) throws(NotebookError) -> Outcome {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw NotebookError("cannot read '\(path)'", hint: FileManager.default.fileExists(atPath: path)
+                                ? "is it UTF-8 text?" : "no such file (relative to \(FileManager.default.currentDirectoryPath))")
+        }
+        let source = SourceText(name: path, text: text)
+        let statements = try interpreter.parse(source)
+        for statement in statements {
+            let outcome = runCell(text: source.text(of: statement.range), source: source, statements: [statement])
+            if outcome != .success { return outcome }
+        }
+        output.print("loaded \(statements.count) \(statements.count == 1 ? "statement" : "statements") from \(path)")
+        return .success
+    }
+}

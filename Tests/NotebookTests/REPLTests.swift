@@ -1,0 +1,56 @@
+import XCTest
+@testable import Notebook
+
+/// The read–run loop with scripted input: prompts, continuation, Ctrl-C and Ctrl-D, exit status.
+final class REPLTests: XCTestCase {
+    private final class ScriptedReader: LineReader {
+        var inputs: [LineInput]
+        var prompts: [String] = []
+        init(_ inputs: [LineInput]) { self.inputs = inputs }
+        func read(prompt: String) -> LineInput {
+            prompts.append(prompt)
+            return inputs.isEmpty ? .end : inputs.removeFirst()
+        }
+    }
+
+    func testInteractiveLoopContinuesBlocksAndSurvivesErrorsAndInterrupts() {
+        let (session, output) = makeSession()
+        let reader = ScriptedReader([
+            .line("for i in range 2 {"), .line("  print i"), .line("}"),
+            .line("show nothing"),
+            .line("let half = ["), .interrupted,
+            .line("for i in [1] {"), .end,
+            .line("1 + 1"),
+            .line(":quit"), .line("print \"not reached\""),
+        ])
+        let status = REPL(session: session, reader: reader, stopOnError: false).run()
+        XCTAssertEqual(status, 0)
+        XCTAssertEqual(reader.prompts, ["[1]> ", "...> ", "...> ", "[2]> ", "[3]> ", "...> ", "[3]> ", "...> ", "[3]> ", "[4]> "])
+        XCTAssertTrue(output().hasPrefix("0\n1\ncell 2:1:6: unknown variable 'nothing'"), output())
+        XCTAssertTrue(output().hasSuffix("\n\n\n2\n"), output())
+        XCTAssertFalse(output().contains("not reached"))
+    }
+
+    func testPipedLoopStopsAtTheFirstErrorWithFileLines() {
+        let (session, output) = makeSession()
+        let reader = ScriptedReader([.line("let a = 1"), .line(""), .line("for i in [a] {"), .line("  print i.nope"),
+                                     .line("}"), .line("print \"not reached\"")])
+        let status = REPL(session: session, reader: reader, stopOnError: true, sourceName: "<stdin>").run()
+        XCTAssertEqual(status, 1)
+        XCTAssertEqual(output(), """
+            <stdin>:4:11: a number has no member 'nope'
+                  print i.nope
+                          ^^^^
+                hint: number values have no members
+
+            """)
+    }
+
+    func testPipedInputEndingInsideABlockIsAnError() {
+        let (session, output) = makeSession()
+        let status = REPL(session: session, reader: ScriptedReader([.line("for i in [1] {")]), stopOnError: true,
+                          sourceName: "<stdin>").run()
+        XCTAssertEqual(status, 1)
+        XCTAssertTrue(output().hasPrefix("<stdin>:1:14: the input ended before the '{' opened here was closed"), output())
+    }
+}
