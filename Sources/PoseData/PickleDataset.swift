@@ -190,7 +190,9 @@ struct SampleDecoder {
     private mutating func keypoints(_ value: PickleValue, label: String) throws(PoseDataError) -> ([Float], Int) {
         switch value {
         case .array(let array):
-            return (array.floats(), try jointCount(of: array.shape, label: label))
+            let jointCount = try jointCount(of: array.shape, label: label)
+            try charge(array.count, label: label)
+            return (array.floats(), jointCount)
         case .list(let frames), .tuple(let frames):
             guard let first = frames.first else {
                 throw failure("\(label) is an empty list: with no frames its joint count is unknown; store a (0, J, 3) array instead")
@@ -199,10 +201,8 @@ struct SampleDecoder {
             let jointCount = try self.jointCount(of: [frames.count] + frameShape, label: label)
             let frameSize = jointCount * 3
             let (total, overflow) = frames.count.multipliedReportingOverflow(by: frameSize)
-            guard !overflow, total <= elementBudget else {
-                throw failure("\(label): nested lists describe more numbers than this reader will unpack from a file of this size")
-            }
-            elementBudget -= total
+            guard !overflow else { throw failure("\(label): nested lists describe too many numbers") }
+            try charge(total, label: label)
             var values: [Float] = []
             values.reserveCapacity(total)
             for (frameIndex, frame) in frames.enumerated() {
@@ -216,6 +216,16 @@ struct SampleDecoder {
         default:
             throw failure("\(label) is a \(value.kindDescription); expected an array or nested lists of (T, J, 3) or (T, J·3)")
         }
+    }
+
+    /// Takes `count` numbers from the budget of numbers this file may unpack to. Shared references
+    /// (the memo) let a small file name one array or list many times; each use copies it.
+    private mutating func charge(_ count: Int, label: String) throws(PoseDataError) {
+        guard count <= elementBudget else {
+            throw failure("\(label): the file refers to more numbers than this reader will unpack from a file of its size "
+                          + "(shared references repeat the same data); the data is hostile or corrupt")
+        }
+        elementBudget -= count
     }
 
     /// J from a keypoint shape (T, J, 3) or (T, J·3).
@@ -259,7 +269,7 @@ struct SampleDecoder {
     }
 
     /// The authors' `sentence` features: an array (1, L, W) or (L, W).
-    private func textFeatures(_ value: PickleValue, label: String) throws(PoseDataError) -> TextFeatures {
+    private mutating func textFeatures(_ value: PickleValue, label: String) throws(PoseDataError) -> TextFeatures {
         guard case .array(let array) = value else {
             throw failure("\(label) 'sentence' is a \(value.kindDescription); expected an array (1, L, W) or (L, W)")
         }
@@ -273,6 +283,7 @@ struct SampleDecoder {
             throw failure("\(label) 'sentence' has shape \(shape); expected (1, L, W) or (L, W)")
         }
         guard width > 0 else { throw failure("\(label) 'sentence' has shape \(shape): rows of width 0") }
+        try charge(array.count, label: "\(label) 'sentence'")
         return try TextFeatures(rows: rows, width: width, values: array.floats())
     }
 }
