@@ -23,13 +23,35 @@ public enum PickleDataset {
     /// - Parameter layout: the skeleton of the data; nil chooses OpenPose-137 for 137 joints and a
     ///   generic layout otherwise. A given layout must have the data's joint count.
     public static func load(contentsOf url: URL, layout: Layout? = nil) throws(PoseDataError) -> PoseDataset {
-        let bytes: [UInt8]
-        do {
-            bytes = [UInt8](try Data(contentsOf: url, options: .mappedIfSafe))
-        } catch {
-            throw PoseDataError.io("cannot read \(url.path): \(error.localizedDescription)")
+        try decode(try readBytes(url), name: url.lastPathComponent, layout: layout)
+    }
+
+    /// The whole file, read straight into one buffer (no intermediate `Data`: for large files
+    /// every extra copy costs fresh pages).
+    static func readBytes(_ url: URL) throws(PoseDataError) -> [UInt8] {
+        let path = url.path
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw PoseDataError.io("cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw PoseDataError.io("cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw PoseDataError.io("\(path) is not a regular file") }
+        let size = Int(status.st_size)
+        var failure: String?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            initialized = 0
+            while initialized < size {
+                let count = read(descriptor, buffer.baseAddress! + initialized, size - initialized)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else {
+                    failure = count == 0 ? "the file shrank while it was read" : String(cString: strerror(errno))
+                    return
+                }
+                initialized += count
+            }
         }
-        return try decode(bytes, name: url.lastPathComponent, layout: layout)
+        if let failure { throw PoseDataError.io("cannot read \(path): \(failure)") }
+        return bytes
     }
 
     /// Decodes a pickled dataset from memory; `name` is used in error messages.

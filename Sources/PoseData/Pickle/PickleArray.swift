@@ -36,11 +36,17 @@ public struct PickleArray: Sendable, Equatable {
     public let dtype: DType
     /// The dimensions, outermost first; empty for a scalar (0-d) array.
     public let shape: [Int]
-    /// The elements' bytes, row-major, little-endian, `count * dtype.size` of them.
-    public let data: [UInt8]
+    /// The elements' bytes, row-major, little-endian, `count * dtype.size` of them. (A slice: an
+    /// array read from a file may share the file's buffer rather than copy it.)
+    public let data: ArraySlice<UInt8>
 
     /// Creates an array, checking that `data` holds exactly the elements `shape` asks for.
     public init(dtype: DType, shape: [Int], data: [UInt8]) throws(PoseDataError) {
+        try self.init(dtype: dtype, shape: shape, data: data[...])
+    }
+
+    /// Creates an array over a slice of bytes, checking that it holds exactly the elements `shape` asks for.
+    public init(dtype: DType, shape: [Int], data: ArraySlice<UInt8>) throws(PoseDataError) {
         guard let count = PickleArray.elementCount(shape),
               count.multipliedReportingOverflow(by: dtype.size) == (data.count, false) else {
             throw PoseDataError.invalidSequence(
@@ -222,9 +228,9 @@ extension PickleArray {
     }
 
     /// Reverses the bytes of every element in place (big-endian data to little-endian).
-    static func swapBytes(_ data: inout [UInt8], elementSize: Int) {
+    static func swapBytes(_ data: inout ArraySlice<UInt8>, elementSize: Int) {
         guard elementSize > 1 else { return }
-        data.withUnsafeMutableBufferPointer { buffer in
+        data.withUnsafeMutableBytes { buffer in
             var start = 0
             while start + elementSize <= buffer.count {
                 var low = start, high = start + elementSize - 1

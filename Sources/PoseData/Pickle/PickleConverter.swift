@@ -28,7 +28,7 @@ struct PickleConverter {
         case .bigInt(let bytes): return (.bigInt(bytes), 0)
         case .float(let value): return (.float(value), 0)
         case .string(let text): return (.string(text), 0)
-        case .bytes(let bytes, _): return (.bytes(bytes), 0)
+        case .bytes(let bytes, _): return (.bytes(Array(bytes)), 0)
         case .array(let array): return (.array(array), 0)
         case .opaque(let what): return (.opaque(what), 0)
         case .global(let global): return (.opaque("global \(global.qualifiedName)"), 0)

@@ -59,8 +59,9 @@ extension PickleMachine {
             guard case .bytes(let data, let offset) = arguments[0] else {
                 throw malformed("torch.storage._load_from_bytes needs bytes, not \(arguments[0].kind(in: objects))")
             }
+            // File slices keep file offsets as indices; copies are placed at this opcode.
             let storage = try TorchLegacyStorage.decode(
-                data, baseOffset: offset ?? baseOffset + opcodeOffset, fileName: fileName, budget: budget)
+                data, baseOffset: (offset ?? baseOffset + opcodeOffset) - data.startIndex, fileName: fileName, budget: budget)
             return .storage(storage)
         case .torchSize:
             try requireArguments(0...1)
@@ -103,7 +104,7 @@ extension PickleMachine {
                     }
                     result.append(UInt8(value))
                 }
-                return .bytes(result, at: nil)
+                return .bytes(result[...], at: nil)
             }
             throw malformed("bytearray cannot be made from \(source.kind(in: objects))")
         case .codecsEncode:
@@ -181,7 +182,7 @@ extension PickleMachine {
     }
 
     /// A numeric array from numpy's raw bytes in C or Fortran order, or `.opaque` for other dtypes.
-    private func numpyArray(_ descriptor: DTypeDescriptor, shape: [Int], fortran: Bool, data: [UInt8]) throws(PoseDataError) -> PickleNode {
+    private func numpyArray(_ descriptor: DTypeDescriptor, shape: [Int], fortran: Bool, data: ArraySlice<UInt8>) throws(PoseDataError) -> PickleNode {
         guard let dtype = descriptor.dtype else { return .opaque("numpy array of dtype \(descriptor.text)") }
         guard let count = PickleArray.elementCount(shape),
               count.multipliedReportingOverflow(by: dtype.size) == (data.count, false) else {
@@ -191,19 +192,19 @@ extension PickleMachine {
         if fortran, shape.count > 1, count > 0 {
             values = data.withUnsafeBytes { raw in
                 PickleArray.gather(raw, elementSize: dtype.size, offset: 0, shape: shape, strides: PickleArray.fortranStrides(shape))
-            }
+            }[...]
         }
         if descriptor.isBigEndian { PickleArray.swapBytes(&values, elementSize: dtype.size) }
         return .array(try PickleArray(dtype: dtype, shape: shape, data: values))
     }
 
     /// A numpy scalar as a plain int, float or bool.
-    private func scalar(_ descriptor: DTypeDescriptor, _ data: [UInt8]) throws(PoseDataError) -> PickleNode {
+    private func scalar(_ descriptor: DTypeDescriptor, _ data: ArraySlice<UInt8>) throws(PoseDataError) -> PickleNode {
         guard case .array(let array) = try numpyArray(descriptor, shape: [], fortran: false, data: data) else {
             return .opaque("numpy scalar of dtype \(descriptor.text)")
         }
         switch array.dtype {
-        case .bool: return .bool(array.data[0] != 0)
+        case .bool: return .bool(array.data.first != 0)
         case .float16, .float32, .float64: return .float(array.doubles()[0])
         case .uint64:
             let value = array.data.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
@@ -235,7 +236,7 @@ extension PickleMachine {
         }
         let data = storage.data.withUnsafeBytes { raw in
             PickleArray.gather(raw, elementSize: storage.dtype.size, offset: offset, shape: shape, strides: strides)
-        }
+        }[...]
         return .array(try PickleArray(dtype: storage.dtype, shape: shape, data: data))
     }
 
@@ -280,10 +281,10 @@ extension PickleMachine {
     }
 
     /// Raw bytes from bytes, or from a Python 2 str read as Latin-1.
-    private func byteData(_ node: PickleNode) -> [UInt8]? {
+    private func byteData(_ node: PickleNode) -> ArraySlice<UInt8>? {
         switch node {
         case .bytes(let bytes, _): return bytes
-        case .string(let text): return PickleMachine.latin1Bytes(text)
+        case .string(let text): return PickleMachine.latin1Bytes(text)?[...]
         default: return nil
         }
     }
@@ -298,12 +299,12 @@ extension PickleMachine {
             guard let bytes = PickleMachine.latin1Bytes(text) else {
                 throw malformed("a str to encode as Latin-1 holds characters beyond U+00FF")
             }
-            return .bytes(bytes, at: nil)
+            return .bytes(bytes[...], at: nil)
         case "utf-8", "utf8":
-            return .bytes(Array(text.utf8), at: nil)
+            return .bytes(Array(text.utf8)[...], at: nil)
         case "ascii":
             guard text.unicodeScalars.allSatisfy(\.isASCII) else { throw malformed("a str to encode as ASCII is not ASCII") }
-            return .bytes(Array(text.utf8), at: nil)
+            return .bytes(Array(text.utf8)[...], at: nil)
         default:
             throw unsupported("encoding '\(name)' is not one this reader knows (latin1, utf-8, ascii)")
         }

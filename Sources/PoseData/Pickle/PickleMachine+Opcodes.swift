@@ -187,7 +187,7 @@ extension PickleMachine {
 
     private mutating func pushBytes(_ length: Int, _ what: String) throws(PoseDataError) {
         let range = try take(length, what)
-        push(.bytes(Array(bytes[range]), at: baseOffset + range.lowerBound))
+        push(.bytes(bytes[range], at: baseOffset + range.lowerBound))
     }
 
     private mutating func pushUnicode(_ length: Int, _ what: String) throws(PoseDataError) {

@@ -24,10 +24,11 @@ struct PickleMachine {
     /// legacy storage serialization (which may use persistent ids for storages).
     enum Mode { case standard, torchLegacy }
 
-    let bytes: [UInt8]
+    /// The input; positions are indices of this slice (file offsets, for a slice of the file).
+    let bytes: ArraySlice<UInt8>
     var position: Int
     let end: Int
-    /// Offset of `bytes[0]` in the file, for error messages of nested pickles.
+    /// Added to positions in error messages: nonzero only for nested pickles in copied bytes.
     let baseOffset: Int
     let fileName: String?
     let mode: Mode
@@ -39,10 +40,10 @@ struct PickleMachine {
     var opcodeOffset = 0
     var protocolVersion = 0
 
-    init(bytes: [UInt8], start: Int, baseOffset: Int, fileName: String?, mode: Mode, budget: PickleBudget) {
+    init(bytes: ArraySlice<UInt8>, start: Int, baseOffset: Int, fileName: String?, mode: Mode, budget: PickleBudget) {
         self.bytes = bytes
         self.position = start
-        self.end = bytes.count
+        self.end = bytes.endIndex
         self.baseOffset = baseOffset
         self.fileName = fileName
         self.mode = mode

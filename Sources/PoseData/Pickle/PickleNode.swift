@@ -11,7 +11,8 @@ enum PickleNode {
     case float(Double)
     case string(String)
     /// Bytes, with the file offset of their first byte when they were read from the file as is.
-    case bytes([UInt8], at: Int?)
+    /// Slices of the input share its buffer, so large payloads are not copied.
+    case bytes(ArraySlice<UInt8>, at: Int?)
     case array(PickleArray)
     case opaque(String)
     /// An allow-listed global (a function or class) that REDUCE/BUILD can apply.
@@ -45,7 +46,7 @@ enum PickleNode {
 /// A typed torch storage: its element type and little-endian element bytes.
 struct TorchStorage {
     let dtype: PickleArray.DType
-    let data: [UInt8]
+    let data: ArraySlice<UInt8>
     var count: Int { data.count / dtype.size }
 }
 
@@ -129,7 +130,7 @@ enum PickleHashKey: Hashable {
                 self = .float((value == 0 ? 0 : value).bitPattern)
             }
         case .string(let text): self = .string(text)
-        case .bytes(let bytes, _): self = .bytes(bytes)
+        case .bytes(let bytes, _): self = .bytes(Array(bytes))
         default: return nil
         }
     }

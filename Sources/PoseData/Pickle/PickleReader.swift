@@ -38,7 +38,7 @@ public enum PickleReader {
         }
         // Strided torch views may repeat storage elements; beyond this, the input is treated as hostile.
         let budget = PickleBudget(bytes: 4 &* bytes.count &+ (64 << 20))
-        var machine = PickleMachine(bytes: bytes, start: offset, baseOffset: 0, fileName: fileName, mode: .standard, budget: budget)
+        var machine = PickleMachine(bytes: bytes[...], start: offset, baseOffset: 0, fileName: fileName, mode: .standard, budget: budget)
         let node = try machine.run()
         var converter = PickleConverter(objects: machine.objects, fileName: fileName)
         return (try converter.value(of: node), machine.position)

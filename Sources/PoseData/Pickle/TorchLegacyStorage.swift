@@ -12,9 +12,9 @@ enum TorchLegacyStorage {
     /// The only legacy protocol version torch has written.
     static let protocolVersion = 1001
 
-    /// Decodes the storage in `bytes`, which sit at `baseOffset` in the file.
-    static func decode(_ bytes: [UInt8], baseOffset: Int, fileName: String?, budget: PickleBudget) throws(PoseDataError) -> TorchStorage {
-        var position = 0
+    /// Decodes the storage in `bytes`; `baseOffset` plus an index of `bytes` is a file offset.
+    static func decode(_ bytes: ArraySlice<UInt8>, baseOffset: Int, fileName: String?, budget: PickleBudget) throws(PoseDataError) -> TorchStorage {
+        var position = bytes.startIndex
         func next() throws(PoseDataError) -> (PickleNode, PickleMachine) {
             var machine = PickleMachine(bytes: bytes, start: position, baseOffset: baseOffset, fileName: fileName,
                                         mode: .torchLegacy, budget: budget)
@@ -37,12 +37,12 @@ enum TorchLegacyStorage {
         let (sysInfo, sysMachine) = try next()
         if case .object(let index) = sysInfo {
             let items = sysMachine.objects.items[index]
-            var position = 0
-            while position + 1 < items.count {
-                if case .string("little_endian") = items[position], case .bool(false) = items[position + 1] {
+            var entry = 0
+            while entry + 1 < items.count {
+                if case .string("little_endian") = items[entry], case .bool(false) = items[entry + 1] {
                     throw PoseDataError.unsupported("\(fileName ?? "input"): torch storage written on a big-endian machine is not supported")
                 }
-                position += 2
+                entry += 2
             }
         }
         let (object, _) = try next()
@@ -52,20 +52,20 @@ enum TorchLegacyStorage {
         let (keysNode, keysMachine) = try next()
         guard let keyNodes = keysMachine.sequenceItems(keysNode) else { throw fail("the storage key list is missing") }
 
-        var found: [UInt8]?
+        var found: ArraySlice<UInt8>?
         for keyNode in keyNodes {
             guard case .string(let storageKey) = keyNode else { throw fail("a storage key is not a str") }
-            guard bytes.count - position >= 8 else { throw fail("the element count of storage '\(storageKey)' is truncated") }
+            guard bytes.endIndex - position >= 8 else { throw fail("the element count of storage '\(storageKey)' is truncated") }
             var count: UInt64 = 0
             for index in (position..<(position + 8)).reversed() { count = count << 8 | UInt64(bytes[index]) }
             position += 8
             let (byteCount, overflow) = count.multipliedReportingOverflow(by: UInt64(dtype.size))
-            guard !overflow, byteCount <= UInt64(bytes.count - position) else {
-                throw fail("storage '\(storageKey)' claims \(count) elements, more than the \(bytes.count - position) bytes left")
+            guard !overflow, byteCount <= UInt64(bytes.endIndex - position) else {
+                throw fail("storage '\(storageKey)' claims \(count) elements, more than the \(bytes.endIndex - position) bytes left")
             }
             let range = position..<(position + Int(byteCount))
             position = range.upperBound
-            if storageKey == key { found = Array(bytes[range]) }
+            if storageKey == key { found = bytes[range] }
         }
         guard let data = found else { throw fail("storage '\(key)' is not among the stored keys") }
         return TorchStorage(dtype: dtype, data: data)
