@@ -138,6 +138,19 @@ final class PickleReaderTests: XCTestCase {
         }
     }
 
+    func testTorchLegacyBytesThatHoldNoStorageAreRejected() {
+        // _load_from_bytes over: magic, 1001, {}, [] (a list where the storage belongs).
+        let inner: [UInt8] = [0x80, 2, 0x8A, 10] + TorchLegacyStorage.magic + [0x2E, 0x80, 2, 0x4D, 0xE9, 0x03, 0x2E,
+                                                                              0x80, 2, 0x7D, 0x2E, 0x80, 2, 0x5D, 0x2E]
+        var bytes: [UInt8] = [0x80, 2] + ascii("ctorch.storage\n_load_from_bytes\n")
+        bytes += [0x42, UInt8(inner.count), 0, 0, 0] + inner + [0x85, 0x52, 0x2E]
+        assertRejects(bytes, "torch legacy storage", "is a list, not a storage")
+        // Only the magic number: the rest of the legacy sequence is missing.
+        var truncated: [UInt8] = [0x80, 2] + ascii("ctorch.storage\n_load_from_bytes\n")
+        truncated += [0x42, 15, 0, 0, 0] + Array(inner.prefix(15)) + [0x85, 0x52, 0x2E]
+        assertRejects(truncated, "without a STOP")
+    }
+
     func testNumpyStatesMustMatchTheirData() throws {
         var bytes = try PickleTestSupport.bytes(PickleTestSupport.fixture("protocol2.pkl"))
         // Protocol 2 shapes are BININT1 frame counts in a TUPLE3: (4, 5, 3) → (9, 5, 3).

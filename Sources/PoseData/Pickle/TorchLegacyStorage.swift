@@ -45,9 +45,9 @@ enum TorchLegacyStorage {
                 entry += 2
             }
         }
-        let (object, _) = try next()
+        let (object, objectMachine) = try next()
         guard case .storageRef(let key, let dtype) = object else {
-            throw fail("the serialized object is a \(object.kind(in: PickleObjects())), not a storage")
+            throw fail("the serialized object is a \(object.kind(in: objectMachine.objects)), not a storage")
         }
         let (keysNode, keysMachine) = try next()
         guard let keyNodes = keysMachine.sequenceItems(keysNode) else { throw fail("the storage key list is missing") }
