@@ -29,6 +29,10 @@ import types
 
 import numpy as np
 
+# Set iteration order depends on string hashing; a fixed seed makes the fixtures reproducible.
+if os.environ.get("PYTHONHASHSEED") != "0":
+    os.execvpe(sys.executable, [sys.executable] + sys.argv, dict(os.environ, PYTHONHASHSEED="0"))
+
 OUT = os.path.join("Tests", "PoseDataTests", "Fixtures", "pickle")
 
 
@@ -376,6 +380,10 @@ def main():
     # gzip.
     data = pickle.dumps(samples, protocol=4)
     write("protocol4.pkl.gz", gzip.compress(data, mtime=0), expected, samples)
+    # Two gzip members, as appending to a .gz file makes; gzip.open reads them as one stream.
+    half = len(data) // 2
+    write("protocol4-two-members.pkl.gz", gzip.compress(data[:half], mtime=0) + gzip.compress(data[half:], mtime=0),
+          expected, samples)
 
     # The authors' torch format: first sample of the shared file, cut to 6 frames, with its
     # `sentence` cut to 3 rows; the second sample as a strided view (offset and strides).

@@ -18,10 +18,13 @@ final class PickleFuzzTests: XCTestCase {
     }
 
     private enum Mutation: CaseIterable {
-        case bitFlips, byteReplacements, interestingBytes, truncation, splice, repeatedChunk, deletion
+        case bitFlips, byteReplacements, interestingBytes, truncation, splice, repeatedChunk, deletion, opcodeRun
     }
 
     /// Lengths and opcodes that stress the reader when written over a byte.
+    /// Every pickle opcode, protocols 0–5.
+    private static let opcodes: [UInt8] = Array("(.012FIJKLMNPQRSTUVXabcd}eghijl]opqrst)uGBC".utf8) + Array(0x80...0x98)
+
     private static let interesting: [UInt8] = [0x00, 0x01, 0x7F, 0x80, 0xFF, 0x28, 0x2E, 0x30, 0x31, 0x52, 0x62, 0x68, 0x71, 0x74, 0x93, 0x94]
 
     private func mutate(_ input: [UInt8], with mutation: Mutation, other: [UInt8], rng: inout SplitMix64) -> [UInt8] {
@@ -52,6 +55,13 @@ final class PickleFuzzTests: XCTestCase {
             let chunk = bytes[start..<(start + length)]
             let times = Int.random(in: 2...50, using: &rng)
             bytes.insert(contentsOf: (0..<times).flatMap { _ in chunk }, at: start)
+        case .opcodeRun:
+            // A run of opcodes and small operands in place of real ones exercises the stack machine.
+            let start = Int.random(in: 0..<bytes.count, using: &rng)
+            let run = (0..<Int.random(in: 1...24, using: &rng)).map { _ in
+                Bool.random(using: &rng) ? Self.opcodes.randomElement(using: &rng)! : UInt8.random(in: 0...8, using: &rng)
+            }
+            bytes.replaceSubrange(start..<min(bytes.count, start + run.count), with: run)
         case .deletion:
             let start = Int.random(in: 0..<bytes.count, using: &rng)
             let length = Int.random(in: 1...min(32, bytes.count - start), using: &rng)

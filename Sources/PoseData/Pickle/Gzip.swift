@@ -1,20 +1,20 @@
 import CZlib
 
 /// gzip detection and inflation through zlib, for `.pkl.gz` files.
-public enum Gzip {
+enum Gzip {
     /// Whether `bytes` start with the gzip magic number 1f 8b.
-    public static func isCompressed(_ bytes: [UInt8]) -> Bool {
+    static func isCompressed(_ bytes: [UInt8]) -> Bool {
         bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B
     }
 
     /// The largest output ``inflate(_:fileName:limit:)`` produces by default, against gzip bombs.
-    public static let defaultLimit = 8 << 30
+    static let defaultLimit = 8 << 30
 
     /// Inflates gzip data (all members, as `gzip.open` reads them) into memory.
     ///
     /// Output grows as zlib produces it, so memory follows real data; more than `limit` bytes, a
     /// corrupt stream or a truncated one throw.
-    public static func inflate(_ bytes: [UInt8], fileName: String? = nil, limit: Int = defaultLimit) throws(PoseDataError) -> [UInt8] {
+    static func inflate(_ bytes: [UInt8], fileName: String? = nil, limit: Int = defaultLimit) throws(PoseDataError) -> [UInt8] {
         func failure(_ message: String, _ offset: Int?) -> PoseDataError {
             .malformed(file: fileName, offset: offset, message: "gzip: \(message)")
         }
