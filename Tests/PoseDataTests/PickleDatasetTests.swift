@@ -93,6 +93,20 @@ final class PickleDatasetTests: XCTestCase {
         }
     }
 
+    func testABareSampleDictIsADatasetOfOne() throws {
+        // {'pose': [[1.0, 2.0, 3.0]]}: one frame of one joint, (T, J·3) nested lists.
+        var bytes: [UInt8] = [0x80, 4, 0x7D, 0x28, 0x8C, 4] + Array("pose".utf8) + [0x5D, 0x5D]
+        for (high, next) in [(0x3F, 0xF0), (0x40, 0x00), (0x40, 0x08)] as [(UInt8, UInt8)] {  // BINFLOAT 1.0, 2.0, 3.0
+            bytes += [0x47, high, next, 0, 0, 0, 0, 0, 0, 0x61]
+        }
+        bytes += [0x61, 0x75, 0x2E]
+        let dataset = try PickleDataset.decode(bytes, name: "one.pkl")
+        XCTAssertEqual(dataset.count, 1)
+        XCTAssertEqual(dataset.layout, .generic(jointCount: 1))
+        XCTAssertEqual(dataset[0].values, [1, 2, 3])
+        XCTAssertEqual(dataset[0].fps, 25)
+    }
+
     func testTruncatedGzipIsAnError() throws {
         let bytes = try PickleTestSupport.bytes(PickleTestSupport.fixture("protocol4.pkl.gz"))
         XCTAssertThrowsError(try PickleDataset.decode(Array(bytes.prefix(bytes.count / 2)), name: "t.pkl.gz")) { error in
