@@ -56,6 +56,7 @@ final class PickleDatasetTests: XCTestCase {
         do { try process.run() } catch { throw XCTSkip("python3 is not available: \(error)") }
         process.waitUntilExit()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        if process.terminationStatus == 127 { throw XCTSkip("python3 is not installed") }
         if text.contains("No module named") { throw XCTSkip("python3 has no numpy: \(text)") }
         XCTAssertEqual(process.terminationStatus, 0, text)
         let expected = dataset[0].values.reduce(0.0) { $0 + Double($1) }
