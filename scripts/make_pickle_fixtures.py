@@ -161,6 +161,29 @@ def dumps_numpy1(obj, protocol):
                 sys.modules[module] = original
 
 
+# ---------------------------------------------------------------- Python 2 style strings
+
+class Python2Pickler(pickle._Pickler):
+    """Writes bytes as Python 2 wrote `str`: BINSTRING / SHORT_BINSTRING (protocol 2), which Python 3
+    reads back with encoding="latin1" as numpy array data."""
+
+    def save_py2_str(self, obj):
+        if len(obj) < 256:
+            self.write(pickle.SHORT_BINSTRING + bytes([len(obj)]) + obj)
+        else:
+            self.write(pickle.BINSTRING + struct.pack("<i", len(obj)) + obj)
+        self.memoize(obj)
+
+    dispatch = dict(pickle._Pickler.dispatch)
+    dispatch[bytes] = save_py2_str
+
+
+def dumps_python2_style(obj):
+    buffer = io.BytesIO()
+    Python2Pickler(buffer, protocol=2).dump(obj)
+    return buffer.getvalue()
+
+
 # ---------------------------------------------------------------- torch's format, without torch
 
 MAGIC = 0x1950A86A20F9469CFC6C
@@ -324,6 +347,11 @@ def main():
         data = dumps_numpy1(samples, protocol)
         assert b"numpy.core" in data and b"numpy._core" not in data
         write(f"numpy1-protocol{protocol}.pkl", data, expected, pickle.loads(data))
+
+    # Python 2 style: array data as BINSTRING, read as Python 3 does with encoding="latin1".
+    data = dumps_python2_style([dict(s, pose=s["pose"]) for s in samples])
+    assert b"_codecs" not in data
+    write("python2-style.pkl", data, expected, pickle.loads(data, encoding="latin1"))
 
     # Dtypes: every sample's keypoints in another type; numpy scalars for fps.
     dtype_samples = []

@@ -11,7 +11,7 @@ final class PickleFixtureTests: XCTestCase {
 
     func testEveryFixtureMatchesPython() throws {
         let expected = try expectations()
-        XCTAssertEqual(expected.count, 23, "one entry per fixture file")
+        XCTAssertEqual(expected.count, 24, "one entry per fixture file")
         for (file, samples) in expected.sorted(by: { $0.key < $1.key }) {
             let dataset: PoseDataset
             do {
