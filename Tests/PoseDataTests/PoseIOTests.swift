@@ -15,12 +15,19 @@ final class PoseIOTests: XCTestCase {
     }
 
     func testPickleExtensionsGoToThePickleCode() throws {
-        // Before the pickle reader is merged this is the one allowed gap; after, the reader
-        // reports the missing file.
         XCTAssertThrowsError(try PoseIO.load(contentsOf: URL(fileURLWithPath: "/nonexistent/a.pkl.gz"))) { error in
-            XCTAssertTrue(error as? PoseDataError == .unsupported("reading .pkl needs the pickle reader")
-                          || "\(error)".contains("/nonexistent/a.pkl.gz"), "\(error)")
+            XCTAssertTrue("\(error)".contains("/nonexistent/a.pkl.gz"), "\(error)")
         }
+        let dataset = try PoseIO.load(contentsOf: TestData.fixture("holistic-cut.pose"), layout: .openPose137)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("poseio-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("round.pkl")
+        try PoseIO.save(dataset, to: url)
+        let back = try PoseIO.load(contentsOf: url)
+        XCTAssertEqual(back.layout, .openPose137)
+        XCTAssertEqual(back[0].values, dataset[0].values)
+        XCTAssertEqual(back[0].name, dataset[0].name)
     }
 
     func testPoseLoadNamesTheSampleAndConvertsOnRequest() throws {

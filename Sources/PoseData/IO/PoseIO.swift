@@ -45,10 +45,8 @@ public enum PoseIO {
         case .poseDirectory:
             dataset = try loadPoseDirectory(url)
         case .pickle:
-            // MERGE(pickle): replace this throw with
-            //     dataset = try PickleDataset.load(contentsOf: url)
-            // (the layout is applied below: relabelled when the joint counts match, picked by name otherwise).
-            throw PoseDataError.unsupported("reading .pkl needs the pickle reader")
+            // The layout is applied below: relabelled when the joint counts match, picked by name otherwise.
+            dataset = try PickleDataset.load(contentsOf: url)
         }
         guard let layout else { return dataset }
         return try dataset.converted(to: layout)
@@ -73,9 +71,7 @@ public enum PoseIO {
         case .poseDirectory:
             try savePoseDirectory(dataset, to: url)
         case .pickle:
-            // MERGE(pickle): replace this throw with
-            //     try PickleDataset.write(dataset, to: url)
-            throw PoseDataError.unsupported("writing .pkl needs the pickle writer")
+            try PickleDataset.write(dataset, to: url)
         }
     }
 
