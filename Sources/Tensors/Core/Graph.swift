@@ -1,0 +1,115 @@
+/// The tape of a differentiable computation.
+///
+/// Create one per training step (or per sampling pass), make inputs with ``input(_:tangent:requiresGrad:)``,
+/// apply ops, then call ``backward(_:seed:)``. With `Graph(recording: false)` nothing is recorded:
+/// ops only compute values (and tangents, when inputs carry them), for inference and pure JVPs.
+///
+/// Every op's output (and tangent, and every gradient during `backward`) is checked for NaN/Inf
+/// when ``checksFinite`` is on (the default); the first offender is kept in ``firstNonFinite`` and
+/// ``checkFinite()`` or ``backward(_:seed:)`` throw a ``NonFiniteError`` naming it.
+public final class Graph {
+    /// Whether ops record backward closures on the tape.
+    public let isRecording: Bool
+    /// Whether op outputs, tangents and gradients are checked for NaN/Inf (default on).
+    public var checksFinite: Bool = true
+    /// The first non-finite value seen, if any.
+    public private(set) var firstNonFinite: NonFiniteError?
+
+    var tape: [TapeEntry] = []
+
+    /// A graph; `recording: false` for inference (no tape, ~no overhead).
+    public init(recording: Bool = true) {
+        self.isRecording = recording
+    }
+
+    /// Number of recorded ops waiting for `backward`.
+    public var recordedOpCount: Int { tape.count }
+
+    /// A leaf node holding `value`. Give a `tangent` (same shape) to seed forward-mode
+    /// differentiation through it; set `requiresGrad` to receive `grad` from ``backward(_:seed:)``.
+    public func input(_ value: Tensor, tangent: Tensor? = nil, requiresGrad: Bool = false) -> Var {
+        if let tangent {
+            requireShape(tangent.shape == value.shape, "Graph.input: tangent shape \(tangent.shape) differs from value shape \(value.shape)")
+        }
+        return Var(op: "input", value: value, tangent: tangent, graph: self, requiresGrad: requiresGrad)
+    }
+
+    /// A leaf node holding a constant (no tangent, no gradient).
+    public func constant(_ value: Tensor) -> Var {
+        Var(op: "constant", value: value, tangent: nil, graph: self, requiresGrad: false)
+    }
+
+    /// A scalar constant (shape `[]`), handy for broadcasting.
+    public func constant(_ value: Float) -> Var { constant(Tensor(value)) }
+
+    /// Reverse-mode differentiation: sets `loss.grad = seed` (ones by default) and runs the tape
+    /// backwards, accumulating `grad` into every input and ``Parameter`` that requires it.
+    /// The tape is consumed (intermediate gradients are freed). Throws a ``NonFiniteError`` if
+    /// any forward value, tangent or gradient was NaN/Inf.
+    public func backward(_ loss: Var, seed: Tensor? = nil) throws {
+        try checkFinite()
+        requireShape(isRecording, "Graph.backward: this graph was created with recording: false")
+        let seed = seed ?? Tensor(repeating: 1, shape: loss.shape)
+        requireShape(seed.shape == loss.shape, "Graph.backward: seed shape \(seed.shape) differs from loss shape \(loss.shape)")
+        loss.accumulateGrad(seed)
+        let entries = tape
+        tape = []
+        for entry in entries.reversed() {
+            guard let g = entry.output.grad else { continue }
+            let grads = entry.backward(g)
+            for (input, gi) in zip(entry.inputs, grads) {
+                guard let gi, input.requiresGrad else { continue }
+                if checksFinite && !Elementwise.allFinite(gi) {
+                    noteNonFinite(op: entry.output.op, kind: .gradient, shape: gi.shape)
+                }
+                input.accumulateGrad(gi)
+            }
+            if entry.output !== loss { entry.output.grad = nil }
+            if firstNonFinite != nil { break }
+        }
+        try checkFinite()
+    }
+
+    /// Throws the first non-finite value seen by this graph, naming the op and the kind of value.
+    public func checkFinite() throws {
+        if let error = firstNonFinite { throw error }
+    }
+
+    /// Forgets recorded ops and any non-finite report, to reuse the graph.
+    public func reset() {
+        tape = []
+        firstNonFinite = nil
+    }
+
+    func record(_ output: Var, inputs: [Var], _ backward: @escaping (Tensor) -> [Tensor?]) {
+        tape.append(TapeEntry(output: output, inputs: inputs, backward: backward))
+    }
+
+    func noteNonFinite(op: String, kind: NonFiniteError.Kind, shape: [Int]) {
+        if firstNonFinite == nil { firstNonFinite = NonFiniteError(op: op, kind: kind, shape: shape) }
+    }
+}
+
+/// One recorded op: its output, its inputs, and a closure mapping the output's gradient to one
+/// gradient per input (`nil` where an input needs none).
+struct TapeEntry {
+    let output: Var
+    let inputs: [Var]
+    let backward: (Tensor) -> [Tensor?]
+}
+
+/// A NaN or infinity produced by an op.
+public struct NonFiniteError: Error, CustomStringConvertible, Equatable {
+    /// Which value was not finite.
+    public enum Kind: String, Sendable { case forward = "value", tangent = "tangent", gradient = "gradient" }
+    /// The op that produced it (e.g. `"log"`, `"attention"`).
+    public let op: String
+    public let kind: Kind
+    /// Shape of the offending tensor.
+    public let shape: [Int]
+
+    public var description: String {
+        "non-finite \(kind.rawValue) (NaN or Inf) produced by op '\(op)' (shape \(shape)); " +
+            "check its inputs (e.g. log of ≤ 0, division by 0, a too-large learning rate)"
+    }
+}
