@@ -106,3 +106,48 @@ final class SafeTensorsTests: XCTestCase {
         }
     }
 }
+
+/// Interoperability with the reference reader: a file written here is loaded by Python's
+/// `safetensors` package (numpy backend) and compared value by value. Skipped when python3 or the
+/// package is missing.
+final class SafeTensorsInteropTests: XCTestCase {
+    func testPythonReferenceReaderLoadsOurFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tensors-interop-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent("ours.safetensors")
+        let tensors: [String: Tensor] = ["w": randomTensor([3, 4], seed: 9), "s": Tensor(1.25), "e": Tensor(zeros: [0, 2])]
+        try SafeTensors.write(tensors, metadata: ["config": "{\"dim\": 4}"], to: url)
+        let script = """
+        import json, sys
+        try:
+            from safetensors.numpy import load_file
+            from safetensors import safe_open
+        except ImportError:
+            sys.exit(77)
+        t = load_file(sys.argv[1])
+        with safe_open(sys.argv[1], framework="numpy") as f:
+            meta = f.metadata()
+        print(json.dumps({"tensors": {k: {"dtype": str(v.dtype), "shape": list(v.shape), "values": [float(x) for x in v.ravel()]} for k, v in t.items()}, "metadata": meta}))
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, url.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { throw XCTSkip("python3 not available") }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        if process.terminationStatus == 77 { throw XCTSkip("Python safetensors package not installed") }
+        XCTAssertEqual(process.terminationStatus, 0, "the Python reader rejected our file")
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: output) as? [String: Any])
+        XCTAssertEqual(json["metadata"] as? [String: String], ["config": "{\"dim\": 4}"])
+        let loaded = try XCTUnwrap(json["tensors"] as? [String: [String: Any]])
+        XCTAssertEqual(Set(loaded.keys), Set(tensors.keys))
+        for (name, t) in tensors {
+            XCTAssertEqual(loaded[name]?["dtype"] as? String, "float32")
+            XCTAssertEqual(loaded[name]?["shape"] as? [Int], t.shape)
+            XCTAssertEqual((loaded[name]?["values"] as? [Double])?.map(Float.init), t.scalars)
+        }
+    }
+}
