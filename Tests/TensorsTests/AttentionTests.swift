@@ -62,6 +62,17 @@ final class AttentionTests: XCTestCase {
         checkDerivatives([q, k, v, shared]) { attention(q: $0[0], k: $0[1], v: $0[2], scale: 0.3, bias: $0[3], mask: mask) }
     }
 
+    /// Training-sized rows (Tq > 4) take the sgemm path; check it too, with bias and a causal mask.
+    func testDerivativesManyQueries() {
+        let (q6, k7, v7) = (randomTensor([1, 2, 6, 3], seed: 58), randomTensor([1, 2, 7, 3], seed: 59), randomTensor([1, 2, 7, 3], seed: 60))
+        let bias = randomTensor([1, 2, 1, 7], seed: 61)
+        let mask = AttentionMask.causal(queries: 6, keys: 7)
+        checkDerivatives([q6, k7, v7, bias]) { attention(q: $0[0], k: $0[1], v: $0[2], scale: 0.6, bias: $0[3], mask: mask) }
+        let g = Graph(recording: false)
+        let y = attention(q: g.constant(q6), k: g.constant(k7), v: g.constant(v7), scale: 0.6, bias: g.constant(bias), mask: mask).value
+        assertClose(y, reference(q: q6, k: k7, v: v7, scale: 0.6, bias: bias, mask: mask), tolerance: 1e-5)
+    }
+
     func testFullyMaskedRowGivesZerosNotNaN() throws {
         // Query 0 of batch 1 sees no key at all.
         let mask = AttentionMask.from(queries: 3, keys: 5) { i, j in j <= i }
