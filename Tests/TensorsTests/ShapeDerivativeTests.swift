@@ -24,6 +24,15 @@ final class ShapeDerivativeTests: XCTestCase {
         XCTAssertEqual(c[1, 4], x[1, 4])
     }
 
+    func testGather() {
+        let x = randomTensor([2, 5, 3], seed: 48)
+        checkDerivatives([x]) { gather($0[0], axis: 1, indices: [4, 0, 4, 2]) }
+        let y = x.gathering(axis: 1, indices: [3, 1])
+        XCTAssertEqual(y.shape, [2, 2, 3])
+        XCTAssertEqual(y[1, 0, 2], x[1, 3, 2])
+        XCTAssertEqual(y[0, 1, 0], x[0, 1, 0])
+    }
+
     func testBroadcastOp() {
         checkDerivatives([randomTensor([3, 1], seed: 44)]) { broadcast($0[0], to: [2, 3, 4]) }
     }

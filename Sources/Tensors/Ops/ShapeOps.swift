@@ -152,3 +152,48 @@ public func broadcast(_ x: Var, to shape: [Int]) -> Var {
         [Elementwise.sum(g, toShape: old)]
     }
 }
+
+extension Tensor {
+    /// Entries `indices` along `axis` (repeats allowed): `[..., n, ...]` → `[..., indices.count, ...]`.
+    public func gathering(axis: Int, indices: [Int]) -> Tensor {
+        let axis = normalizedAxis(axis, rank: rank, "gather")
+        let (outer, n, inner) = splitAround(shape, axis: axis)
+        for i in indices { requireShape(i >= 0 && i < n, "gather: index \(i) out of range 0..<\(n) on axis \(axis) of \(shape)") }
+        var outShape = shape
+        outShape[axis] = indices.count
+        return Tensor(shape: outShape) { out in
+            withUnsafeBufferPointer { xb in
+                guard let xp = xb.baseAddress, let op = out.baseAddress, inner > 0 else { return }
+                for o in 0..<outer {
+                    for (j, i) in indices.enumerated() {
+                        (op + (o * indices.count + j) * inner).update(from: xp + (o * n + i) * inner, count: inner)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Entries `indices` along `axis` (e.g. the joints of one body part from all joint tokens).
+/// The gradient is scattered back and summed over repeated indices.
+public func gather(_ x: Var, axis: Int, indices: [Int]) -> Var {
+    let shape = x.shape
+    let a = normalizedAxis(axis, rank: shape.count, "gather")
+    return Var.result("gather", x.value.gathering(axis: a, indices: indices),
+                      tangent: x.tangent.map { $0.gathering(axis: a, indices: indices) }, inputs: [x]) { g in
+        let (outer, n, inner) = splitAround(shape, axis: a)
+        var gx = Tensor(zeros: shape)
+        g.withUnsafeBufferPointer { gb in
+            gx.withUnsafeMutableBufferPointer { xb in
+                guard let gp = gb.baseAddress, let xp = xb.baseAddress, inner > 0 else { return }
+                for o in 0..<outer {
+                    for (j, i) in indices.enumerated() {
+                        let src = gp + (o * indices.count + j) * inner, dst = xp + (o * n + i) * inner
+                        for e in 0..<inner { dst[e] += src[e] }
+                    }
+                }
+            }
+        }
+        return [gx]
+    }
+}

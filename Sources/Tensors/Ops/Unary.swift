@@ -14,6 +14,37 @@ func unaryOp<F: UnaryElementFunction, D: BinaryElementFunction>(_ op: String, _ 
     return Var.result(op, y, tangent: t, inputs: [x]) { g in [Elementwise.zip3(xv, y, g, chain)] }
 }
 
+/// An elementwise function that yields its value and derivative together (one transcendental call).
+protocol FusedElementFunction { func valueAndDerivative(_ x: Float) -> (Float, Float) }
+
+/// Like ``unaryOp(_:_:_:derivative:)``, but computes `f'(x)` in the same pass as `f(x)` whenever a
+/// tangent or a gradient will need it, keeping it for both instead of recomputing.
+func fusedUnaryOp<F: FusedElementFunction & UnaryElementFunction>(_ op: String, _ x: Var, _ f: F) -> Var {
+    let xv = x.value
+    let needsDerivative = x.tangent != nil || (x.requiresGrad && (x.graph?.isRecording ?? false))
+    guard needsDerivative else {
+        return Var.result(op, Elementwise.map(xv, f), tangent: nil, inputs: [x]) { _ in [nil] }
+    }
+    let n = xv.count
+    var derivative = Tensor(zeros: xv.shape)
+    let y = Tensor(shape: xv.shape) { out in
+        xv.withUnsafeBufferPointer { xb in
+            derivative.withUnsafeMutableBufferPointer { db in
+                guard let xp = xb.baseAddress, let op = out.baseAddress, let dp = db.baseAddress else { return }
+                Parallel.forChunks(n, costPerItem: 4) { r in
+                    for i in r {
+                        let (v, d) = f.valueAndDerivative(xp[i])
+                        op[i] = v
+                        dp[i] = d
+                    }
+                }
+            }
+        }
+    }
+    let d = derivative
+    return Var.result(op, y, tangent: x.tangent.map { $0 * d }, inputs: [x]) { g in [g * d] }
+}
+
 private struct ExpF: UnaryElementFunction { func callAsFunction(_ x: Float) -> Float { Fast.exp(x) } }
 private struct OutputD: BinaryElementFunction { func callAsFunction(_ x: Float, _ y: Float) -> Float { y } }
 private struct LogF: UnaryElementFunction { func callAsFunction(_ x: Float) -> Float { logf(x) } }
@@ -30,15 +61,17 @@ private struct SigmoidF: UnaryElementFunction { func callAsFunction(_ x: Float) 
 private struct SigmoidD: BinaryElementFunction { func callAsFunction(_ x: Float, _ y: Float) -> Float { y * (1 - y) } }
 private struct ReluF: UnaryElementFunction { func callAsFunction(_ x: Float) -> Float { Swift.max(x, 0) } }
 private struct StepD: BinaryElementFunction { func callAsFunction(_ x: Float, _ y: Float) -> Float { x > 0 ? 1 : 0 } }
-private struct SiluF: UnaryElementFunction { func callAsFunction(_ x: Float) -> Float { x * Fast.sigmoid(x) } }
-private struct SiluD: BinaryElementFunction {
-    func callAsFunction(_ x: Float, _ y: Float) -> Float {
+private struct GeluF: UnaryElementFunction, FusedElementFunction {
+    func callAsFunction(_ x: Float) -> Float { Fast.gelu(x) }
+    func valueAndDerivative(_ x: Float) -> (Float, Float) { Fast.geluWithDerivative(x) }
+}
+private struct SiluFused: UnaryElementFunction, FusedElementFunction {
+    func callAsFunction(_ x: Float) -> Float { x * Fast.sigmoid(x) }
+    func valueAndDerivative(_ x: Float) -> (Float, Float) {
         let s = Fast.sigmoid(x)
-        return s * (1 + x * (1 - s))
+        return (x * s, s * (1 + x * (1 - s)))
     }
 }
-private struct GeluF: UnaryElementFunction { func callAsFunction(_ x: Float) -> Float { Fast.gelu(x) } }
-private struct GeluD: BinaryElementFunction { func callAsFunction(_ x: Float, _ y: Float) -> Float { Fast.geluDerivative(x) } }
 
 /// `eˣ` elementwise.
 public func exp(_ x: Var) -> Var { unaryOp("exp", x, ExpF(), derivative: OutputD()) }
@@ -65,10 +98,10 @@ public func sigmoid(_ x: Var) -> Var { unaryOp("sigmoid", x, SigmoidF(), derivat
 public func relu(_ x: Var) -> Var { unaryOp("relu", x, ReluF(), derivative: StepD()) }
 
 /// SiLU (swish) `x · sigmoid(x)` elementwise.
-public func silu(_ x: Var) -> Var { unaryOp("silu", x, SiluF(), derivative: SiluD()) }
+public func silu(_ x: Var) -> Var { fusedUnaryOp("silu", x, SiluFused()) }
 
 /// GELU with the tanh approximation: `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))`.
-public func gelu(_ x: Var) -> Var { unaryOp("gelu", x, GeluF(), derivative: GeluD()) }
+public func gelu(_ x: Var) -> Var { fusedUnaryOp("gelu", x, GeluF()) }
 
 /// Vectorisable approximations of transcendental functions (exp within ~2 ulp):
 /// libm calls would keep the hot loops scalar.
@@ -113,6 +146,14 @@ public enum Fast {
     public static func gelu(_ x: Float) -> Float {
         let u = geluC * (x + 0.044715 * x * x * x)
         return 0.5 * x * (1 + tanh(u))
+    }
+
+    /// GELU and its derivative from one tanh.
+    @inline(__always)
+    public static func geluWithDerivative(_ x: Float) -> (Float, Float) {
+        let u = geluC * (x + 0.044715 * x * x * x)
+        let t = tanh(u)
+        return (0.5 * x * (1 + t), 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * geluC * (1 + 3 * 0.044715 * x * x))
     }
 
     /// d GELU / dx (tanh approximation).
