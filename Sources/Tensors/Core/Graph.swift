@@ -1,5 +1,8 @@
 /// The tape of a differentiable computation.
 ///
+/// Keep the graph alive for the whole computation (nodes refer to it weakly, so that a graph and its
+/// nodes never form a reference cycle). Use one graph per thread.
+///
 /// Create one per training step (or per sampling pass), make inputs with ``input(_:tangent:requiresGrad:)``,
 /// apply ops, then call ``backward(_:seed:)``. With `Graph(recording: false)` nothing is recorded:
 /// ops only compute values (and tangents, when inputs carry them), for inference and pure JVPs.
@@ -52,9 +55,10 @@ public final class Graph {
         let seed = seed ?? Tensor(repeating: 1, shape: loss.shape)
         requireShape(seed.shape == loss.shape, "Graph.backward: seed shape \(seed.shape) differs from loss shape \(loss.shape)")
         loss.accumulateGrad(seed)
-        let entries = tape
+        // Pop entries so each closure (and the tensors it captured) is freed once used.
+        var entries = tape
         tape = []
-        for entry in entries.reversed() {
+        while let entry = entries.popLast() {
             guard let g = entry.output.grad else { continue }
             let grads = entry.backward(g)
             for (input, gi) in zip(entry.inputs, grads) {

@@ -1,6 +1,8 @@
 /// `y = x · weightᵀ + bias` on the last axis. `weight: [Out, In]`, `bias: [Out]` (PyTorch layout).
 public final class Linear: Layer {
+    /// `[Out, In]`.
     public let weight: Parameter
+    /// `[Out]`, if the layer has a bias.
     public let bias: Parameter?
 
     /// PyTorch's default initialisation: weight and bias uniform in `±1/√In`.
@@ -30,8 +32,11 @@ public final class Linear: Layer {
 
 /// RMSNorm over the last axis with a learned scale (initialised to 1).
 public final class RMSNorm: Layer {
+    /// Scale `[D]`.
     public let weight: Parameter
+    /// Added to the mean square before the square root.
     public let epsilon: Float
+    /// RMSNorm over `dim` features.
     public init(_ dim: Int, epsilon: Float = 1e-6) {
         weight = Parameter(Tensor(repeating: 1, shape: [dim]))
         self.epsilon = epsilon
@@ -43,9 +48,13 @@ public final class RMSNorm: Layer {
 
 /// LayerNorm over the last axis; with `affine: false` it has no parameters (as in adaLN blocks).
 public final class LayerNorm: Layer {
+    /// Scale `[D]` (affine only).
     public let weight: Parameter?
+    /// Shift `[D]` (affine only).
     public let bias: Parameter?
+    /// Added to the variance before the square root.
     public let epsilon: Float
+    /// LayerNorm over `dim` features; `affine` adds a learned scale (1) and shift (0).
     public init(_ dim: Int, affine: Bool = true, epsilon: Float = 1e-5) {
         weight = affine ? Parameter(Tensor(repeating: 1, shape: [dim])) : nil
         bias = affine ? Parameter(Tensor(zeros: [dim])) : nil
@@ -61,7 +70,9 @@ public final class LayerNorm: Layer {
 
 /// A table of learned vectors: `[count, dim]`, initialised from N(0, 1) as PyTorch does.
 public final class Embedding: Layer {
+    /// The table `[count, dim]`.
     public let weight: Parameter
+    /// `count` vectors of `dim` features.
     public init(_ count: Int, _ dim: Int, rng: inout RandomGenerator) {
         weight = Parameter(rng.normal([count, dim]))
     }

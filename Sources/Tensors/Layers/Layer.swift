@@ -71,8 +71,11 @@ public enum LayerError: Error, CustomStringConvertible, Equatable {
 public final class LayerList<Element: Layer>: Layer {
     /// The layers, in order.
     public var layers: [Element]
+    /// A list of the given layers.
     public init(_ layers: [Element]) { self.layers = layers }
     public var children: [(String, any Layer)] { layers.enumerated().map { (String($0.offset), $0.element) } }
+    /// The `i`-th layer.
     public subscript(i: Int) -> Element { layers[i] }
+    /// Number of layers.
     public var count: Int { layers.count }
 }

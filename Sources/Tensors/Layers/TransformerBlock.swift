@@ -1,10 +1,14 @@
 /// Multi-head self-attention on `[B, T, D]`: a fused QKV projection, ``attention(q:k:v:scale:bias:mask:)``
 /// per head, and an output projection.
 public final class MultiHeadAttention: Layer {
+    /// Number of heads; each has `dim / heads` features.
     public let heads: Int
+    /// `D → 3·D`: queries, keys, values.
     public let qkv: Linear
+    /// `D → D` after the heads are joined.
     public let out: Linear
 
+    /// Self-attention over `dim` features split into `heads` heads.
     public init(dim: Int, heads: Int, rng: inout RandomGenerator) {
         requireShape(dim % heads == 0, "MultiHeadAttention: dim \(dim) is not a multiple of heads \(heads)")
         self.heads = heads
@@ -35,6 +39,7 @@ public final class TransformerBlock: Layer {
     public let fc1: Linear
     public let fc2: Linear
 
+    /// A block of width `dim` with `heads` attention heads and an MLP of width `mlpRatio · dim`.
     public init(dim: Int, heads: Int, mlpRatio: Int = 4, rng: inout RandomGenerator) {
         norm1 = LayerNorm(dim)
         attn = MultiHeadAttention(dim: dim, heads: heads, rng: &rng)

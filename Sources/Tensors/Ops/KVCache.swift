@@ -5,8 +5,11 @@
 /// ``attention(q:scale:extraKeys:extraValues:bias:mask:)`` attends over the cache plus optional
 /// extra keys that are not stored (e.g. the noisy frame attending to itself during flow steps).
 public struct KVCache: Sendable {
+    /// Independent sequences (e.g. one per token for temporal attention).
     public let batch: Int
+    /// Attention heads.
     public let heads: Int
+    /// Features per head.
     public let headDim: Int
     /// Number of cached positions.
     public private(set) var length: Int = 0

@@ -10,8 +10,11 @@ import Darwin
 public final class AdamW {
     /// Step size; set it every step from a schedule.
     public var learningRate: Float
+    /// Decay of the first-moment average.
     public var beta1: Float
+    /// Decay of the second-moment average.
     public var beta2: Float
+    /// Added to √v̂ in the denominator.
     public var epsilon: Float
     /// Decoupled weight decay, applied only to parameters selected at construction.
     public var weightDecay: Float
@@ -99,121 +102,3 @@ public final class AdamW {
     }
 }
 
-/// Errors restoring optimiser or EMA state.
-public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
-    case missing(String)
-    case shapeMismatch(String, expected: [Int], found: [Int])
-    public var description: String {
-        switch self {
-        case .missing(let k): return "optimiser state '\(k)' is missing from the checkpoint"
-        case let .shapeMismatch(k, e, f): return "optimiser state '\(k)' has shape \(f), expected \(e)"
-        }
-    }
-}
-
-/// Scales all gradients so their global L2 norm is at most `maxNorm`; returns the norm before clipping.
-/// Parameters without a gradient are ignored.
-@discardableResult
-public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Float) -> Float {
-    var total = 0.0
-    for p in parameters {
-        guard let g = p.grad else { continue }
-        total += g.withUnsafeBufferPointer { b in b.baseAddress.map { Double(Vec.dot($0, $0, b.count)) } ?? 0 }
-    }
-    let norm = Float(total.squareRoot())
-    if norm > maxNorm && norm.isFinite {
-        let s = maxNorm / (norm + 1e-6)
-        for p in parameters { if let g = p.grad { p.setGrad(g * s) } }
-    }
-    return norm
-}
-
-/// Exponential moving average of parameters: `shadow ← decay·shadow + (1 − decay)·p` after each step.
-public final class EMA {
-    /// Weight of the old average.
-    public var decay: Float
-    public let parameters: [(name: String, parameter: Parameter)]
-    /// The averaged values, in `parameters` order.
-    public private(set) var shadow: [Tensor]
-
-    /// Starts the average at the parameters' current values.
-    public init(_ named: [(name: String, parameter: Parameter)], decay: Float = 0.999) {
-        self.decay = decay
-        self.parameters = named
-        self.shadow = named.map { $0.parameter.value }
-    }
-
-    /// Folds the current parameter values into the average.
-    public func update() {
-        let d = decay
-        for (i, e) in parameters.enumerated() {
-            let p = e.parameter.value
-            p.withUnsafeBufferPointer { pb in
-                shadow[i].withUnsafeMutableBufferPointer { sb in
-                    guard let pp = pb.baseAddress, let sp = sb.baseAddress else { return }
-                    for j in 0..<sb.count { sp[j] = d * sp[j] + (1 - d) * pp[j] }
-                }
-            }
-        }
-    }
-
-    /// The averaged weights by parameter name (to save, or to load into a copy of the model).
-    public func averagedWeights() -> [String: Tensor] {
-        Dictionary(zip(parameters.map(\.name), shadow), uniquingKeysWith: { a, _ in a })
-    }
-
-    /// Copies the averaged values into the parameters (e.g. before sampling); returns the previous values
-    /// so they can be restored with ``restore(_:)``.
-    @discardableResult
-    public func apply() -> [Tensor] {
-        let previous = parameters.map { $0.parameter.value }
-        for (i, e) in parameters.enumerated() { e.parameter.assign(shadow[i]) }
-        return previous
-    }
-
-    /// Puts back values returned by ``apply()``.
-    public func restore(_ values: [Tensor]) {
-        for (e, t) in zip(parameters, values) { e.parameter.assign(t) }
-    }
-
-    /// The state as named tensors (`ema.<name>`), for checkpoints.
-    public func state() -> [String: Tensor] {
-        Dictionary(zip(parameters.map { "ema." + $0.name }, shadow), uniquingKeysWith: { a, _ in a })
-    }
-
-    /// Restores a state written by ``state()``.
-    public func load(state: [String: Tensor]) throws {
-        var new = shadow
-        for (i, e) in parameters.enumerated() {
-            let key = "ema." + e.name
-            guard let t = state[key] else { throw OptimizerStateError.missing(key) }
-            guard t.shape == e.parameter.value.shape else { throw OptimizerStateError.shapeMismatch(key, expected: e.parameter.value.shape, found: t.shape) }
-            new[i] = t
-        }
-        shadow = new
-    }
-}
-
-/// Linear warm-up from 0 to `peak` over `warmupSteps`, then cosine decay to `minimum` at `totalSteps`
-/// (and `minimum` after).
-public struct WarmupCosineSchedule: Sendable {
-    public var peak: Float
-    public var minimum: Float
-    public var warmupSteps: Int
-    public var totalSteps: Int
-
-    public init(peak: Float, minimum: Float = 0, warmupSteps: Int, totalSteps: Int) {
-        self.peak = peak
-        self.minimum = minimum
-        self.warmupSteps = warmupSteps
-        self.totalSteps = totalSteps
-    }
-
-    /// The learning rate for 0-based `step`.
-    public func callAsFunction(_ step: Int) -> Float {
-        if step < warmupSteps { return peak * Float(step + 1) / Float(warmupSteps) }
-        let span = max(1, totalSteps - warmupSteps)
-        let progress = min(1, Float(step - warmupSteps) / Float(span))
-        return minimum + (peak - minimum) * 0.5 * (1 + cosf(Float.pi * progress))
-    }
-}
