@@ -15,6 +15,9 @@ struct BenchBlockCommand: ParsableCommand {
     @Option(help: "Timed forward+backward passes (the best counts).")
     var iterations: Int = 4
 
+    @Flag(help: "Also print time per op (one extra profiled pass).")
+    var profile = false
+
     @Option(help: "Model width.") var dim: Int = 512
     @Option(help: "Attention heads.") var heads: Int = 4
     @Option(help: "Sequences per batch.") var batch: Int = 40
@@ -34,11 +37,13 @@ struct BenchBlockCommand: ParsableCommand {
         let mask = AttentionMask.causal(queries: tokens, keys: tokens)
         let flops = 3 * TransformerBlock.forwardFLOPs(batch: batch, tokens: tokens, dim: dim)
 
-        func step() throws {
+        func step(profiled: Bool = false) throws {
             let g = Graph()
+            g.isProfiling = profiled
             let y = block(g.input(input), mask: mask)
             try g.backward(y, seed: cotangent)
             block.zeroGrad()
+            if profiled { print(g.profileReport()) }
         }
         try step()  // warm-up
         let clock = ContinuousClock()
@@ -46,6 +51,7 @@ struct BenchBlockCommand: ParsableCommand {
         for _ in 0..<iterations {
             best = min(best, try clock.measure { try step() }.seconds)
         }
+        if profile { try step(profiled: true) }
         let gflops = flops / best / 1e9
         let gemm = GemmBenchmark.measure(m: 1096, n: 512, k: 512, seconds: 1)
         let ratio = gflops / gemm

@@ -17,6 +17,9 @@ final class ElementwiseDerivativeTests: XCTestCase {
 
     func testScalarArithmetic() {
         let a = randomTensor([2, 3], seed: 4)
+        let c = randomTensor([3], seed: 9), positive = Tensor(shape: [3], scalars: [1, 2, 3])
+        checkDerivatives([a]) { ($0[0] + c) * c - c / positive }
+        checkDerivatives([a]) { c - c * $0[0] + $0[0] / positive }
         checkDerivatives([a]) { $0[0] * 2.5 + 1 }
         checkDerivatives([a]) { 3 - $0[0] / 4 }
         checkDerivatives([a]) { -$0[0] }

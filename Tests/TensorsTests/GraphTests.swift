@@ -34,6 +34,16 @@ final class GraphTests: XCTestCase {
         XCTAssertEqual(r.recordedOpCount, 1)
     }
 
+    func testProfileNamesOps() throws {
+        let g = Graph()
+        g.isProfiling = true
+        let x = g.input(randomTensor([4, 4], seed: 66), requiresGrad: true)
+        try g.backward(sum(gelu(x)))
+        XCTAssertEqual(g.profile["gelu"]?.calls, 1)
+        XCTAssertEqual(g.profile["backward gelu"]?.calls, 1)
+        XCTAssertTrue(g.profileReport().contains("backward sum"))
+    }
+
     func testParametersAccumulateAcrossBackwardPasses() throws {
         let w = Parameter(Tensor(shape: [2], scalars: [1, 2]))
         for _ in 0..<2 {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The tape of a differentiable computation.
 ///
 /// Keep the graph alive for the whole computation (nodes refer to it weakly, so that a graph and its
@@ -19,6 +21,36 @@ public final class Graph {
     public private(set) var firstNonFinite: NonFiniteError?
 
     var tape: [TapeEntry] = []
+
+    /// When set, the graph accumulates time per op name into ``profile`` (forward: the time since the
+    /// previous op finished, so glue code between ops is charged to the next op; backward: each closure).
+    public var isProfiling: Bool = false {
+        didSet { lastStamp = .now }
+    }
+    /// Seconds and calls per op (`"gelu"`, `"backward attention"`, ...), collected while ``isProfiling``.
+    public private(set) var profile: [String: (seconds: Double, calls: Int)] = [:]
+    var lastStamp = ContinuousClock.now
+
+    func noteForward(_ op: String) {
+        let now = ContinuousClock.now
+        add(op, now - lastStamp)
+        lastStamp = now
+    }
+
+    private func add(_ op: String, _ d: Duration) {
+        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        let old = profile[op] ?? (0, 0)
+        profile[op] = (old.seconds + seconds, old.calls + 1)
+    }
+
+    /// The profile as text, most expensive op first.
+    public func profileReport() -> String {
+        let total = profile.values.reduce(0) { $0 + $1.seconds }
+        return profile.sorted { $0.value.seconds > $1.value.seconds }.map { op, v in
+            let share = total > 0 ? 100 * v.seconds / total : 0
+            return "\(op.padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(format: "%9.3f ms %5.1f%% %6d calls", v.seconds * 1000, share, v.calls))"
+        }.joined(separator: "\n")
+    }
 
     /// A graph; `recording: false` for inference (no tape, ~no overhead).
     public init(recording: Bool = true) {
@@ -60,7 +92,9 @@ public final class Graph {
         tape = []
         while let entry = entries.popLast() {
             guard let g = entry.output.grad else { continue }
+            let started = isProfiling ? ContinuousClock.now : lastStamp
             let grads = entry.backward(g)
+            if isProfiling { add("backward " + entry.output.op, ContinuousClock.now - started) }
             for (input, gi) in zip(entry.inputs, grads) {
                 guard let gi, input.requiresGrad else { continue }
                 if checksFinite && !Elementwise.allFinite(gi) {

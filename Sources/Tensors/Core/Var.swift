@@ -27,6 +27,7 @@ public class Var {
         self.tangent = tangent
         self.graph = graph
         self.requiresGrad = requiresGrad
+        if let graph, graph.isProfiling { graph.noteForward(op) }
         if let graph, graph.checksFinite {
             if !Elementwise.allFinite(value) { graph.noteNonFinite(op: op, kind: .forward, shape: value.shape) }
             if let tangent, !Elementwise.allFinite(tangent) { graph.noteNonFinite(op: op, kind: .tangent, shape: tangent.shape) }

@@ -97,3 +97,30 @@ extension Var {
     /// This node's value as a constant (no gradient, no tangent); see ``stopGradient(_:)``.
     public func detached() -> Var { stopGradient(self) }
 }
+
+// Mixed node/tensor arithmetic: the tensor is a constant of the node's graph.
+
+/// `x + c` with a constant tensor (broadcasting).
+public func + (x: Var, c: Tensor) -> Var { x + constant(c, like: x) }
+/// `c + x` with a constant tensor (broadcasting).
+public func + (c: Tensor, x: Var) -> Var { constant(c, like: x) + x }
+/// `x - c` with a constant tensor (broadcasting).
+public func - (x: Var, c: Tensor) -> Var { x - constant(c, like: x) }
+/// `c - x` with a constant tensor (broadcasting).
+public func - (c: Tensor, x: Var) -> Var { constant(c, like: x) - x }
+/// `x * c` with a constant tensor (broadcasting).
+public func * (x: Var, c: Tensor) -> Var { x * constant(c, like: x) }
+/// `c * x` with a constant tensor (broadcasting).
+public func * (c: Tensor, x: Var) -> Var { constant(c, like: x) * x }
+/// `x / c` with a constant tensor (broadcasting).
+public func / (x: Var, c: Tensor) -> Var { x / constant(c, like: x) }
+
+private func constant(_ c: Tensor, like x: Var) -> Var {
+    Var(op: "constant", value: c, tangent: nil, graph: x.graph, requiresGrad: false)
+}
+
+extension Var: CustomStringConvertible {
+    public var description: String {
+        "Var(\(op), shape: \(shape)\(tangent == nil ? "" : ", tangent")\(grad == nil ? "" : ", grad"))"
+    }
+}
