@@ -62,6 +62,11 @@ final class ElementwiseDerivativeTests: XCTestCase {
         checkDerivatives([a]) { sum($0[0], alongAxis: 1) }
         checkDerivatives([a]) { sum($0[0], alongAxis: -1, keepingDimension: true) }
         checkDerivatives([a]) { mean($0[0], alongAxis: 0) }
+        // Few outer blocks with wide rows take the column-split path.
+        let wide = randomTensor([5, 100], seed: 7)
+        let columnSums = wide.sum(alongAxis: 0)
+        for j in [0, 63, 99] { XCTAssertEqual(columnSums[j], (0..<5).reduce(0) { $0 + wide[$1, j] }, accuracy: 1e-5) }
+        checkDerivatives([wide.slice(axis: 1, 0..<70)]) { sum($0[0], alongAxis: 0) }
         XCTAssertEqual(a.sum(alongAxis: 1).shape, [3, 2])
         XCTAssertEqual(a.sum(alongAxis: 1)[1, 0], a[1, 0, 0] + a[1, 1, 0] + a[1, 2, 0] + a[1, 3, 0], accuracy: 1e-6)
     }

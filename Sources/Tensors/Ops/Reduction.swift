@@ -20,13 +20,26 @@ extension Tensor {
         var out = Tensor(zeros: outShape)
         withUnsafeBufferPointer { xb in
             out.withUnsafeMutableBufferPointer { ob in
-                let xp = xb.baseAddress!, op = ob.baseAddress!
-                Parallel.forChunks(outer, costPerItem: n * inner) { rows in
-                    for o in rows {
-                        let dst = op + o * inner
-                        for j in 0..<n {
-                            let src = xp + (o * n + j) * inner
-                            for i in 0..<inner { dst[i] += src[i] }
+                guard let xp = xb.baseAddress, let op = ob.baseAddress else { return }
+                if outer >= 2 * Parallel.workerCount || inner < 64 {
+                    Parallel.forChunks(outer, costPerItem: n * inner) { rows in
+                        for o in rows {
+                            let dst = op + o * inner
+                            for j in 0..<n {
+                                let src = xp + (o * n + j) * inner
+                                for i in 0..<inner { dst[i] += src[i] }
+                            }
+                        }
+                    }
+                } else {
+                    // Few outer blocks (e.g. a bias gradient [N, D] → [D]): split the columns instead.
+                    for o in 0..<outer {
+                        Parallel.forChunks(inner, costPerItem: n) { columns in
+                            let dst = op + o * inner
+                            for j in 0..<n {
+                                let src = xp + (o * n + j) * inner
+                                for i in columns { dst[i] += src[i] }
+                            }
                         }
                     }
                 }
