@@ -50,6 +50,8 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertEqual(back.tensors, tensors)
         XCTAssertEqual(back.metadata, metadata)
         XCTAssertTrue(back.dtypes.values.allSatisfy { $0 == "F32" })
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path).filter { $0.contains(".tmp-") }
+        XCTAssertEqual(leftovers, [], "no temporary file left behind")
         // Byte-exact: writing what was read gives the same file.
         XCTAssertEqual(SafeTensors.encode(back.tensors, metadata: back.metadata), bytes)
     }
@@ -101,6 +103,10 @@ final class SafeTensorsTests: XCTestCase {
         assertRejects(file(header: "{\"w\": [1, 2", dataBytes: 0), mentioning: "JSON")
         assertRejects(file(header: "[]", dataBytes: 0), mentioning: "object")
         assertRejects(file(header: "{\"__metadata__\":{\"a\":1}}", dataBytes: 0), mentioning: "metadata")
+        // Writing into a path whose parent is a file fails with an error, and leaves no temporary behind.
+        let blocker = temporaryURL("blocker")
+        try Data([1]).write(to: blocker)
+        XCTAssertThrowsError(try SafeTensors.write(["w": Tensor(1)], to: blocker.appendingPathComponent("x.safetensors")))
         XCTAssertThrowsError(try SafeTensors.read(from: temporaryURL("missing.safetensors"))) { error in
             XCTAssertTrue("\(error)".contains("missing.safetensors"))
         }

@@ -99,10 +99,18 @@ public enum SafeTensors {
     /// renamed over `url`). Tensors are laid out in name order.
     public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws {
         let data = encode(tensors, metadata: metadata)
+        let directory = url.deletingLastPathComponent()
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try data.write(to: url, options: .atomic)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try data.write(to: temporary)
+            // rename(2) within one directory is atomic: readers see the old file or the new one, never a part.
+            guard rename(temporary.path, url.path) == 0 else {
+                throw SafeTensorsError(path: url.path, problem: "cannot be written: rename failed (errno \(errno))")
+            }
         } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            if let error = error as? SafeTensorsError { throw error }
             throw SafeTensorsError(path: url.path, problem: "cannot be written: \(error.localizedDescription)")
         }
     }
