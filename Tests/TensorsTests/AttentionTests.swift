@@ -89,6 +89,11 @@ final class AttentionTests: XCTestCase {
         checkDerivatives([q, k, v]) { attention(q: $0[0], k: $0[1], v: $0[2], scale: 0.5, mask: perBatch) }
     }
 
+    func testBooleanMaskBuilderMatchesPredicate() {
+        let allowed = (0..<15).map { $0 % 5 <= $0 / 5 + 2 }
+        XCTAssertEqual(AttentionMask.from(allowed: allowed, shape: [3, 5]), AttentionMask.causal(queries: 3, keys: 5))
+    }
+
     func testStreamingShapeMatchesFullSequence() {
         // The last query of a causal pass equals a one-query pass over the whole cache.
         let g = Graph(recording: false)

@@ -17,6 +17,11 @@ public enum AttentionMask {
         }
     }
 
+    /// Additive mask from booleans (`true` = may attend), any shape broadcastable to `[B, 1, Tq, Tk]`.
+    public static func from(allowed: [Bool], shape: [Int]) -> Tensor {
+        Tensor(shape: shape, scalars: allowed.map { $0 ? 0 : -.infinity })
+    }
+
     /// Key-padding mask `[B, 1, 1, Tk]`: sequence `b` has `lengths[b]` valid keys.
     public static func keyPadding(lengths: [Int], keys: Int) -> Tensor {
         Tensor(shape: [lengths.count, 1, 1, keys]) { out in
