@@ -104,14 +104,17 @@ public func slice(_ x: Var, axis: Int, _ range: Range<Int>) -> Var {
     let a = normalizedAxis(axis, rank: shape.count, "slice")
     return Var.result("slice", x.value.slice(axis: a, range), tangent: x.tangent.map { $0.slice(axis: a, range) }, inputs: [x]) { g in
         // Scatter the gradient back into zeros of the input shape.
-        var before = shape, after = shape
-        before[a] = range.lowerBound
-        after[a] = shape[a] - range.upperBound
-        var parts: [Tensor] = []
-        if range.lowerBound > 0 { parts.append(Tensor(zeros: before)) }
-        parts.append(g)
-        if after[a] > 0 { parts.append(Tensor(zeros: after)) }
-        return [parts.count == 1 ? g : Tensor.concat(parts, axis: a)]
+        if range.count == shape[a] { return [g] }
+        let (outer, n, inner) = splitAround(shape, axis: a)
+        let block = range.count * inner
+        var gx = Tensor(zeros: shape)
+        g.withUnsafeBufferPointer { gb in
+            gx.withUnsafeMutableBufferPointer { xb in
+                guard let gp = gb.baseAddress, let xp = xb.baseAddress, block > 0 else { return }
+                for o in 0..<outer { (xp + (o * n + range.lowerBound) * inner).update(from: gp + o * block, count: block) }
+            }
+        }
+        return [gx]
     }
 }
 
