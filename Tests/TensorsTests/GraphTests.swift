@@ -34,6 +34,12 @@ final class GraphTests: XCTestCase {
         XCTAssertEqual(r.recordedOpCount, 1)
     }
 
+    func testBackwardOfConstantLossThrows() {
+        let g = Graph()
+        let loss = sum(g.input(Tensor(shape: [2], scalars: [1, 2])))
+        XCTAssertThrowsError(try g.backward(loss)) { XCTAssertEqual($0 as? GraphError, .lossNotDifferentiable(op: "sum")) }
+    }
+
     func testProfileNamesOps() throws {
         let g = Graph()
         g.isProfiling = true

@@ -83,9 +83,9 @@ public final class Graph {
     /// any forward value, tangent or gradient was NaN/Inf.
     public func backward(_ loss: Var, seed: Tensor? = nil) throws {
         try checkFinite()
-        requireShape(isRecording, "Graph.backward: this graph was created with recording: false")
         let seed = seed ?? Tensor(repeating: 1, shape: loss.shape)
         requireShape(seed.shape == loss.shape, "Graph.backward: seed shape \(seed.shape) differs from loss shape \(loss.shape)")
+        guard loss.requiresGrad else { throw GraphError.lossNotDifferentiable(op: loss.op) }
         loss.accumulateGrad(seed)
         // Pop entries so each closure (and the tensors it captured) is freed once used.
         var entries = tape
@@ -134,6 +134,20 @@ struct TapeEntry {
     let output: Var
     let inputs: [Var]
     let backward: (Tensor) -> [Tensor?]
+}
+
+/// Misuse of ``Graph/backward(_:seed:)``.
+public enum GraphError: Error, CustomStringConvertible, Equatable {
+    /// The loss depends on no parameter and no input with `requiresGrad`, so nothing would get a gradient.
+    case lossNotDifferentiable(op: String)
+
+    public var description: String {
+        switch self {
+        case .lossNotDifferentiable(let op):
+            return "backward: the loss (made by '\(op)') depends on no parameter and no input with requiresGrad; " +
+                "check that the model's parameters are used and that the graph records (Graph(), not Graph(recording: false))"
+        }
+    }
 }
 
 /// A NaN or infinity produced by an op.
