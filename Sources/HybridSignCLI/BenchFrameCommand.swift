@@ -12,6 +12,9 @@ struct BenchFrameCommand: ParsableCommand {
 
     @Flag(help: "Print one JSON object: {\"ms_per_pass\": ..., \"passes_per_second\": ...}.")
     var json = false
+    @Flag(help: "Also print time per op (one extra profiled pass).")
+    var profile = false
+
     @Option(help: "Model width.") var dim: Int = 512
     @Option(help: "Attention heads.") var heads: Int = 4
     @Option(help: "Tokens per frame.") var tokens: Int = 137
@@ -34,8 +37,10 @@ struct BenchFrameCommand: ParsableCommand {
         cache.append(keys: rng.normal([tokens, heads, history, dh]), values: rng.normal([tokens, heads, history, dh]))
         let frame = rng.normal([1, tokens, dim])
 
-        func pass() -> Tensor {
+        func pass(profiled: Bool = false) -> Tensor {
             let g = Graph(recording: false)
+            g.isProfiling = profiled
+            defer { if profiled { print(g.profileReport()) } }
             let x = block(g.input(frame))
             let qkv = permute(reshape(temporalQKV(x), [tokens, 1, 3, heads, dh]), [2, 0, 3, 1, 4])
             let parts = split(qkv, axis: 0, sizes: [1, 1, 1]).map { reshape($0, [tokens, heads, 1, dh]) }
@@ -47,6 +52,7 @@ struct BenchFrameCommand: ParsableCommand {
         var times: [Double] = []
         for _ in 0..<passes { times.append(clock.measure { _ = pass() }.seconds) }
         times.sort()
+        if profile { _ = pass(profiled: true) }
         let median = times[times.count / 2]
         if json {
             print("{\"ms_per_pass\": \(String(format: "%.3f", median * 1000)), \"passes_per_second\": \(String(format: "%.1f", 1 / median))}")
