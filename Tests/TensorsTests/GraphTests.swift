@@ -34,6 +34,14 @@ final class GraphTests: XCTestCase {
         XCTAssertEqual(r.recordedOpCount, 1)
     }
 
+    func testAttachedParameterGetsGradientThroughParameterOnlyOps() throws {
+        let start = Parameter(Tensor(shape: [1, 2], scalars: [1, 2]))
+        let g = Graph()
+        let tokens = broadcast(g.attach(start), to: [3, 2])
+        try g.backward(sum(tokens * g.input(Tensor(shape: [3, 1], scalars: [1, 2, 3]))))
+        XCTAssertEqual(start.grad?.scalars, [6, 6])
+    }
+
     func testBackwardOfConstantLossThrows() {
         let g = Graph()
         let loss = sum(g.input(Tensor(shape: [2], scalars: [1, 2])))

@@ -74,6 +74,13 @@ public final class Graph {
         Var(op: "constant", value: value, tangent: nil, graph: self, requiresGrad: false)
     }
 
+    /// `parameter` as a node of this graph. Ops find their graph from their inputs, so an op whose
+    /// inputs are all parameters (e.g. `broadcast(startToken, to: ...)`) would belong to no graph and
+    /// record nothing; attach one of them first: `broadcast(g.attach(startToken), to: ...)`.
+    public func attach(_ parameter: Parameter) -> Var {
+        Var.result("attach", parameter.value, tangent: nil, inputs: [parameter], graph: self) { g in [g] }
+    }
+
     /// A scalar constant (shape `[]`), handy for broadcasting.
     public func constant(_ value: Float) -> Var { constant(Tensor(value)) }
 
