@@ -1,5 +1,10 @@
 import CBLAS
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Splits work over the machine's cores and keeps OpenBLAS's own threads from oversubscribing them.
 public enum Parallel {
@@ -75,9 +80,3 @@ enum System {
         #endif
     }()
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
