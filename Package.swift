@@ -45,7 +45,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"], exclude: ["Fixtures"]),
         .testTarget(name: "PoseDataTests", dependencies: ["PoseData"], exclude: ["Fixtures"]),
         .testTarget(name: "HybridSignTests", dependencies: ["HybridSign", "Tensors", "PoseData"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "PoseData"]),

@@ -6,7 +6,7 @@ struct HybridSignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hybridsign",
         abstract: "Streaming sign-language production: a notebook REPL, scripts and tools.",
-        subcommands: [ReplCommand.self, RunCommand.self, ConvertCommand.self, RenderCommand.self],
+        subcommands: [ReplCommand.self, RunCommand.self, ConvertCommand.self, RenderCommand.self, BenchCommand.self],
         defaultSubcommand: ReplCommand.self
     )
 }

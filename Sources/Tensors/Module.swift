@@ -1,1 +1,0 @@
-// Module Tensors: see Docs/architecture.md for what it owns.
