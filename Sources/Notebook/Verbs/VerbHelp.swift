@@ -10,7 +10,7 @@ public enum VerbHelp {
         }
         for connector in signature.connectors {
             let parameter = connector.parameter
-            rows.append(("\(connector.word) \(parameter.usagePlaceholder)",
+            rows.append(("\(connector.word) \(parameter.usagePlaceholder)" + (parameter.isVariadic ? "…" : ""),
                          "\(parameter.type)\(parameter.isOptional ? ", optional" : "") — \(parameter.help)"))
         }
         for parameter in signature.named {

@@ -89,7 +89,8 @@ public struct Parameter: Sendable {
     public var help: String
     /// Whether the call may leave it out (named parameters always may).
     public var isOptional: Bool
-    /// Whether it takes all remaining positional arguments (last positional parameter only).
+    /// Whether it takes all remaining positional arguments (last positional parameter only); after a
+    /// connecting word, whether the word may repeat (`vs B vs C`), the verb then seeing a list.
     public var isVariadic: Bool
     /// The value of a named parameter left out; nil means the verb sees `none`.
     public var defaultValue: DefaultValue?
@@ -165,7 +166,7 @@ public struct VerbSignature: Sendable {
             parts.append(parameter.isOptional ? "[\(text)]" : text)
         }
         for connector in connectors {
-            let text = "\(connector.word) \(connector.parameter.usagePlaceholder)"
+            let text = "\(connector.word) \(connector.parameter.usagePlaceholder)" + (connector.parameter.isVariadic ? "…" : "")
             parts.append(connector.parameter.isOptional ? "[\(text)]" : text)
         }
         for parameter in named {
