@@ -57,7 +57,7 @@ final class DataValueTests: XCTestCase {
             let cells = line.map { $0.split(separator: " ").map(String.init) } ?? []
             XCTAssertEqual(cells, [part.name, "\(part.jointCount)", missing, confidence], output)
         }
-        XCTAssertTrue(output.contains("left_hand          21  100.0%"), output)
+        XCTAssertTrue(output.contains("left_hand       21  100.0%              none\n"), output)
         XCTAssertTrue(output.contains("#  name       frames  seconds  signer  text\n"), output)
         XCTAssertTrue(output.contains("1  gsg-uhr-0      12     1.92  gsg     Uhr\n"), output)
         XCTAssertTrue(output.contains("first 2 of 3 samples"), output)
@@ -70,7 +70,7 @@ final class DataValueTests: XCTestCase {
         XCTAssertTrue(output.hasPrefix("name    gsg-uhr-0\ntext    Uhr\ngloss   U H R\nsigner  gsg\nframes  12 at 6.25 fps (1.92 s)\n"), output)
         XCTAssertTrue(output.contains("layout  openpose137, 137 joints: body 25, face 70, left_hand 21, right_hand 21\n"), output)
         XCTAssertTrue(output.contains("extent  x "), output)
-        XCTAssertTrue(output.contains("right_hand         21     0.0%"), output)
+        XCTAssertTrue(output.contains("right_hand      21  0.0%                   1\n"), output)
     }
 
     func testLongTextListsAreShortened() {

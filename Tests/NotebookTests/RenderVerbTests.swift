@@ -50,7 +50,7 @@ final class RenderVerbTests: XCTestCase {
         var variables = try DataFixtures.variables()
         variables["out"] = .string(try temporaryDirectory(self).path)
         let part = try XCTUnwrap(failureLocation("render s to out parts: [\"rigt_hand\"]", variables: variables))
-        XCTAssertEqual(part.message, "layout 'openpose137' has no part 'rigt_hand' — did you mean 'right_hand'?")
+        XCTAssertEqual(part.message, "layout 'openpose137' has no part 'rigt_hand' — did you mean 'right_hand' or 'left_hand'?")
         XCTAssertEqual(part.at, "1:24")
         let background = try XCTUnwrap(failureLocation("render s to out background: \"grey\"", variables: variables))
         XCTAssertEqual(background.message, "unknown background 'grey'")

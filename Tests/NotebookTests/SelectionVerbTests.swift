@@ -57,7 +57,7 @@ final class SelectionVerbTests: XCTestCase {
         let error = try XCTUnwrap(failureLocation("split d fractions: [0.5, 0.4]", variables: variables))
         XCTAssertTrue(error.message.contains("must sum to 1"), error.message)
         XCTAssertEqual(error.at, "1:20")
-        XCTAssertEqual(failureLocation("split d", variables: variables)?.message, "split needs fractions:")
+        XCTAssertEqual(failureLocation("split d", variables: variables)?.message, "split needs 'fractions: LIST' (the parts' shares, positive and summing to 1, for example [0.8, 0.2])")
     }
 
     func testResampleChangesTheFrameRate() throws {
@@ -71,6 +71,10 @@ final class SelectionVerbTests: XCTestCase {
         let error = try XCTUnwrap(failureLocation("resample s fps: 0", variables: variables))
         XCTAssertEqual(error.message, "resample's 'fps' must be a positive number, got 0")
         XCTAssertEqual(error.at, "1:17")
+        let missing = try XCTUnwrap(failureLocation("let t = resample s", variables: variables))
+        XCTAssertEqual(missing.message, "resample needs 'fps: NUMBER' (the new frames per second)")
+        XCTAssertEqual(missing.at, "1:9")
+        XCTAssertEqual(missing.hint, "usage: resample SAMPLE|DATASET fps: NUMBER")
     }
 
     func testCropKeepsAFrameRange() throws {

@@ -32,7 +32,8 @@ final class ShowTests: XCTestCase {
             1  b          6     0.24  Haus
             first 2 of 3 samples
             """), output)
-        XCTAssertFalse(output.contains("Guten Morgen"))
+        XCTAssertTrue(output.contains("texts     3 of 3 samples; 3 distinct: Baum, Haus, Guten Morgen\n"), output)
+        XCTAssertFalse(output.contains("\n2  c"), "only the first 2 rows")
     }
 
     func testTablesAlignNumbersRight() {

@@ -9,7 +9,7 @@ extension Value {
         case .string: return ["count", "lines", "words"]
         case .dataset: return ["count", "samples", "texts", "names", "glosses", "signers", "lengths", "frames", "duration", "fps",
                                "joints", "layout", "parts"]
-        case .sample: return ["frames", "fps", "duration", "seconds", "text", "gloss", "name", "signer", "joints", "layout", "parts"]
+        case .sample: return ["frames", "fps", "seconds", "duration", "text", "gloss", "name", "signer", "joints", "layout", "parts"]
         case .table(let table): return ["count", "columns"] + table.columns
         case .file: return ["path", "kind"]
         case .object(let object): return object.memberNames

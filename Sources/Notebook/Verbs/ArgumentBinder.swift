@@ -68,6 +68,10 @@ enum ArgumentBinder {
             throw NotebookError("\(signature.name) needs '\(connector.word) \(connector.parameter.usagePlaceholder)' (\(connector.parameter.help))",
                                 at: call.nameRange, hint: usageHint)
         }
+        for parameter in signature.named where parameter.isRequired && !seen.contains(parameter.name) {
+            throw NotebookError("\(signature.name) needs '\(parameter.name): \(parameter.usagePlaceholder)' (\(parameter.help))",
+                                at: call.nameRange, hint: usageHint)
+        }
         return Plan(assignments: assignments)
     }
 

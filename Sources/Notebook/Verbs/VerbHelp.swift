@@ -15,7 +15,8 @@ public enum VerbHelp {
         }
         for parameter in signature.named {
             let defaultText = parameter.defaultValue.map { " = \($0.value.displayText)" } ?? ""
-            rows.append(("\(parameter.name): \(parameter.usagePlaceholder)\(defaultText)", "\(parameter.type) — \(parameter.help)"))
+            rows.append(("\(parameter.name): \(parameter.usagePlaceholder)\(defaultText)",
+                         "\(parameter.type)\(parameter.isRequired ? ", required" : "") — \(parameter.help)"))
         }
         if !rows.isEmpty {
             lines.append("")

@@ -63,7 +63,7 @@ struct RenderVerb: Verb {
         let framePaths = files.frames.map { base + "/" + $0.lastPathComponent }
         let sheetPath = files.sheet.map { base + "/" + $0.lastPathComponent }
         let what = labels.map { "'\($0)'" }.joined(separator: " vs ")
-        if let sheetPath { context.attach(FileResult(path: sheetPath, kind: .image, caption: "contact sheet of \(what)")) }
+        if let sheetPath { context.attach(FileResult(path: sheetPath, kind: .image, caption: "\(others.isEmpty ? "contact" : "comparison") sheet of \(what)")) }
         context.attach(FileResult(path: base, kind: .directory, caption: "\(framePaths.count) frames of \(what)"))
         return .object(RenderResult(directory: base, frames: framePaths, sheet: sheetPath, labels: labels,
                                     width: options.width, height: options.height, seconds: seconds))

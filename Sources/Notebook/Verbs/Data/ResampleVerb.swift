@@ -6,14 +6,11 @@ struct ResampleVerb: Verb {
         name: "resample",
         summary: "change the frame rate of a sample or of every sample of a dataset (linear interpolation)",
         positional: [Parameter("what", .sample | .dataset, "the sample or dataset")],
-        named: [Parameter("fps", .number, "the new frames per second")],
+        named: [Parameter("fps", .number, "the new frames per second", required: true)],
         returns: "a sample or dataset like the one given",
         examples: ["resample dev fps: 25", "resample dev[0] fps: 6.25"])
 
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
-        guard arguments.has("fps") else {
-            throw arguments.error("resample needs fps:", at: "what", hint: "for example: resample d fps: 25")
-        }
         let fps = try arguments.positiveNumber("fps")
         switch arguments["what"] {
         case .sample(let sample): return .sample(try sample.resampled(toFPS: fps))
