@@ -71,6 +71,22 @@ final class CompareVerbTests: XCTestCase {
         XCTAssertEqual(try value(of: "(meanpose d like: d).lengths", variables: variables).list?.compactMap(\.number), [12, 12, 12])
         XCTAssertEqual(try value(of: "(meanpose d like: d[0]).text", variables: variables).string, "Mai")
         XCTAssertEqual(try value(of: "(meanpose d frames: 5).frames", variables: variables).number, 5)
+        guard case .sample(let still) = try value(of: "meanpose d like: d[1]", variables: variables),
+              case .dataset(let words) = variables["d"] else { return XCTFail("expected a sample") }
+        let mean = try XCTUnwrap(MeanPoseBaseline(fitting: words))
+        XCTAssertEqual(still.frameCount, 12)
+        XCTAssertEqual(Array(still.values[0..<(137 * 3)]), mean.frame)
+        XCTAssertEqual(Array(still.values[(11 * 137 * 3)...]), mean.frame, "held still")
+        // Joint 4 (right wrist) is the confidence-weighted mean over all 36 frames.
+        var sums = (x: 0.0, y: 0.0, c: 0.0)
+        for sample in words.samples {
+            for frame in 0..<sample.frameCount {
+                let point = sample.point(frame: frame, joint: 4)
+                sums.x += Double(point.x * point.confidence); sums.y += Double(point.y * point.confidence); sums.c += Double(point.confidence)
+            }
+        }
+        XCTAssertEqual(Double(still.point(frame: 0, joint: 4).x), sums.x / sums.c, accuracy: 1e-3)
+        XCTAssertEqual(Double(still.point(frame: 0, joint: 4).y), sums.y / sums.c, accuracy: 1e-3)
         let table = try compared("compare (meanpose d like: d) vs d", variables: variables)
         XCTAssertEqual(table.rows.count, 4)
         XCTAssertGreaterThan(try XCTUnwrap(table.rows[3][4].number), 0)

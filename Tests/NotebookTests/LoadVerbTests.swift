@@ -51,6 +51,11 @@ final class LoadVerbTests: XCTestCase {
         let (output, printed) = NotebookOutput.capturing()
         XCTAssertEqual(ScriptRunner(output: output, interrupt: InterruptFlag()).runFile("scripts/job.hsl"), 0, printed())
         XCTAssertEqual(printed(), "3 [\"Uhr\"]\n")
+        // :load runs the script's statements as cells, with the same rule.
+        let (session, sessionPrinted) = makeSession()
+        XCTAssertEqual(session.submit(":load scripts/job.hsl"), .success, sessionPrinted())
+        XCTAssertTrue(sessionPrinted().hasPrefix("3 [\"Uhr\"]\n"), sessionPrinted())
+        XCTAssertNil(session.interpreter.context.scriptDirectory, "the script's directory applies only while it runs")
         // Outside a script the same statement looks only in the current directory.
         let error = try XCTUnwrap(failureLocation("load \"words.pkl\""))
         XCTAssertEqual(error.message, "no file or directory at 'words.pkl'")

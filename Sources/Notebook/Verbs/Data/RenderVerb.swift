@@ -8,7 +8,7 @@ struct RenderVerb: Verb {
         name: "render",
         summary: "draw a sample as PNG frames and a contact sheet, or several samples side by side",
         positional: [Parameter("what", .sample | .dataset, "the sample (a dataset of one sample counts as it)")],
-        connectors: [Connector("vs", Parameter("others", .sample | .dataset, "drawn beside it, frame by frame", variadic: true)),
+        connectors: [Connector("vs", Parameter("others", .sample | .dataset, "drawn beside it, frame by frame; repeat vs for more panels", variadic: true)),
                      Connector("to", Parameter("path", .string, "the output directory (created when missing)", placeholder: "DIR"))],
         named: [Parameter("size", .number, "width and height of a frame in pixels", default: .number(512)),
                 Parameter("sheet", .bool, "also write DIR/sheet.png, a contact sheet", default: .bool(true)),
