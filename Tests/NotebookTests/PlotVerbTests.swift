@@ -39,6 +39,7 @@ final class PlotVerbTests: XCTestCase {
         let element = try XCTUnwrap(failureLocation("plot [1, \"a\"] to out + \"/x.png\"", variables: variables))
         XCTAssertEqual(element.message, "plot needs numbers; element 1 is a string")
         XCTAssertEqual(element.at, "1:6")
+        XCTAssertEqual(failureLocation("plot [[], [none]] to out + \"/x.png\"", variables: variables)?.message, "plot has no numbers to draw")
         let png = try XCTUnwrap(failureLocation("plot [1] to out + \"/x.jpg\"", variables: variables))
         XCTAssertTrue(png.message.hasPrefix("plot writes PNG images"), png.message)
         XCTAssertEqual(failureLocation("plot [[1], [2]] to out + \"/x.png\" names: [\"a\"]", variables: variables)?.message,

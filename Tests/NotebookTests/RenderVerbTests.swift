@@ -56,7 +56,7 @@ final class RenderVerbTests: XCTestCase {
         XCTAssertEqual(background.message, "unknown background 'grey'")
         XCTAssertEqual(background.at, "1:29")
         let size = try XCTUnwrap(failureLocation("render s to out size: 8", variables: variables))
-        XCTAssertEqual(size.message, "render's 'size' must be between 16 and 16384, got 8")
+        XCTAssertEqual(size.message, "render's 'size' must be between 16 and 4096, got 8")
         let many = try XCTUnwrap(failureLocation("render d to out", variables: variables))
         XCTAssertEqual(many.message, "render needs one sample, got a dataset of 3 samples")
         XCTAssertEqual(many.at, "1:8")

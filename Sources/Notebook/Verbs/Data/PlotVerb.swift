@@ -37,6 +37,9 @@ struct PlotVerb: Verb {
         default:
             return .none
         }
+        guard series.contains(where: { $0.y.contains { $0.isFinite } }) else {
+            throw arguments.error("plot has no numbers to draw", at: "data", hint: "give a list of numbers, a list of lists of numbers, or a table")
+        }
         let plot = LinePlot(series: series, title: arguments.has("title") ? try arguments.string("title") : nil,
                             xLabel: arguments.has("xlabel") ? try arguments.string("xlabel") : xLabel,
                             yLabel: arguments.has("ylabel") ? try arguments.string("ylabel") : (series.count == 1 && !series[0].name.isEmpty ? series[0].name : nil),

@@ -70,7 +70,7 @@ struct RenderVerb: Verb {
     }
 
     private func renderOptions(_ arguments: Arguments, layout: Layout) throws(NotebookError) -> RenderOptions {
-        let size = try arguments.integer("size", in: 16...Canvas.maximumSide)
+        let size = try arguments.integer("size", in: 16...4096)
         let backgroundName = try arguments.string("background")
         guard let background = Color(named: backgroundName) else {
             throw arguments.error("unknown background '\(backgroundName)'", at: "background",
