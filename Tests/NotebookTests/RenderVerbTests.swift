@@ -79,8 +79,8 @@ final class RenderVerbTests: XCTestCase {
 
     func testCtrlCStopsARender() throws {
         let interrupt = InterruptFlag()
-        // The first progress line arrives after the first frame: press Ctrl-C then.
-        let output = NotebookOutput(isTerminal: false, standardOutput: { _ in }, standardError: { _ in interrupt.set() })
+        // On a terminal the first progress line arrives after the first frame: press Ctrl-C then.
+        let output = NotebookOutput(isTerminal: true, standardOutput: { _ in }, standardError: { _ in interrupt.set() })
         let session = Session(output: output, interrupt: interrupt)
         session.interpreter.setVariable("s", try DataFixtures.variables()["s"]!)
         let directory = try temporaryDirectory(self).appendingPathComponent("stopped").path
