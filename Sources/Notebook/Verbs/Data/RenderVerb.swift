@@ -15,7 +15,7 @@ struct RenderVerb: Verb {
                 Parameter("caption", .bool, "draw the text, frame number and time under each frame", default: .bool(true)),
                 Parameter("parts", .list, "only these parts of the layout, for example [\"body\", \"right_hand\"]"),
                 Parameter("background", .string, "dark, light, white, black, transparent or #RRGGBB", default: .string("dark")),
-                Parameter("labels", .list, "one label per panel of a comparison (default: names or texts)")],
+                Parameter("labels", .list, "one label per panel (default: names or texts); one sample's label is its caption")],
         returns: "a rendering: show it, or use .dir, .sheet and .frames (paths)",
         examples: ["render dev[3] to \"out/uhr\"", "render s to \"out/s\" size: 256 parts: [\"body\", \"right_hand\"]",
                    "render (find dev \"Uhr\") vs (find dev \"Ohr\") to \"out/uhr-ohr\""])
@@ -31,7 +31,7 @@ struct RenderVerb: Verb {
             }
         }
         let path = try arguments.string("path")
-        let options = try renderOptions(arguments, layout: first.layout)
+        var options = try renderOptions(arguments, layout: first.layout)
         let sequences = [first] + others
         var labels = sequences.enumerated().map { $0.element.label(index: $0.offset) }
         if arguments.has("labels") {
@@ -41,6 +41,7 @@ struct RenderVerb: Verb {
                                       hint: "give one label per sample, for example labels: [\"generated\", \"reference\"]")
             }
         }
+        if others.isEmpty, arguments.has("labels") { options.captionText = labels[0] }
         let sheet = try arguments.bool("sheet")
         let frameCount = sequences.map(\.frameCount).max() ?? 0
         let progress = context.progress("render", total: frameCount + (sheet ? 1 : 0))
