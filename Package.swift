@@ -50,6 +50,6 @@ let package = Package(
         .testTarget(name: "HybridSignTests", dependencies: ["HybridSign", "Tensors", "PoseData"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "PoseData"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "PoseData"], exclude: ["Fixtures"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Notebook
 import PoseData
 import Render
 
@@ -45,7 +46,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Labels of the two panels, comma separated (default: the samples' names).")
     var labels: String?
 
-    @Option(help: "Background: dark, light, transparent or #RRGGBB.")
+    @Option(help: "Background: dark, light, white, black, transparent or #RRGGBB.")
     var background: String = "dark"
 
     @Option(help: "Parts to draw, comma separated (for example body,right_hand); default all.")
@@ -85,11 +86,16 @@ struct RenderCommand: ParsableCommand {
         }
         let directory = URL(fileURLWithPath: out)
         let started = Date()
+        // The notebook's reporter: a line rewritten in place when standard error is a terminal,
+        // otherwise a plain line now and then (no runs of \r in logs).
+        let output = NotebookOutput.standard()
+        var progress: ProgressReporter?
         let report: RenderProgress = { done, total in
             guard !quiet else { return }
-            FileHandle.standardError.write(Data("\rrendering \(done)/\(total)".utf8))
-            if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+            if progress == nil { progress = ProgressReporter(title: "rendering", total: total, output: output) }
+            progress?.update(done)
         }
+        defer { output.clearStatus() }
         let files: RenderedFiles
         if let vs {
             let other = try loadDatasetForCLI(vs)
@@ -133,17 +139,9 @@ struct RenderCommand: ParsableCommand {
     }
 
     static func parseBackground(_ text: String) throws -> Color {
-        switch text.lowercased() {
-        case "dark": return .charcoal
-        case "light", "white": return Color(hex: 0xFAFAF7)
-        case "black": return .black
-        case "transparent", "none": return .clear
-        default:
-            let digits = text.hasPrefix("#") ? String(text.dropFirst()) : text
-            guard digits.count == 6, let value = UInt32(digits, radix: 16) else {
-                throw ValidationError("--background must be dark, light, transparent or #RRGGBB, not '\(text)'")
-            }
-            return Color(hex: value)
+        guard let color = Color(named: text) else {
+            throw ValidationError("--background must be \(Color.names.joined(separator: ", ")) or #RRGGBB, not '\(text)'")
         }
+        return color
     }
 }

@@ -13,9 +13,9 @@ final class CompleterTests: XCTestCase {
 
     func testVerbsVariablesAndKeywordsAtTheStartOfAStatement() throws {
         let completer = try completer()
-        XCTAssertEqual(completer.completions(forLinePrefix: "re"), ["read_lines", "render"])
+        XCTAssertEqual(completer.completions(forLinePrefix: "re"), ["read_lines", "render", "resample"])
         XCTAssertEqual(completer.completions(forLinePrefix: "wo"), ["word_count", "words"])
-        XCTAssertEqual(completer.completions(forLinePrefix: "l"), ["len", "let"])
+        XCTAssertEqual(completer.completions(forLinePrefix: "l"), ["len", "let", "load"])
         XCTAssertEqual(completer.completions(forLinePrefix: "let x = ra"), ["range"])
         XCTAssertEqual(completer.completions(forLinePrefix: "show 1; pr"), ["print"])
         XCTAssertEqual(completer.completions(forLinePrefix: "for w in words { sh"), ["show"])

@@ -114,6 +114,26 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(failed.error.contains("    print (len 3)\n               ^"), failed.error)
     }
 
+    /// Progress written to a pipe or log is plain lines, never runs of `\r` (stderr is not a terminal here).
+    func testRenderProgressOffATerminalIsPlainLines() throws {
+        let directory = try temporaryDirectory(self)
+        let command = try run(["render", DataFixtures.wordsPath, "--name", "Uhr", "--out", directory.appendingPathComponent("cli").path,
+                               "--size", "32", "--sheet"])
+        XCTAssertEqual(command.status, 0, command.error)
+        XCTAssertFalse(command.error.contains("\r"), command.error)
+        for line in command.error.split(separator: "\n") {
+            XCTAssertTrue(line.hasPrefix("rendering  ") && line.contains("/13"), "only plain progress lines: \(command.error)")
+        }
+        XCTAssertTrue(command.output.hasPrefix("wrote 12 frames to "), command.output)
+        let script = directory.appendingPathComponent("render.hsl")
+        try "render (find (load \"\(DataFixtures.wordsPath)\") \"Ohr\") to out size: 32".write(to: script, atomically: true, encoding: .utf8)
+        let notebook = try run(["run", script.path, "--set", "out=\(directory.path)/nb"])
+        XCTAssertEqual(notebook.status, 0, notebook.error)
+        XCTAssertFalse(notebook.error.contains("\r"), notebook.error)
+        XCTAssertTrue(notebook.output.hasPrefix("rendered 'gsg-ohr-0': 12 frames (32×32)"), notebook.output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.path + "/nb/sheet.png"))
+    }
+
     func testOneStatementWithE() throws {
         let result = try run(["-e", "let n = 6; n * 7"])
         XCTAssertEqual(result.status, 0, result.error)

@@ -22,6 +22,19 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertEqual(output.takeRecord(), "train  70/100  70%  loss 0.05  7/s  in 0:10\n")
     }
 
+    func testPlainOutputStaysQuietForQuickWork() {
+        var now = 10.0
+        var errors: [String] = []
+        let output = NotebookOutput(isTerminal: false, standardOutput: { _ in }, standardError: { errors.append($0) })
+        let progress = ProgressReporter(title: "render", total: 40, output: output, clock: { now })
+        now = 10.5
+        progress.update(20)
+        XCTAssertEqual(errors, [], "no line in a log for work under a second")
+        now = 11.2
+        progress.update(30)
+        XCTAssertEqual(errors, ["render  30/40  75%  25/s  0:00 left\n"])
+    }
+
     func testTerminalOutputRewritesTheLine() {
         var now = 0.0
         var errors = ""

@@ -9,20 +9,14 @@ final class ShowTests: XCTestCase {
         XCTAssertTrue(!output.contains("signer"), output)
         XCTAssertTrue(output.contains("frames  4 at 25 fps (0.16 s)"), output)
         XCTAssertTrue(output.contains("layout  tiny, 5 joints: body 3, hand 2"), output)
-        // body: all 0.5; hand: joint 4 missing in frames 0 and 2 → mean (8·0.5 − 2·0.5)/8 = 0.375, 25 % missing.
+        XCTAssertTrue(output.contains("extent  x 0…3, y 0…4 (joints present)"), output)
+        // body: all 0.5; hand: joint 4 missing in frames 0 and 2 → 2 of 8 missing, the rest 0.5.
         XCTAssertTrue(output.contains("""
-            part  joints  mean confidence  missing
-            ────  ──────  ───────────────  ───────
-            body       3              0.5  0.0%
-            hand       2            0.375  25.0%
+            part  joints  missing  mean confidence
+            ────  ──────  ───────  ───────────────
+            body       3  0.0%                 0.5
+            hand       2  25.0%                0.5
             """), output)
-    }
-
-    func testConfidenceStatistics() throws {
-        let sample = try tinySample(frames: 3)
-        let (mean, missing) = PoseViews.confidenceStatistics(sample, joints: [4])
-        XCTAssertEqual(try XCTUnwrap(mean), 0.5 / 3, accuracy: 1e-12)
-        XCTAssertEqual(try XCTUnwrap(missing), 2.0 / 3, accuracy: 1e-12)
     }
 
     func testDatasetShowsCountsFramesFpsAndTexts() throws {
@@ -38,7 +32,8 @@ final class ShowTests: XCTestCase {
             1  b          6     0.24  Haus
             first 2 of 3 samples
             """), output)
-        XCTAssertFalse(output.contains("Guten Morgen"))
+        XCTAssertTrue(output.contains("texts     3 of 3 samples; 3 distinct: Baum, Haus, Guten Morgen\n"), output)
+        XCTAssertFalse(output.contains("\n2  c"), "only the first 2 rows")
     }
 
     func testTablesAlignNumbersRight() {

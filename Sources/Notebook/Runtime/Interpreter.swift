@@ -1,5 +1,7 @@
+import Evaluation
 import Foundation
 import PoseData
+import Render
 
 /// Runs statements: keeps the variables, evaluates expressions, checks verb arguments against
 /// their signatures and calls the verbs.
@@ -20,6 +22,9 @@ public final class Interpreter {
     /// How long a top-level loop runs silently before it shows a progress line.
     public var loopProgressDelay = 1.0
     private var loopDepth = 0
+    /// Names given from outside (`hybridsign run --set name=value`): a top-level `let` of such a
+    /// name keeps the given value, so scripts write their defaults as plain `let out = "out"`.
+    public private(set) var settings: Set<String> = []
 
     /// Creates an interpreter with the given verbs, printing to `output` and polling `interrupt`.
     public init(registry: VerbRegistry = VerbRegistry(), output: NotebookOutput, interrupt: InterruptFlag = .process) {
@@ -37,6 +42,12 @@ public final class Interpreter {
     /// Sets a variable (the session sets `_` and `_N`; scripts set `--set` values).
     public func setVariable(_ name: String, _ value: Value) {
         variables[name] = value
+    }
+
+    /// Sets a variable from outside the program (`--set`); see ``settings``.
+    public func setSetting(_ name: String, _ value: Value) {
+        variables[name] = value
+        settings.insert(name)
     }
 
     /// Parses `source` with this interpreter's vocabulary.
@@ -61,6 +72,8 @@ public final class Interpreter {
         if context.interrupt.isSet { throw NotebookError.interrupted(at: statement.range) }
         switch statement.kind {
         case .assignment(let name, _, let expression):
+            // A script's defaults are ordinary top-level lets; a `--set` value takes their place.
+            if loopDepth == 0, settings.contains(name), variables[name] != nil { return nil }
             variables[name] = try evaluate(expression)
             return nil
         case .loop(let name, _, let sequenceExpression, let body):
@@ -171,6 +184,14 @@ public final class Interpreter {
         case (.add, .string(let a), _): return .string(a + right.plainText)
         case (.add, _, .string(let b)): return .string(left.plainText + b)
         case (.add, .list(let a), .list(let b)): return .list(a + b)
+        case (.add, .dataset(let a), .dataset(let b)):
+            guard a.layout == b.layout else {
+                throw NotebookError("cannot join a '\(a.layout.name)' dataset and a '\(b.layout.name)' dataset: their layouts differ",
+                                    at: range, hint: "load one of them with layout: to convert it first")
+            }
+            var joined = a
+            joined.samples += b.samples
+            return .dataset(joined)
         default:
             let verb: String
             switch op {
@@ -181,7 +202,7 @@ public final class Interpreter {
             case .remainder: verb = "take the remainder of"
             }
             throw NotebookError("cannot \(verb) \(withArticle(left.typeName)) and \(withArticle(right.typeName))", at: range,
-                                hint: "+ - * / % work on numbers; + also joins strings and lists")
+                                hint: "+ - * / % work on numbers; + also joins strings, lists and datasets")
         }
     }
 
@@ -201,6 +222,12 @@ public final class Interpreter {
         } catch let error as NotebookError {
             throw error.located(at: range)
         } catch let error as PoseDataError {
+            throw NotebookError(error.description, at: range)
+        } catch RenderError.cancelled {
+            throw NotebookError.interrupted(at: range)
+        } catch let error as RenderError {
+            throw NotebookError(error.description, at: range)
+        } catch let error as EvaluationError {
             throw NotebookError(error.description, at: range)
         } catch {
             throw NotebookError("\(call.name) failed: \(error.localizedDescription)", at: range)

@@ -6,7 +6,8 @@ import Foundation
 public final class NotebookOutput {
     private let writeOut: (String) -> Void
     private let writeErr: (String) -> Void
-    /// Whether output goes to a terminal: progress lines then rewrite themselves with `\r`.
+    /// Whether standard error, where progress lines go, is a terminal: progress lines then rewrite
+    /// themselves with `\r`; otherwise each is a plain line, written only now and then.
     public let isTerminal: Bool
     private var record = ""
     private var statusShowing = false
@@ -18,8 +19,9 @@ public final class NotebookOutput {
         self.writeErr = standardError
     }
 
-    /// The process's standard output and error.
-    public static func standard(isTerminal: Bool = isatty(STDOUT_FILENO) == 1) -> NotebookOutput {
+    /// The process's standard output and error; progress rewrites itself only when standard error
+    /// is a terminal (`isatty(2)`), so logs and pipes get plain lines instead of `\r` runs.
+    public static func standard(isTerminal: Bool = isatty(STDERR_FILENO) == 1) -> NotebookOutput {
         NotebookOutput(isTerminal: isTerminal,
                        standardOutput: { FileHandle.standardOutput.write(Data($0.utf8)) },
                        standardError: { FileHandle.standardError.write(Data($0.utf8)) })

@@ -2,10 +2,11 @@ import Foundation
 
 /// A progress line for long verbs: `train  1200/2000  60%  loss 0.0123  34.5/s  1:02 left`.
 ///
-/// On a terminal the line rewrites itself at most ten times a second; otherwise (scripts, pipes)
-/// a plain line is written every `plainInterval` seconds. ``finish(_:)`` prints the final line,
-/// which is recorded in the cell's output. There is never a silent wait: the first update is
-/// shown at once.
+/// On a terminal the line rewrites itself at most ten times a second; otherwise (scripts, pipes,
+/// logs) a plain line is written every `plainInterval` seconds, the first once the work has run
+/// for `plainDelay` seconds, so quick work (a short render in a batch loop) leaves no lines.
+/// ``finish(_:)`` prints the final line, which is recorded in the cell's output. There is never a
+/// silent wait at a terminal: the first update is shown at once.
 public final class ProgressReporter {
     private let title: String
     private let total: Int?
@@ -14,12 +15,13 @@ public final class ProgressReporter {
     private let start: Double
     private var lastShown: Double = -.infinity
     private let minimumInterval: Double
+    private let firstLineDelay: Double
     private var completed = 0
     private var detail = ""
 
     /// Creates a reporter. `clock` returns seconds (monotonic); tests pass their own.
     /// `startedAt` is when the work began (on `clock`), when that was before the reporter was made.
-    public init(title: String, total: Int?, output: NotebookOutput, plainInterval: Double = 5,
+    public init(title: String, total: Int?, output: NotebookOutput, plainInterval: Double = 5, plainDelay: Double = 1,
                 startedAt: Double? = nil, clock: @escaping () -> Double = ProgressReporter.monotonicSeconds) {
         self.title = title
         self.total = total
@@ -27,6 +29,7 @@ public final class ProgressReporter {
         self.clock = clock
         self.start = startedAt ?? clock()
         self.minimumInterval = output.isTerminal ? 0.1 : plainInterval
+        self.firstLineDelay = output.isTerminal ? 0 : plainDelay
     }
 
     /// Seconds from a monotonic clock.
@@ -41,7 +44,7 @@ public final class ProgressReporter {
         self.completed = completed
         self.detail = detail
         let now = clock()
-        guard now - lastShown >= minimumInterval else { return }
+        guard now - lastShown >= minimumInterval, now - start >= firstLineDelay else { return }
         lastShown = now
         output.status(line(at: now))
     }

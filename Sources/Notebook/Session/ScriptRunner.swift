@@ -39,17 +39,20 @@ public struct ScriptRunner {
             output.printError("\(path): not UTF-8 text")
             return ExitStatus.failure
         }
-        return run(SourceText(name: path, text: text), settings: settings)
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        return run(SourceText(name: path, text: text), settings: settings, scriptDirectory: directory)
     }
 
-    /// Runs `source` with `--set name=value` settings; returns the exit status.
-    public func run(_ source: SourceText, settings: [String] = []) -> Int32 {
+    /// Runs `source` with `--set name=value` settings; returns the exit status. Relative input
+    /// paths missing from the current directory are looked up in `scriptDirectory`.
+    public func run(_ source: SourceText, settings: [String] = [], scriptDirectory: URL? = nil) -> Int32 {
         let interpreter = Interpreter(registry: registry, output: output, interrupt: interrupt)
+        interpreter.context.scriptDirectory = scriptDirectory
         interrupt.clear()
         do {
             for setting in settings {
                 let (name, value) = try Self.parseSetting(setting, vocabulary: interpreter.vocabulary)
-                interpreter.setVariable(name, value)
+                interpreter.setSetting(name, value)
             }
             let statements = try interpreter.parse(source)
             try interpreter.run(statements, source: source) { value in output.print(value.displayText) }

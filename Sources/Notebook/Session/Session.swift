@@ -186,6 +186,9 @@ public final class Session {
         }
         let source = SourceText(name: path, text: text)
         let statements = try interpreter.parse(source)
+        let previousDirectory = interpreter.context.scriptDirectory
+        interpreter.context.scriptDirectory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        defer { interpreter.context.scriptDirectory = previousDirectory }
         for statement in statements {
             let outcome = runCell(text: source.text(of: statement.range), source: source, statements: [statement])
             if outcome != .success { return outcome }

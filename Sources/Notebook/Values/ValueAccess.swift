@@ -7,8 +7,9 @@ extension Value {
         switch self {
         case .list, .range: return ["count", "first", "last"]
         case .string: return ["count", "lines", "words"]
-        case .dataset: return ["count", "samples", "texts", "names", "frames", "fps", "joints", "layout", "parts"]
-        case .sample: return ["frames", "fps", "seconds", "text", "gloss", "name", "signer", "joints", "layout", "parts"]
+        case .dataset: return ["count", "samples", "texts", "names", "glosses", "signers", "lengths", "frames", "duration", "fps",
+                               "joints", "layout", "parts"]
+        case .sample: return ["frames", "fps", "seconds", "duration", "text", "gloss", "name", "signer", "joints", "layout", "parts"]
         case .table(let table): return ["count", "columns"] + table.columns
         case .file: return ["path", "kind"]
         case .object(let object): return object.memberNames
@@ -69,7 +70,11 @@ extension PoseDataset {
         case "samples": return .list(samples.map(Value.sample))
         case "texts": return .list(samples.map { $0.text.map(Value.string) ?? .none })
         case "names": return .list(samples.map { $0.name.map(Value.string) ?? .none })
+        case "glosses": return .list(samples.map { $0.gloss.map(Value.string) ?? .none })
+        case "signers": return .list(Set(samples.compactMap(\.signer)).sorted().map(Value.string))
+        case "lengths": return .list(samples.map { .number(Double($0.frameCount)) })
         case "frames": return .number(Double(samples.reduce(0) { $0 + $1.frameCount }))
+        case "duration": return .number(samples.reduce(0) { $0 + $1.duration })
         case "fps":
             let rates = samples.map(\.fps)
             guard !rates.isEmpty else { return Value.none }
@@ -88,7 +93,7 @@ extension PoseSequence {
         switch name {
         case "frames": return .number(Double(frameCount))
         case "fps": return .number(fps)
-        case "seconds": return .number(duration)
+        case "seconds", "duration": return .number(duration)
         case "text": return optional(text)
         case "gloss": return optional(gloss)
         case "name": return optional(self.name)

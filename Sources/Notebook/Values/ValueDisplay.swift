@@ -76,7 +76,7 @@ extension PoseDataset {
     /// `dataset: 120 samples, 12 340 frames, 25 fps, layout openpose137 (137 joints)`.
     var summaryLine: String {
         let frames = samples.reduce(0) { $0 + $1.frameCount }
-        return "dataset: \(count) samples, \(frames) frames, \(fpsText), layout \(layout.name) (\(layout.jointCount) joints)"
+        return "dataset: \(count) \(count == 1 ? "sample" : "samples"), \(frames) frames, \(fpsText), layout \(layout.name) (\(layout.jointCount) joints)"
     }
 
     /// The frame rate when all samples share one, else the range of frame rates.

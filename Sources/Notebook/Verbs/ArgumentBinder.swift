@@ -41,7 +41,7 @@ enum ArgumentBinder {
                     throw NotebookError("'\(word)' does not go with \(signature.name)", at: argument.labelRange,
                                         hint: "\(takes); \(usageHint)")
                 }
-                guard seen.insert(connector.parameter.name).inserted else {
+                guard seen.insert(connector.parameter.name).inserted || connector.parameter.isVariadic else {
                     throw NotebookError("'\(word)' is given twice", at: argument.labelRange, hint: usageHint)
                 }
                 assignments.append((connector.parameter, argument, false))
@@ -66,6 +66,10 @@ enum ArgumentBinder {
         }
         for connector in signature.connectors where !connector.parameter.isOptional && !seen.contains(connector.parameter.name) {
             throw NotebookError("\(signature.name) needs '\(connector.word) \(connector.parameter.usagePlaceholder)' (\(connector.parameter.help))",
+                                at: call.nameRange, hint: usageHint)
+        }
+        for parameter in signature.named where parameter.isRequired && !seen.contains(parameter.name) {
+            throw NotebookError("\(signature.name) needs '\(parameter.name): \(parameter.usagePlaceholder)' (\(parameter.help))",
                                 at: call.nameRange, hint: usageHint)
         }
         return Plan(assignments: assignments)
@@ -93,7 +97,13 @@ enum ArgumentBinder {
                 throw NotebookError("\(subject) \(parameter.type), got \(withArticle(value.typeName))",
                                     at: assignment.argument.value.range, hint: "\(parameter.name): \(parameter.help)")
             }
-            if assignment.isRest {
+            if case .connector = assignment.argument.label, parameter.isVariadic {
+                // A repeatable connecting word (`vs B vs C`) collects its values into a list.
+                var items: [Value] = []
+                if case .list(let earlier)? = named[parameter.name] { items = earlier }
+                named[parameter.name] = .list(items + [value])
+                if ranges[parameter.name] == nil { ranges[parameter.name] = assignment.argument.value.range }
+            } else if assignment.isRest {
                 rest.append((value, assignment.argument.value.range))
             } else {
                 named[parameter.name] = value

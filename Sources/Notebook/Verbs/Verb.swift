@@ -21,6 +21,9 @@ public final class VerbContext {
     public let interrupt: InterruptFlag
     /// Files written by the current cell, in order; notebooks link to them.
     public private(set) var artifacts: [FileResult] = []
+    /// The directory of the script being run (`hybridsign run FILE`, `:load FILE`), if any:
+    /// relative input paths that do not exist in the current directory are looked up there.
+    public var scriptDirectory: URL?
 
     /// Creates a context.
     public init(output: NotebookOutput, interrupt: InterruptFlag) {

@@ -10,12 +10,13 @@ public enum VerbHelp {
         }
         for connector in signature.connectors {
             let parameter = connector.parameter
-            rows.append(("\(connector.word) \(parameter.usagePlaceholder)",
+            rows.append(("\(connector.word) \(parameter.usagePlaceholder)" + (parameter.isVariadic ? "…" : ""),
                          "\(parameter.type)\(parameter.isOptional ? ", optional" : "") — \(parameter.help)"))
         }
         for parameter in signature.named {
             let defaultText = parameter.defaultValue.map { " = \($0.value.displayText)" } ?? ""
-            rows.append(("\(parameter.name): \(parameter.usagePlaceholder)\(defaultText)", "\(parameter.type) — \(parameter.help)"))
+            rows.append(("\(parameter.name): \(parameter.usagePlaceholder)\(defaultText)",
+                         "\(parameter.type)\(parameter.isRequired ? ", required" : "") — \(parameter.help)"))
         }
         if !rows.isEmpty {
             lines.append("")

@@ -7,6 +7,17 @@ public struct VerbRegistry: Sendable {
         RangeVerb(),
         LenVerb(),
         ReadLinesVerb(),
+        LoadVerb(),
+        FindVerb(),
+        FilterVerb(),
+        SplitVerb(),
+        ResampleVerb(),
+        CropVerb(),
+        RenderVerb(),
+        ExportVerb(),
+        CompareVerb(),
+        MeanPoseVerb(),
+        PlotVerb(),
     ]
 
     /// Connecting words every verb may use; reserved even when no verb uses them yet, so scripts

@@ -89,8 +89,12 @@ public struct Parameter: Sendable {
     public var help: String
     /// Whether the call may leave it out (named parameters always may).
     public var isOptional: Bool
-    /// Whether it takes all remaining positional arguments (last positional parameter only).
+    /// Whether it takes all remaining positional arguments (last positional parameter only); after a
+    /// connecting word, whether the word may repeat (`vs B vs C`), the verb then seeing a list.
     public var isVariadic: Bool
+    /// Whether a named parameter must be given (`fps:` of `resample`); named parameters are
+    /// optional unless declared `required: true`.
+    public var isRequired: Bool
     /// The value of a named parameter left out; nil means the verb sees `none`.
     public var defaultValue: DefaultValue?
     /// The placeholder in usage lines, for example `PATH` (defaults to the type's).
@@ -98,7 +102,8 @@ public struct Parameter: Sendable {
 
     /// Creates a parameter.
     public init(_ name: String, _ type: ValueType, _ help: String, optional: Bool = false, variadic: Bool = false,
-                default defaultValue: DefaultValue? = nil, placeholder: String? = nil) {
+                required: Bool = false, default defaultValue: DefaultValue? = nil, placeholder: String? = nil) {
+        self.isRequired = required
         self.name = name
         self.type = type
         self.help = help
@@ -165,11 +170,12 @@ public struct VerbSignature: Sendable {
             parts.append(parameter.isOptional ? "[\(text)]" : text)
         }
         for connector in connectors {
-            let text = "\(connector.word) \(connector.parameter.usagePlaceholder)"
+            let text = "\(connector.word) \(connector.parameter.usagePlaceholder)" + (connector.parameter.isVariadic ? "…" : "")
             parts.append(connector.parameter.isOptional ? "[\(text)]" : text)
         }
         for parameter in named {
-            parts.append("[\(parameter.name): \(parameter.usagePlaceholder)]")
+            let text = "\(parameter.name): \(parameter.usagePlaceholder)"
+            parts.append(parameter.isRequired ? text : "[\(text)]")
         }
         return parts.joined(separator: " ")
     }

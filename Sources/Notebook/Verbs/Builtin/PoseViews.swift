@@ -2,97 +2,138 @@ import PoseData
 
 /// The readable views `show` prints for datasets and samples.
 enum PoseViews {
-    /// Counts, frames, frame rate, layout and the first `rows` samples of a dataset.
+    /// Counts, lengths, durations, frame rate, layout, signers, texts, per-part confidence and the
+    /// first `rows` samples of a dataset.
     static func dataset(_ dataset: PoseDataset, rows: Int) -> String {
-        let frames = dataset.samples.map(\.frameCount)
-        let total = frames.reduce(0, +)
-        var facts = Table(columns: ["", ""])
-        facts.append([.string("samples"), .string("\(dataset.count)")])
-        if let low = frames.min(), let high = frames.max() {
-            let mean = Double(total) / Double(frames.count)
-            facts.append([.string("frames"),
-                          .string("\(total) in all; per sample min \(low), mean \(formatNumber(mean, significantDigits: 4)), max \(high)")])
-            let seconds = dataset.samples.reduce(0) { $0 + $1.duration }
-            facts.append([.string("duration"), .string("\(ProgressReporter.duration(seconds)) in all")])
+        let statistics = dataset.statistics()
+        var facts: [(String, String)] = [("samples", "\(dataset.count)")]
+        if dataset.count > 0 {
+            facts.append(("frames", "\(statistics.totalFrames) in all; per sample min \(statistics.minFrames), "
+                          + "mean \(formatNumber(statistics.meanFrames, significantDigits: 4)), max \(statistics.maxFrames)"))
+            facts.append(("duration", "\(ProgressReporter.duration(statistics.totalDuration)) in all; per sample "
+                          + "min \(seconds(statistics.minDuration)), mean \(seconds(statistics.meanDuration)), max \(seconds(statistics.maxDuration))"))
         }
-        facts.append([.string("fps"), .string(dataset.fpsText)])
-        facts.append([.string("layout"), .string(layoutText(dataset.layout))])
-        let texts = dataset.samples.filter { $0.text != nil }.count
+        facts.append(("fps", dataset.fpsText))
+        facts.append(("layout", layoutText(dataset.layout)))
+        let signers = countedValues(dataset.samples.map(\.signer))
+        if !signers.isEmpty { facts.append(("signers", signers)) }
+        let texts = dataset.samples.compactMap(\.text)
+        var distinct: [String] = []
+        var seen: Set<String> = []
+        for text in texts where seen.insert(text).inserted { distinct.append(text) }
+        var textLine = "\(texts.count) of \(dataset.count) samples; \(distinct.count) distinct"
+        if !distinct.isEmpty { textLine += ": " + listing(distinct, width: 72) }
+        facts.append(("texts", textLine))
         let glosses = dataset.samples.filter { $0.gloss != nil }.count
-        let features = dataset.samples.filter { $0.textFeatures != nil }.count
-        facts.append([.string("texts"), .string("\(texts) of \(dataset.count) samples; \(Set(dataset.samples.compactMap(\.text)).count) distinct")])
-        if glosses > 0 { facts.append([.string("glosses"), .string("\(glosses) of \(dataset.count) samples")]) }
-        if features > 0 {
-            let width = dataset.samples.first { $0.textFeatures != nil }?.textFeatures?.width ?? 0
-            facts.append([.string("features"), .string("\(features) samples carry text features (width \(width))")])
+        if glosses > 0 { facts.append(("glosses", "\(glosses) of \(dataset.count) samples")) }
+        let features = dataset.samples.filter { $0.textFeatures != nil }
+        if let width = features.first?.textFeatures?.width {
+            facts.append(("features", "\(features.count) samples carry text features (width \(width))"))
         }
         var lines = [keyValueLines(facts)]
-        if dataset.count > 0 {
-            var table = Table(columns: ["#", "name", "frames", "seconds", "text"])
+        if statistics.totalFrames > 0 {
+            lines.append("")
+            lines.append(partTable(statistics).rendered())
+        }
+        if dataset.count > 0, rows > 0 {
+            let hasSigners = dataset.samples.contains { $0.signer != nil }
+            var table = Table(columns: ["#", "name", "frames", "seconds"] + (hasSigners ? ["signer"] : []) + ["text"])
             for (index, sample) in dataset.samples.prefix(rows).enumerated() {
                 table.append([.number(Double(index)), sample.name.map(Value.string) ?? .none,
-                              .number(Double(sample.frameCount)), .number((sample.duration * 100).rounded() / 100),
-                              sample.text.map(Value.string) ?? .none])
+                              .number(Double(sample.frameCount)), .number((sample.duration * 100).rounded() / 100)]
+                             + (hasSigners ? [sample.signer.map(Value.string) ?? .none] : [])
+                             + [sample.text.map(Value.string) ?? .none])
             }
             if dataset.count > rows {
                 table.footnote = "first \(rows) of \(dataset.count) samples (show d rows: N for more; d[i] for one sample)"
             }
             lines.append("")
-            lines.append(table.rendered())
+            lines.append(table.rendered(maxCellWidth: 40))
         }
         return lines.joined(separator: "\n")
     }
 
-    /// Text, gloss, frames and per-part confidence of one sample.
+    /// Text, gloss, signer, frames, coordinate extent and per-part confidence of one sample.
     static func sample(_ sample: PoseSequence) -> String {
-        var facts = Table(columns: ["", ""])
-        if let name = sample.name { facts.append([.string("name"), .string(name)]) }
-        facts.append([.string("text"), .string(sample.text ?? "—")])
-        if let gloss = sample.gloss { facts.append([.string("gloss"), .string(gloss)]) }
-        if let signer = sample.signer { facts.append([.string("signer"), .string(signer)]) }
-        facts.append([.string("frames"),
-                      .string("\(sample.frameCount) at \(formatNumber(sample.fps)) fps (\(formatNumber(sample.duration, significantDigits: 3)) s)")])
-        facts.append([.string("layout"), .string(layoutText(sample.layout))])
+        var facts: [(String, String)] = []
+        if let name = sample.name { facts.append(("name", name)) }
+        facts.append(("text", sample.text ?? "—"))
+        if let gloss = sample.gloss { facts.append(("gloss", gloss)) }
+        if let signer = sample.signer { facts.append(("signer", signer)) }
+        facts.append(("frames", "\(sample.frameCount) at \(formatNumber(sample.fps)) fps (\(seconds(sample.duration)))"))
+        facts.append(("layout", layoutText(sample.layout)))
+        if let extent = extent(sample) { facts.append(("extent", extent)) }
         if let features = sample.textFeatures {
-            facts.append([.string("features"), .string("\(features.rows) × \(features.width) text features")])
+            facts.append(("features", "\(features.rows) × \(features.width) text features"))
         }
-        var confidence = Table(columns: ["part", "joints", "mean confidence", "missing"])
-        for part in sample.layout.parts {
-            let (mean, missing) = confidenceStatistics(sample, joints: part.joints)
-            confidence.append([.string(part.name), .number(Double(part.joints.count)),
-                               mean.map { .number(($0 * 1000).rounded() / 1000) } ?? .none,
-                               .string(missing.map { String(format: "%.1f%%", $0 * 100) } ?? "—")])
+        var text = keyValueLines(facts)
+        if sample.frameCount > 0, let single = try? PoseDataset(layout: sample.layout, samples: [sample]) {
+            text += "\n\n" + partTable(single.statistics()).rendered()
         }
-        return keyValueLines(facts) + "\n\nconfidence per part:\n" + confidence.rendered()
+        return text
     }
 
-    /// The mean confidence of the given joints over all frames, and the fraction of (frame, joint)
-    /// pairs with confidence 0 (missing); nil for a sample without frames.
-    static func confidenceStatistics(_ sample: PoseSequence, joints: [Int]) -> (mean: Double?, missing: Double?) {
-        let frames = sample.frameCount
-        guard frames > 0, !joints.isEmpty else { return (nil, nil) }
-        var sum = 0.0
-        var missing = 0
-        for frame in 0..<frames {
-            for joint in joints {
-                let confidence = sample.values[sample.offset(frame: frame, joint: joint) + 2]
-                sum += Double(confidence)
-                if confidence == 0 { missing += 1 }
+    /// Per part: joints, share of joint-frames missing (confidence 0), mean confidence of the rest.
+    static func partTable(_ statistics: PoseStatistics) -> Table {
+        var table = Table(columns: ["part", "joints", "missing", "mean confidence"])
+        for part in statistics.parts {
+            table.append([.string(part.name), .number(Double(part.jointCount)), .string(percent(part.missingFraction)),
+                          part.missingFraction < 1 ? .number((part.meanConfidence * 1000).rounded() / 1000) : .none])
+        }
+        table.footnote = "missing: joint-frames with confidence 0; mean confidence over the joints present"
+        return table
+    }
+
+    /// `x -120…980, y 40…1100` over the joints present, or nil when none is.
+    static func extent(_ sample: PoseSequence) -> String? {
+        var minX = Float.infinity, maxX = -Float.infinity, minY = Float.infinity, maxY = -Float.infinity
+        sample.values.withUnsafeBufferPointer { values in
+            for index in stride(from: 0, to: values.count, by: 3) where values[index + 2] > 0 {
+                minX = min(minX, values[index]); maxX = max(maxX, values[index])
+                minY = min(minY, values[index + 1]); maxY = max(maxY, values[index + 1])
             }
         }
-        let count = Double(frames * joints.count)
-        return (sum / count, Double(missing) / count)
+        guard minX.isFinite, maxX.isFinite else { return nil }
+        func number(_ value: Float) -> String { formatNumber(Double(value), significantDigits: 4) }
+        return "x \(number(minX))…\(number(maxX)), y \(number(minY))…\(number(maxY)) (joints present)"
     }
 
     static func layoutText(_ layout: Layout) -> String {
         "\(layout.name), \(layout.jointCount) joints: " + layout.parts.map { "\($0.name) \($0.joints.count)" }.joined(separator: ", ")
     }
 
-    /// A two-column table printed as `key   value` lines without a header.
-    static func keyValueLines(_ table: Table) -> String {
-        let width = table.rows.map { $0[0].inlineText.count }.max() ?? 0
-        return table.rows.map { row in
-            row[0].inlineText.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + row[1].inlineText
-        }.joined(separator: "\n")
+    /// `gsg 38, ase 2` (most frequent first); empty when no value is present.
+    static func countedValues(_ values: [String?]) -> String {
+        var counts: [String: Int] = [:]
+        for case let value? in values { counts[value, default: 0] += 1 }
+        let sorted = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        return listing(sorted.map { "\($0.key) \($0.value)" }, width: 72)
+    }
+
+    /// Items joined by `, ` up to about `width` characters, then `… N more`.
+    static func listing(_ items: [String], width: Int) -> String {
+        var text = ""
+        for (index, item) in items.enumerated() {
+            let clipped = item.count > 24 ? String(item.prefix(23)) + "…" : item
+            let piece = (index == 0 ? "" : ", ") + clipped
+            if index > 0, text.count + piece.count > width {
+                return text + ", … \(items.count - index) more"
+            }
+            text += piece
+        }
+        return text
+    }
+
+    static func seconds(_ value: Double) -> String { "\(formatNumber(value, significantDigits: 3)) s" }
+
+    static func percent(_ fraction: Double) -> String {
+        let value = fraction * 100
+        return value > 0 && value < 0.1 ? "<0.1%" : String(format: "%.1f%%", value)
+    }
+
+    /// `key   value` lines without a header.
+    static func keyValueLines(_ facts: [(String, String)]) -> String {
+        let width = facts.map(\.0.count).max() ?? 0
+        return facts.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
     }
 }

@@ -13,13 +13,14 @@ struct ReadLinesVerb: Verb {
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
         let path = try arguments.string("path")
         let keepEmpty = try arguments.bool("keep_empty")
+        let url = context.inputURL(path)
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try Data(contentsOf: url)
         } catch {
-            let exists = FileManager.default.fileExists(atPath: path)
+            let exists = FileManager.default.fileExists(atPath: url.path)
             throw arguments.error(exists ? "cannot read '\(path)'" : "no file '\(path)'", at: "path",
-                                  hint: exists ? "check its permissions" : "paths are relative to \(FileManager.default.currentDirectoryPath)")
+                                  hint: exists ? "check its permissions" : context.searchedPlaces(for: path))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw arguments.error("'\(path)' is not UTF-8 text", at: "path")
