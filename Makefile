@@ -16,5 +16,9 @@ test: deps
 	$(SWIFT) build $(RELEASE) --build-tests -Xswiftc -enable-testing
 	$(SWIFT) test $(RELEASE) --skip-build -Xswiftc -enable-testing
 
+# The main job on the bundled data: explore the word splits, render frames and a comparison,
+# export JSON and .pose, plot. Writes under out/.
 demo: build
-	$(BIN) --help
+	$(BIN) run Examples/explore-data.hsl
+	@echo
+	@echo "PNG frames and contact sheets: out/uhr/ (sheet.png), out/uhr-vs-ohr/ (sheet.png); plot: out/frames-per-word.png"
