@@ -13,8 +13,7 @@ build: deps
 
 # Numeric code is 40–500× slower in debug builds, so the tests run in release mode with testing enabled.
 test: deps
-	$(SWIFT) build $(RELEASE) --build-tests -Xswiftc -enable-testing
-	$(SWIFT) test $(RELEASE) --skip-build -Xswiftc -enable-testing
+	SWIFT=$(SWIFT) bash scripts/run-tests.sh
 
 # The main job on the bundled data: explore the word splits, render frames and a comparison,
 # export JSON and .pose, plot. Writes under out/.

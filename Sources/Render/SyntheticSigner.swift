@@ -10,7 +10,7 @@ public enum SyntheticSigner {
     public static func sequence(frames: Int, seed: UInt64, fps: Double = 25, name: String? = nil,
                                 text: String? = nil) throws(PoseDataError) -> PoseSequence {
         let layout = Layout.openPose137
-        var random = SplitMix64(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let phases = (0..<12).map { _ in random.nextUnit() * 2 * Double.pi }
         let speeds = (0..<12).map { _ in 0.6 + random.nextUnit() * 1.2 }
         let jitter = (0..<(layout.jointCount * 2)).map { _ in (random.nextUnit() - 0.5) * 2 }
@@ -114,22 +114,4 @@ public enum SyntheticSigner {
         return try PoseSequence(layout: layout, fps: fps.isFinite && fps > 0 ? fps : 25, values: values,
                                 name: name ?? "synthetic-\(seed)", text: text ?? "synthetic signer \(seed)")
     }
-}
-
-/// SplitMix64: a small, fast, seedable generator (Steele, Lea, Flood 2014).
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform Double in [0, 1).
-    mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Render
+import PoseData
 
 /// Writes the example images of Docs/render.md when `HYBRIDSIGN_DOCS_IMAGES` names a directory
 /// (`HYBRIDSIGN_DOCS_IMAGES=$PWD/Docs/images swift test ... --filter DocsImagesTests`); skipped otherwise.
@@ -24,7 +25,7 @@ final class DocsImagesTests: XCTestCase {
         try PNG.write(comparison.frame(24), to: directory.appendingPathComponent("render-comparison.png"))
 
         // A made-up training curve: exponential decay with deterministic noise, and an eval every 200 steps.
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         let steps = Array(stride(from: 0.0, through: 2000, by: 10))
         let train = steps.map { 0.05 + 1.6 * exp(-$0 / 350) * (1 + 0.25 * (generator.nextUnit() - 0.5)) }
         let evalSteps = Array(stride(from: 0.0, through: 2000, by: 200))

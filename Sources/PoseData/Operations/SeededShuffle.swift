@@ -1,17 +1,22 @@
-/// A small seeded generator (SplitMix64) for the data operations' shuffles, so splits and batch
-/// orders depend only on the seed, on every platform and Swift version.
-struct SeededGenerator: RandomNumberGenerator {
+/// A small seeded generator (SplitMix64; Steele, Lea, Flood 2014) for shuffles and synthetic data,
+/// so splits, batch orders and test poses depend only on the seed, on every platform and Swift version.
+public struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    /// Creates a generator whose whole output is determined by `seed`.
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// A uniform Double in [0, 1).
+    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// A uniform integer in 0..<bound (bound > 0), without modulo bias.
     mutating func below(_ bound: Int) -> Int {
