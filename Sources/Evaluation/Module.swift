@@ -1,1 +1,0 @@
-// Module Evaluation: see Docs/architecture.md for what it owns.
