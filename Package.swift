@@ -46,7 +46,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
-        .testTarget(name: "PoseDataTests", dependencies: ["PoseData"]),
+        .testTarget(name: "PoseDataTests", dependencies: ["PoseData"], exclude: ["Fixtures"]),
         .testTarget(name: "HybridSignTests", dependencies: ["HybridSign", "Tensors", "PoseData"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "PoseData"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "PoseData"]),

@@ -1,0 +1,157 @@
+import Foundation
+
+/// Reading and writing datasets in any supported format, chosen by the file name:
+///
+/// | name | read | write |
+/// |---|---|---|
+/// | `*.json` | ``PoseDataset/init(jsonContentsOf:)`` | ``PoseDataset/writeJSON(to:)`` |
+/// | `*.pose` | one sample, named after the file | exactly one sample |
+/// | a directory | every `*.pose` in it, sorted by name | one `.pose` per sample |
+/// | `*.pkl`, `*.pkl.gz` | the safe pickle reader | the pickle writer |
+///
+/// A path is a directory when it ends in `/` or is an existing directory.
+public enum PoseIO {
+    /// The formats by name.
+    public enum Format: String, Sendable {
+        case json, pose, poseDirectory, pickle
+    }
+
+    /// The format a path names, or an error listing the supported ones.
+    public static func format(of url: URL) throws(PoseDataError) -> Format {
+        let path = url.path
+        let lowered = url.lastPathComponent.lowercased()
+        var isDirectory: ObjCBool = false
+        if url.hasDirectoryPath || path.hasSuffix("/")
+            || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            return .poseDirectory
+        }
+        if lowered.hasSuffix(".json") { return .json }
+        if lowered.hasSuffix(".pose") { return .pose }
+        if lowered.hasSuffix(".pkl") || lowered.hasSuffix(".pkl.gz") || lowered.hasSuffix(".pickle") { return .pickle }
+        throw PoseDataError.unsupported(
+            "\(path): unknown file type; use .json, .pose, .pkl, .pkl.gz, or a directory (ending in /) of .pose files")
+    }
+
+    /// Loads a dataset. With `layout`, the samples are converted to it
+    /// (``PoseSequence/converted(to:)``; pickles, which carry no joint names, take it as theirs);
+    /// without, each format's own layout is kept (a `.pose` file's components, a JSON file's layout).
+    public static func load(contentsOf url: URL, layout: Layout? = nil) throws(PoseDataError) -> PoseDataset {
+        let dataset: PoseDataset
+        switch try format(of: url) {
+        case .json:
+            dataset = try PoseDataset(jsonContentsOf: url)
+        case .pose:
+            dataset = try loadPose(url)
+        case .poseDirectory:
+            dataset = try loadPoseDirectory(url)
+        case .pickle:
+            // MERGE(pickle): replace this throw with
+            //     return try PickleDataset.load(contentsOf: url, layout: layout)
+            throw PoseDataError.unsupported("reading .pkl needs the pickle reader")
+        }
+        guard let layout else { return dataset }
+        return try dataset.converted(to: layout)
+    }
+
+    /// Saves a dataset in the format its path names (atomically, file by file).
+    ///
+    /// A `.pose` file holds one sequence: saving a dataset of several samples to one is an error
+    /// that says to pick a sample or give a directory, where each sample becomes
+    /// `NAME.pose` (its name with `/` and other unsafe characters replaced, or `sample_0007` when
+    /// it has none; repeated names get `_2`, `_3`, ...).
+    public static func save(_ dataset: PoseDataset, to url: URL) throws(PoseDataError) {
+        switch try format(of: url) {
+        case .json:
+            try dataset.writeJSON(to: url)
+        case .pose:
+            guard dataset.count == 1 else {
+                throw PoseDataError.unsupported(
+                    "\(url.path): a .pose file holds one sequence, but the dataset has \(dataset.count) samples; pick one (convert --sample INDEX) or write to a directory (OUTPUT/) to get one .pose per sample")
+            }
+            try PoseFile(sequence: dataset.samples[0]).write(to: url)
+        case .poseDirectory:
+            try savePoseDirectory(dataset, to: url)
+        case .pickle:
+            // MERGE(pickle): replace this throw with
+            //     try PickleDataset.write(dataset, to: url)
+            throw PoseDataError.unsupported("writing .pkl needs the pickle writer")
+        }
+    }
+
+    /// A layout by name (`openpose137`) or from a layout JSON file.
+    public static func layout(named specification: String) throws(PoseDataError) -> Layout {
+        let key = specification.lowercased().filter { $0 != "-" && $0 != "_" }
+        if key == "openpose137" || key == "openpose" { return .openPose137 }
+        guard specification.lowercased().hasSuffix(".json") else {
+            throw PoseDataError.unsupported(
+                "unknown layout '\(specification)': give openpose137 or a layout JSON file (Docs/data-formats.md)")
+        }
+        return try Layout(contentsOf: URL(fileURLWithPath: specification))
+    }
+
+    private static func loadPose(_ url: URL) throws(PoseDataError) -> PoseDataset {
+        var sequence = try PoseFile(contentsOf: url).sequence()
+        sequence.name = stem(of: url)
+        return try PoseDataset(layout: sequence.layout, samples: [sequence])
+    }
+
+    private static func loadPoseDirectory(_ url: URL) throws(PoseDataError) -> PoseDataset {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: url.path)
+                .filter { $0.lowercased().hasSuffix(".pose") && !$0.hasPrefix(".") }.sorted()
+        } catch {
+            throw PoseDataError.io("cannot list \(url.path): \(error.localizedDescription)")
+        }
+        guard !names.isEmpty else { throw PoseDataError.io("\(url.path) holds no .pose files") }
+        var samples: [PoseSequence] = []
+        for name in names {
+            let file = url.appendingPathComponent(name)
+            var sequence = try PoseFile(contentsOf: file).sequence()
+            sequence.name = stem(of: file)
+            if let first = samples.first, first.layout != sequence.layout {
+                throw PoseDataError.invalidSequence(
+                    "\(file.path) follows layout '\(sequence.layout.name)', but \(names[0]) follows '\(first.layout.name)'; a dataset has one layout")
+            }
+            samples.append(sequence)
+        }
+        return try PoseDataset(layout: samples[0].layout, samples: samples)
+    }
+
+    private static func savePoseDirectory(_ dataset: PoseDataset, to url: URL) throws(PoseDataError) {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw PoseDataError.io("cannot create directory \(url.path): \(error.localizedDescription)")
+        }
+        var used: Set<String> = []
+        for (index, sample) in dataset.samples.enumerated() {
+            let base = sample.name.map(safeFileName) ?? String(format: "sample_%04d", index)
+            var name = base
+            var suffix = 2
+            while used.contains(name) {
+                name = "\(base)_\(suffix)"
+                suffix += 1
+            }
+            used.insert(name)
+            try PoseFile(sequence: sample).write(to: url.appendingPathComponent(name + ".pose"))
+        }
+    }
+
+    /// A file name from a sample name: path separators, control characters and leading dots replaced.
+    static func safeFileName(_ name: String) -> String {
+        var result = String(name.unicodeScalars.map { scalar -> Character in
+            if scalar == "/" || scalar == "\\" || scalar == ":" || scalar.value < 0x20 { return "_" }
+            return Character(scalar)
+        })
+        while result.hasPrefix(".") { result = "_" + result.dropFirst() }
+        if result.isEmpty { result = "_" }
+        return String(result.prefix(200))
+    }
+
+    /// A file's name without `.pose`.
+    static func stem(of url: URL) -> String {
+        let name = url.lastPathComponent
+        return name.lowercased().hasSuffix(".pose") ? String(name.dropLast(5)) : name
+    }
+}
