@@ -75,7 +75,7 @@ extension HybridSignNetwork {
     /// (diffusion) the items of a sequence attend to each other (non-causal, padding masked).
     ///
     /// - `z`: `[B, Tg, J, 2]` (carry a tangent for the MeanFlow JVP); `t`, `r`: `[B, Tg]`.
-    /// - Returns the average velocity u `[B, Tg, J, 2]`.
+    /// - Returns the average velocity u `[B, Tg, J, 2]` (t must be > 0).
     public func noisyPass(z: Var, mean: Tensor, ownConfidence: Tensor, frames: [[Int]], t: Var, r: Var,
                           text: TextContext, memory: KVCache?, graph: Graph) -> Var {
         precondition(hasNoisyStream, "noisyPass: an ar model has no noisy stream")
@@ -94,7 +94,11 @@ extension HybridSignNetwork {
         for p in x.indices {
             outputs.append(velocityHeads[p](modulate(layerNorm(x[p]), shift: m[0], scale: m[1])))
         }
-        return joinParts(outputs, channels: 2)
+        // The head predicts a correction Δ of the estimate: the clean frame x̂ = μ + Δ, and the
+        // average velocity u = (z − x̂) / t. Untrained (Δ = 0) one step from t = 1 returns μ
+        // exactly, so the flow refines the AR estimate instead of having to learn to divide by t.
+        let clean = graph.constant(mean) + joinParts(outputs, channels: 2)
+        return (z - clean) / t.reshaped([b, tg, 1, 1])
     }
 
     /// The noisy stream's temporal mask `[B·n, 1, Tg, Tk]` (nil when nothing is masked).

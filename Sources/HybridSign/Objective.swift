@@ -81,10 +81,13 @@ enum Objective {
 
     /// A logit-normal flow-time pair: t = max, r = min of two samples; r = t with probability
     /// `flowMatchingFraction`.
+    static let minimumTime: Float = 0.02
+
     static func timePair(_ config: ModelConfig, rng: inout RandomGenerator) -> (t: Float, r: Float) {
         func sample() -> Float { 1 / (1 + expf(-(config.timeMean + config.timeStd * rng.normal()))) }
         let a = sample(), b = sample()
-        let t = max(a, b)
+        // u = (z − x̂)/t: keep t away from 0 so the parametrisation stays well conditioned.
+        let t = max(a, b, minimumTime)
         return rng.uniform() < config.flowMatchingFraction ? (t, t) : (t, min(a, b))
     }
 
@@ -124,7 +127,8 @@ enum Objective {
             let needsJVP = groupIndex == 0
             var z = [Float](repeating: 0, count: b * tg * j * 2), v = z, mean = z
             var ownConf = [Float](repeating: 1, count: b * tg * j), weight = [Float](repeating: 0, count: b * tg * j)
-            var ts = [Float](repeating: 0, count: b * tg), rs = ts
+            // Padding items get t = 1 (u divides by t) and weight 0.
+            var ts = [Float](repeating: 1, count: b * tg), rs = ts
             var frames = [[Int]](repeating: [Int](repeating: -1, count: tg), count: b)
             for k in 0..<b {
                 for (slot, i) in group[k].enumerated() {

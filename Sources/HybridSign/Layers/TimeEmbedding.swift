@@ -1,9 +1,12 @@
 import Tensors
 
-/// Flow-time conditioning: `MLP(sincos(1000·t))`, `t: [N]` → `[N, D]`; differentiable (and
+/// Flow-time conditioning: `MLP(sincos(100·t))`, `t: [N]` → `[N, D]`; differentiable (and
 /// forward-differentiable) in t, so the MeanFlow JVP sees the time dependence.
 final class TimeEmbedding: Layer {
     static let frequencies = 64
+    /// t ∈ [0, 1] is scaled by this before the sin-cos features: high enough to resolve t, low enough
+    /// that du/dt (the MeanFlow JVP) stays moderate.
+    static let timeScale: Float = 100
     let mlp: FeedForward
 
     init(dim: Int, rng: inout RandomGenerator) {
@@ -13,7 +16,7 @@ final class TimeEmbedding: Layer {
     var children: [(String, any Layer)] { [("mlp", mlp)] }
 
     func callAsFunction(_ t: Var) -> Var {
-        mlp(sinCosEmbedding(t.reshaped([t.value.count]) * 1000, dim: Self.frequencies))
+        mlp(sinCosEmbedding(t.reshaped([t.value.count]) * Self.timeScale, dim: Self.frequencies))
     }
 }
 
