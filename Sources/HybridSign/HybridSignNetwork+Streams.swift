@@ -10,7 +10,7 @@ public struct CleanOutput {
     /// `[B, Tq]` in (0, 1): how far through the sequence the frame held at each position is.
     public var progress: Var
     /// Keys/values of every position so far (the previous cache plus these positions).
-    public var cache: KVCache
+    public var cache: CleanStreamCache
 }
 
 extension HybridSignNetwork {
@@ -27,7 +27,7 @@ extension HybridSignNetwork {
     /// - `firstFrame`: the frame index of `frames[:, 0]`; `prependBOS` adds the start token before them
     ///   (position 0). Positions attend causally to the cache and to each other.
     public func cleanPass(frames: Tensor?, confidence: Tensor?, firstFrame: Int, prependBOS: Bool,
-                          text: TextContext, cache: KVCache?, graph: Graph) -> CleanOutput {
+                          text: TextContext, cache: CleanStreamCache?, graph: Graph) -> CleanOutput {
         precondition(hasCleanStream, "cleanPass: a diffusion model has no clean stream")
         let d = config.dim
         let b = frames?.shape[0] ?? text.states.shape[0]
@@ -77,7 +77,7 @@ extension HybridSignNetwork {
     /// - `z`: `[B, Tg, J, 2]` (carry a tangent for the MeanFlow JVP); `t`, `r`: `[B, Tg]`.
     /// - Returns the average velocity u `[B, Tg, J, 2]` (t must be > 0).
     public func noisyPass(z: Var, mean: Tensor, ownConfidence: Tensor, frames: [[Int]], t: Var, r: Var,
-                          text: TextContext, memory: KVCache?, graph: Graph) -> Var {
+                          text: TextContext, memory: CleanStreamCache?, graph: Graph) -> Var {
         precondition(hasNoisyStream, "noisyPass: an ar model has no noisy stream")
         let (b, tg) = (z.shape[0], z.shape[1])
         let input = concat([z, graph.constant(mean)], axis: 3)

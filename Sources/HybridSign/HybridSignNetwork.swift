@@ -186,8 +186,8 @@ public final class HybridSignNetwork: Layer {
     }
 
     /// Runs the expert stacks (layer by layer, part by part), then fusion.
-    func runBlocks(_ tokens: [Var], cond: Var, memory: KVCache?, ownBiases: [Var?], masks: [Tensor?],
-                   text: TextContext) -> ([Var], KVCache) {
+    func runBlocks(_ tokens: [Var], cond: Var, memory: CleanStreamCache?, ownBiases: [Var?], masks: [Tensor?],
+                   text: TextContext) -> ([Var], CleanStreamCache) {
         var x = tokens
         var produced = [[TemporalMemory]](repeating: [], count: x.count)
         var modulations: [ObjectIdentifier: [Var]] = [:]
@@ -206,7 +206,7 @@ public final class HybridSignNetwork: Layer {
             let counts = x.map { $0.shape[2] }
             x = split(fusion(concat(x, axis: 2)), axis: 2, sizes: counts)
         }
-        return (x, KVCache(layers: produced))
+        return (x, CleanStreamCache(layers: produced))
     }
 
     /// Confidence bias of each part's keys from `confidence: [B, T, J]`.
@@ -218,7 +218,7 @@ public final class HybridSignNetwork: Layer {
 
 /// The clean stream's temporal keys/values per part and layer: the KV cache of the streaming
 /// sampler, and the history the noisy stream attends to in training.
-public struct KVCache {
+public struct CleanStreamCache {
     /// `layers[part][layer]`.
     public var layers: [[TemporalMemory]]
 
@@ -226,7 +226,7 @@ public struct KVCache {
     public var count: Int { layers.first?.first?.count ?? 0 }
 
     /// This cache followed by `other`'s positions.
-    public func appending(_ other: KVCache) -> KVCache {
-        KVCache(layers: zip(layers, other.layers).map { zip($0, $1).map { $0.appending($1) } })
+    public func appending(_ other: CleanStreamCache) -> CleanStreamCache {
+        CleanStreamCache(layers: zip(layers, other.layers).map { zip($0, $1).map { $0.appending($1) } })
     }
 }

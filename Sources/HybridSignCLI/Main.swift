@@ -6,6 +6,6 @@ struct HybridSignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hybridsign",
         abstract: "Streaming sign-language production: a notebook REPL, scripts and tools.",
-        subcommands: [ConvertCommand.self]
+        subcommands: [ConvertCommand.self, BenchCommand.self]
     )
 }

@@ -21,7 +21,7 @@ final class JVPTests: XCTestCase {
         func run(_ z: Tensor, _ t: Tensor, tangents: Bool) -> Var {
             let g = Graph(recording: false)
             let text = network.encodeText(ids: [[1, 2, 3]], graph: g)
-            var memory: KVCache?
+            var memory: CleanStreamCache?
             if useMemory {
                 let clean = network.cleanPass(frames: mean, confidence: conf, firstFrame: 0, prependBOS: true, text: text, cache: nil, graph: g)
                 memory = clean.cache

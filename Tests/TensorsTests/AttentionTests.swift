@@ -62,6 +62,17 @@ final class AttentionTests: XCTestCase {
         checkDerivatives([q, k, v, shared]) { attention(q: $0[0], k: $0[1], v: $0[2], scale: 0.3, bias: $0[3], mask: mask) }
     }
 
+    /// Training-sized rows (Tq > 4) take the sgemm path; check it too, with bias and a causal mask.
+    func testDerivativesManyQueries() {
+        let (q6, k7, v7) = (randomTensor([1, 2, 6, 3], seed: 58), randomTensor([1, 2, 7, 3], seed: 59), randomTensor([1, 2, 7, 3], seed: 60))
+        let bias = randomTensor([1, 2, 1, 7], seed: 61)
+        let mask = AttentionMask.causal(queries: 6, keys: 7)
+        checkDerivatives([q6, k7, v7, bias]) { attention(q: $0[0], k: $0[1], v: $0[2], scale: 0.6, bias: $0[3], mask: mask) }
+        let g = Graph(recording: false)
+        let y = attention(q: g.constant(q6), k: g.constant(k7), v: g.constant(v7), scale: 0.6, bias: g.constant(bias), mask: mask).value
+        assertClose(y, reference(q: q6, k: k7, v: v7, scale: 0.6, bias: bias, mask: mask), tolerance: 1e-5)
+    }
+
     func testFullyMaskedRowGivesZerosNotNaN() throws {
         // Query 0 of batch 1 sees no key at all.
         let mask = AttentionMask.from(queries: 3, keys: 5) { i, j in j <= i }
@@ -85,5 +96,39 @@ final class AttentionTests: XCTestCase {
         let last = attention(q: g.constant(k.slice(axis: 2, 4..<5)), k: g.constant(k), v: g.constant(v), scale: 0.5,
                              mask: AttentionMask.causal(queries: 1, keys: 5)).value
         assertClose(last, full.slice(axis: 2, 4..<5), tolerance: 1e-6)
+    }
+}
+
+final class KVCacheTests: XCTestCase {
+    func testCacheAttentionMatchesFullAttention() {
+        let (b, h, dh) = (2, 3, 4)
+        var cache = KVCache(batch: b, heads: h, headDim: dh)
+        let k1 = randomTensor([b, h, 3, dh], seed: 71), v1 = randomTensor([b, h, 3, dh], seed: 72)
+        let k2 = randomTensor([b, h, 2, dh], seed: 73), v2 = randomTensor([b, h, 2, dh], seed: 74)
+        cache.append(keys: k1, values: v1)
+        cache.append(keys: k2, values: v2)
+        XCTAssertEqual(cache.length, 5)
+        let allK = Tensor.concat([k1, k2], axis: 2), allV = Tensor.concat([v1, v2], axis: 2)
+        assertClose(cache.keyTensor, allK, tolerance: 0)
+        let g = Graph(recording: false)
+        // One query per (b, h) against the cache plus one extra (uncached) position, with a per-key bias and a mask.
+        for tq in [1, 6] {
+            let q = randomTensor([b, h, tq, dh], seed: 75)
+            let ek = randomTensor([b, h, 1, dh], seed: 76), ev = randomTensor([b, h, 1, dh], seed: 77)
+            let bias = randomTensor([b, h, 1, 6], seed: 78)
+            var mask = Tensor(zeros: [b, 1, tq, 6])
+            mask[1, 0, 0, 2] = -.infinity
+            let got = cache.attention(q: q, scale: 0.5, extraKeys: ek, extraValues: ev, bias: bias, mask: mask)
+            let expected = attention(q: g.constant(q), k: g.constant(Tensor.concat([allK, ek], axis: 2)),
+                                     v: g.constant(Tensor.concat([allV, ev], axis: 2)), scale: 0.5,
+                                     bias: g.constant(bias), mask: mask).value
+            assertClose(got, expected, tolerance: 1e-5)
+        }
+        cache.truncate(to: 3)
+        assertClose(cache.valueTensor, v1, tolerance: 0)
+        let q = randomTensor([b, h, 1, dh], seed: 79)
+        assertClose(cache.attention(q: q, scale: 1),
+                    attention(q: g.constant(q), k: g.constant(k1), v: g.constant(v1), scale: 1).value, tolerance: 1e-5)
+        XCTAssertEqual(KVCache(batch: b, heads: h, headDim: dh).attention(q: q, scale: 1), Tensor(zeros: [b, h, 1, dh]))
     }
 }

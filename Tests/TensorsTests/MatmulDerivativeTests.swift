@@ -19,6 +19,31 @@ final class MatmulDerivativeTests: XCTestCase {
         assertClose(batched.slice(axis: 0, 1..<2).reshaped([3, 5]), naive(randomTensor([2, 3, 4], seed: 23).slice(axis: 0, 1..<2).reshaped([3, 4]), b))
     }
 
+    /// Both code paths: few rows (direct loops) and many rows (sgemm), all transpositions, β accumulation.
+    func testGemmPathsAgree() {
+        for m in [1, 3, 4, 5, 9] {
+            let a = randomTensor([m, 6], seed: UInt64(m)), b = randomTensor([6, 7], seed: 99)
+            let reference = naive(a, b)
+            assertClose(Tensor.matmul(a, b), reference)
+            assertClose(Tensor.matmul(a, b.permuted([1, 0]), transposeB: true), reference)
+            assertClose(Tensor.matmul(a.permuted([1, 0]), b, transposeA: true), reference)
+            assertClose(Tensor.matmul(a.permuted([1, 0]), b.permuted([1, 0]), transposeA: true, transposeB: true), reference)
+            var c = Tensor(repeating: 1, shape: [m, 7])
+            a.withUnsafeBufferPointer { ab in b.withUnsafeBufferPointer { bb in c.withUnsafeMutableBufferPointer { cb in
+                BLAS.gemm(m: m, n: 7, k: 6, alpha: 2, a: ab.baseAddress!, b: bb.baseAddress!, beta: 0.5, c: cb.baseAddress!)
+            } } }
+            assertClose(c, reference * 2 + 0.5)
+        }
+    }
+
+    func testMatmulLarger() {
+        checkDerivatives([randomTensor([2, 7, 5], seed: 35), randomTensor([2, 5, 6], seed: 36)]) { matmul($0[0], $0[1]) }
+        checkDerivatives([randomTensor([9, 5], seed: 37), randomTensor([6, 5], seed: 38)]) { matmul($0[0], $0[1], transposeB: true) }
+        checkDerivatives([randomTensor([3, 6, 5], seed: 39), randomTensor([7, 5], seed: 40), randomTensor([7], seed: 41)]) {
+            linear($0[0], weight: $0[1], bias: $0[2])
+        }
+    }
+
     func testMatmul2D() {
         let a = randomTensor([3, 4], seed: 24), b = randomTensor([4, 2], seed: 25)
         checkDerivatives([a, b]) { matmul($0[0], $0[1]) }

@@ -15,11 +15,40 @@ public enum BLAS {
             for i in 0..<m { for j in 0..<n { let p = c + i * (ldc ?? n) + j; p.pointee = beta == 0 ? 0 : beta * p.pointee } }
             return
         }
+        if m <= 4 && !transposeA {
+            // Few rows (streaming attention, one query at a time): direct loops beat sgemm's set-up cost.
+            smallGemm(transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda ?? k,
+                      b: b, ldb: ldb ?? (transposeB ? k : n), beta: beta, c: c, ldc: ldc ?? n)
+            return
+        }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha,
                     a, Int32(lda ?? (transposeA ? m : k)),
                     b, Int32(ldb ?? (transposeB ? k : n)),
                     beta, c, Int32(ldc ?? n))
+    }
+
+    /// `C = alpha · A · op(B) + beta · C` for a handful of rows: dot products (B transposed) or
+    /// row-scaled sums of B's rows (vectorised over n).
+    @inline(__always)
+    static func smallGemm(transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                          b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        for i in 0..<m {
+            let ai = a + i * lda, ci = c + i * ldc
+            if transposeB {
+                for j in 0..<n {
+                    let d = alpha * Vec.dot(ai, b + j * ldb, k)
+                    ci[j] = beta == 0 ? d : beta * ci[j] + d
+                }
+            } else {
+                if beta == 0 { ci.update(repeating: 0, count: n) } else if beta != 1 { for j in 0..<n { ci[j] *= beta } }
+                for p in 0..<k {
+                    let s = alpha * ai[p]
+                    let bp = b + p * ldb
+                    for j in 0..<n { ci[j] += s * bp[j] }
+                }
+            }
+        }
     }
 
     /// `count` independent products `C_i = alpha · op(A_i) · op(B_i) + beta · C_i` at fixed strides

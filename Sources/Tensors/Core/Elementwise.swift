@@ -1,13 +1,36 @@
 /// Elementwise kernels on plain tensors: maps with broadcasting, reductions to a broadcast source
 /// shape. Closures are inlined into vectorisable loops; large inputs are split over the cores.
+/// A per-element function `Float → Float`. Kernels are generic over it, so after specialisation the
+/// function is inlined into the loop and the loop vectorises (a closure would be called per element).
+public protocol UnaryElementFunction { func callAsFunction(_ x: Float) -> Float }
+/// A per-element function of two arguments; see ``UnaryElementFunction``.
+public protocol BinaryElementFunction { func callAsFunction(_ a: Float, _ b: Float) -> Float }
+/// A per-element function of three arguments; see ``UnaryElementFunction``.
+public protocol TernaryElementFunction { func callAsFunction(_ a: Float, _ b: Float, _ c: Float) -> Float }
+
+/// Wraps a closure (convenient, but called per element: for cold paths).
+struct ClosureFunction1: UnaryElementFunction {
+    let f: (Float) -> Float
+    func callAsFunction(_ x: Float) -> Float { f(x) }
+}
+struct ClosureFunction2: BinaryElementFunction {
+    let f: (Float, Float) -> Float
+    func callAsFunction(_ a: Float, _ b: Float) -> Float { f(a, b) }
+}
+struct ClosureFunction3: TernaryElementFunction {
+    let f: (Float, Float, Float) -> Float
+    func callAsFunction(_ a: Float, _ b: Float, _ c: Float) -> Float { f(a, b, c) }
+}
+
+/// Elementwise kernels on plain tensors: maps with broadcasting, reductions to a broadcast source
+/// shape. Large inputs are split over the cores.
 public enum Elementwise {
     /// `f` applied to every element.
-    @inline(__always)
-    public static func map(_ x: Tensor, _ f: (Float) -> Float) -> Tensor {
+    public static func map<F: UnaryElementFunction>(_ x: Tensor, _ f: F) -> Tensor {
         let n = x.count
         return Tensor(shape: x.shape) { out in
             x.withUnsafeBufferPointer { xs in
-                let xp = xs.baseAddress!, op = out.baseAddress!
+                guard let xp = xs.baseAddress, let op = out.baseAddress else { return }
                 Parallel.forChunks(n, costPerItem: 2) { r in
                     for i in r { op[i] = f(xp[i]) }
                 }
@@ -16,14 +39,13 @@ public enum Elementwise {
     }
 
     /// `f` applied to pairs of elements of two same-shaped tensors.
-    @inline(__always)
-    public static func zip(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+    public static func zip<F: BinaryElementFunction>(_ a: Tensor, _ b: Tensor, _ f: F) -> Tensor {
         requireShape(a.shape == b.shape, "elementwise: shapes \(a.shape) and \(b.shape) differ")
         let n = a.count
         return Tensor(shape: a.shape) { out in
             a.withUnsafeBufferPointer { ab in
                 b.withUnsafeBufferPointer { bb in
-                    let ap = ab.baseAddress!, bp = bb.baseAddress!, op = out.baseAddress!
+                    guard let ap = ab.baseAddress, let bp = bb.baseAddress, let op = out.baseAddress else { return }
                     Parallel.forChunks(n, costPerItem: 2) { r in
                         for i in r { op[i] = f(ap[i], bp[i]) }
                     }
@@ -33,15 +55,14 @@ public enum Elementwise {
     }
 
     /// `f` applied to triples of elements of three same-shaped tensors.
-    @inline(__always)
-    public static func zip3(_ a: Tensor, _ b: Tensor, _ c: Tensor, _ f: (Float, Float, Float) -> Float) -> Tensor {
+    public static func zip3<F: TernaryElementFunction>(_ a: Tensor, _ b: Tensor, _ c: Tensor, _ f: F) -> Tensor {
         requireShape(a.shape == b.shape && a.shape == c.shape, "elementwise: shapes \(a.shape), \(b.shape), \(c.shape) differ")
         let n = a.count
         return Tensor(shape: a.shape) { out in
             a.withUnsafeBufferPointer { ab in
                 b.withUnsafeBufferPointer { bb in
                     c.withUnsafeBufferPointer { cb in
-                        let ap = ab.baseAddress!, bp = bb.baseAddress!, cp = cb.baseAddress!, op = out.baseAddress!
+                        guard let ap = ab.baseAddress, let bp = bb.baseAddress, let cp = cb.baseAddress, let op = out.baseAddress else { return }
                         Parallel.forChunks(n, costPerItem: 2) { r in
                             for i in r { op[i] = f(ap[i], bp[i], cp[i]) }
                         }
@@ -52,20 +73,12 @@ public enum Elementwise {
     }
 
     /// `f(a, b)` with numpy broadcasting of `a` and `b`.
-    @inline(__always)
-    public static func broadcast(_ a: Tensor, _ b: Tensor, _ op: String = "elementwise", _ f: (Float, Float) -> Float) -> Tensor {
+    public static func broadcast<F: BinaryElementFunction>(_ a: Tensor, _ b: Tensor, _ op: String = "elementwise", _ f: F) -> Tensor {
         if a.shape == b.shape { return zip(a, b, f) }
         guard let shape = broadcastShape(a.shape, b.shape) else {
             fatalError("\(op): shapes \(a.shape) and \(b.shape) do not broadcast")
         }
-        if b.count == 1 && shape == a.shape {
-            let s = b.scalars[0]
-            return map(a) { f($0, s) }
-        }
-        if a.count == 1 && shape == b.shape {
-            let s = a.scalars[0]
-            return map(b) { f(s, $0) }
-        }
+        if shape.elementCount == 0 { return Tensor(zeros: shape) }
         let plan = StridedPlan(shape: shape, strides: [broadcastStrides(a.shape, to: shape), broadcastStrides(b.shape, to: shape), broadcastStrides(shape, to: shape)])
         return Tensor(shape: shape) { out in
             a.withUnsafeBufferPointer { ab in
@@ -92,6 +105,15 @@ public enum Elementwise {
                 }
             }
         }
+    }
+
+    /// `f` applied to every element (closure form: for cold paths).
+    public static func map(_ x: Tensor, _ f: @escaping (Float) -> Float) -> Tensor { map(x, ClosureFunction1(f: f)) }
+    /// `f` on pairs of same-shaped tensors (closure form: for cold paths).
+    public static func zip(_ a: Tensor, _ b: Tensor, _ f: @escaping (Float, Float) -> Float) -> Tensor { zip(a, b, ClosureFunction2(f: f)) }
+    /// `f` on triples of same-shaped tensors (closure form: for cold paths).
+    public static func zip3(_ a: Tensor, _ b: Tensor, _ c: Tensor, _ f: @escaping (Float, Float, Float) -> Float) -> Tensor {
+        zip3(a, b, c, ClosureFunction3(f: f))
     }
 
     /// Sums `g` over the dimensions along which `shape` was broadcast to `g.shape`: the gradient of a

@@ -45,11 +45,15 @@ public enum Parallel {
         }
     }
 
-    /// Runs `body` with OpenBLAS restricted to one thread, restoring the previous count afterwards.
+    /// OpenBLAS's thread count outside parallel regions (read once, at first use).
+    static let blasThreads: Int32 = openblas_get_num_threads()
+
+    /// Runs `body` with OpenBLAS restricted to one thread, then restores ``blasThreads`` (a fixed
+    /// value rather than "the previous count", so overlapping regions can never leave it at 1).
     public static func withSingleThreadedBLAS<R>(_ body: () throws -> R) rethrows -> R {
-        let previous = openblas_get_num_threads()
-        if previous > 1 { openblas_set_num_threads(1) }
-        defer { if previous > 1 { openblas_set_num_threads(previous) } }
+        let configured = blasThreads
+        if configured > 1 { openblas_set_num_threads(1) }
+        defer { if configured > 1 { openblas_set_num_threads(configured) } }
         return try body()
     }
 }

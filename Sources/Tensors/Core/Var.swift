@@ -86,9 +86,11 @@ extension Var {
                        backward: @escaping (Tensor) -> [Tensor?]) -> Var {
         var graph = graph
         if graph == nil { for v in inputs { if let g = v.graph { graph = g; break } } }
-        let needsGrad = inputs.contains { $0.requiresGrad }
+        // Only nodes of a recording graph can receive gradients: on inference graphs nothing requires them.
+        let recording = graph?.isRecording ?? false
+        let needsGrad = recording && inputs.contains { $0.requiresGrad }
         let out = Var(op: op, value: value, tangent: tangent, graph: graph, requiresGrad: needsGrad)
-        if needsGrad, let graph, graph.isRecording {
+        if needsGrad, let graph {
             graph.record(out, inputs: inputs, backward)
         }
         return out

@@ -85,7 +85,7 @@ public func - (x: Var, s: Float) -> Var { x + (-s) }
 
 /// `s - x` for a constant `s`.
 public func - (s: Float, x: Var) -> Var {
-    Var.result("rsub", Elementwise.map(x.value) { s - $0 }, tangent: x.tangent.map { -$0 }, inputs: [x]) { g in [-g] }
+    Var.result("rsub", Elementwise.map(x.value, AffineFunction(a: -1, b: s)), tangent: x.tangent.map { -$0 }, inputs: [x]) { g in [-g] }
 }
 
 /// `x` with its gradient and tangent cut: a constant with the same value (JAX's `stop_gradient`).
