@@ -9,8 +9,13 @@ public struct CleanOutput {
     public var confidence: Var
     /// `[B, Tq]` in (0, 1): how far through the sequence the frame held at each position is.
     public var progress: Var
-    /// Keys/values of every position so far (the previous cache plus these positions).
-    public var cache: CleanStreamCache
+    /// Keys/values of these positions.
+    public var produced: CleanStreamCache
+    /// The earlier positions (graph form), when there were any.
+    var previous: CleanStreamCache?
+
+    /// Keys/values of every position so far in graph form (the previous ones plus these).
+    public var cache: CleanStreamCache { previous.map { $0.appending(produced) } ?? produced }
 }
 
 extension HybridSignNetwork {
@@ -20,14 +25,14 @@ extension HybridSignNetwork {
         return timeCondition(t: zero, r: zero)
     }
 
-    /// Runs the clean stream over new positions appended to `cache`.
+    /// Runs the clean stream over new positions following `history`.
     ///
     /// - `frames`: `[B, Tf, J, 2]` clean normalised frames (missing joints 0) and `confidence`
     ///   `[B, Tf, J]` (the data's in training; the predicted, at inference) for their keys' bias.
     /// - `firstFrame`: the frame index of `frames[:, 0]`; `prependBOS` adds the start token before them
     ///   (position 0). Positions attend causally to the cache and to each other.
     public func cleanPass(frames: Tensor?, confidence: Tensor?, firstFrame: Int, prependBOS: Bool,
-                          text: TextContext, cache: CleanStreamCache?, graph: Graph) -> CleanOutput {
+                          text: TextContext, history: History, graph: Graph) -> CleanOutput {
         precondition(hasCleanStream, "cleanPass: a diffusion model has no clean stream")
         let d = config.dim
         let b = frames?.shape[0] ?? text.states.shape[0]
@@ -49,9 +54,9 @@ extension HybridSignNetwork {
             }
             tokens.append(pieces.count == 1 ? pieces[0] : concat(pieces, axis: 1))
         }
-        let previous = cache?.count ?? 0
+        let previous = history.count
         let mask: Tensor? = tq > 1 ? AttentionMask.causal(queries: tq, keys: previous + tq) : nil
-        let (x, produced) = runBlocks(tokens, cond: cleanCondition(graph: graph), memory: cache,
+        let (x, produced) = runBlocks(tokens, cond: cleanCondition(graph: graph), memory: history,
                                       ownBiases: biases(keyConfidence), masks: [Tensor?](repeating: mask, count: tokens.count),
                                       text: text)
         var means: [Var] = [], confs: [Var] = [], pooled: [Var] = []
@@ -65,19 +70,19 @@ extension HybridSignNetwork {
         let pool = (pooled.count == 1 ? pooled[0] : pooled.dropFirst().reduce(pooled[0], +)) * (1 / tokenCount)
         let progress = sigmoid(progressHead!(pool)).reshaped([b, tq])
         return CleanOutput(mean: joinParts(means, channels: 2), confidence: joinParts(confs, channels: 1).reshaped([b, tq, jointCount]),
-                           progress: progress, cache: cache.map { $0.appending(produced) } ?? produced)
+                           progress: progress, produced: produced, previous: { if case .graph(let c) = history { c } else { nil } }())
     }
 
     /// Runs the noisy stream: item (b, i) is a noisy frame `z[b, i]` of frame index `frames[b][i]`
     /// (−1 marks padding), with the coarse estimate `mean[b, i]` and the confidence `ownConfidence[b, i]`
-    /// of its own key. With `memory` (the clean stream's keys/values of sequence b, positions
-    /// 0...T) item (b, i) attends to clean positions 0...frames[b][i] and to itself; without memory
-    /// (diffusion) the items of a sequence attend to each other (non-causal, padding masked).
+    /// of its own key. With a `history` (the clean stream's keys/values of sequence b, positions
+    /// 0...T) item (b, i) attends to clean positions 0...frames[b][i] and to itself; without one
+    /// (`.none`, diffusion) the items of a sequence attend to each other (non-causal, padding masked).
     ///
     /// - `z`: `[B, Tg, J, 2]` (carry a tangent for the MeanFlow JVP); `t`, `r`: `[B, Tg]`.
     /// - Returns the average velocity u `[B, Tg, J, 2]` (t must be > 0).
     public func noisyPass(z: Var, mean: Tensor, ownConfidence: Tensor, frames: [[Int]], t: Var, r: Var,
-                          text: TextContext, memory: CleanStreamCache?, graph: Graph) -> Var {
+                          text: TextContext, history: History, graph: Graph) -> Var {
         precondition(hasNoisyStream, "noisyPass: an ar model has no noisy stream")
         let (b, tg) = (z.shape[0], z.shape[1])
         let input = concat([z, graph.constant(mean)], axis: 3)
@@ -86,8 +91,8 @@ extension HybridSignNetwork {
             tokens.append(noisyEmbedders[p](partSlice(input, p)) + positions(part: p, frames: frames, graph: graph))
         }
         let cond = timeCondition(t: t, r: r)
-        let masks = partRanges.indices.map { noisyMask(frames: frames, memoryCount: memory?.count, tokens: tokensPerPart[$0]) }
-        let (x, _) = runBlocks(tokens, cond: cond, memory: memory, ownBiases: biases(graph.constant(ownConfidence)),
+        let masks = partRanges.indices.map { noisyMask(frames: frames, memoryCount: { if case .none = history { nil } else { history.count } }(), tokens: tokensPerPart[$0]) }
+        let (x, _) = runBlocks(tokens, cond: cond, memory: history, ownBiases: biases(graph.constant(ownConfidence)),
                                masks: masks, text: text)
         let m = split(finalModulation!(silu(cond)).reshaped([b, tg, 1, 2 * config.dim]), axis: 3, sizes: [config.dim, config.dim])
         var outputs: [Var] = []

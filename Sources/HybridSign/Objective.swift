@@ -33,7 +33,7 @@ enum Objective {
             parts.flowError = error
         } else {
             let clean = network.cleanPass(frames: batch.coordinates, confidence: batch.confidence, firstFrame: 0,
-                                          prependBOS: true, text: text, cache: nil, graph: g)
+                                          prependBOS: true, text: text, history: .none, graph: g)
             let (ar, conf, progress) = headLosses(clean: clean, batch: batch, graph: g)
             add(ar, config.arWeight)
             add(conf, config.confidenceWeight)
@@ -159,7 +159,7 @@ enum Objective {
             let rVar = g.input(Tensor(shape: [b, tg], scalars: rs))
             let u = model.network.noisyPass(z: zVar, mean: Tensor(shape: shape, scalars: mean),
                                             ownConfidence: Tensor(shape: [b, tg, j], scalars: ownConf), frames: frames,
-                                            t: tVar, r: rVar, text: text, memory: clean.cache, graph: g)
+                                            t: tVar, r: rVar, text: text, history: .graph(clean.cache), graph: g)
             // MeanFlow target v − (t − r)·du/dt, a constant (tangents are never differentiated).
             var target = velocity
             if needsJVP, let dudt = u.tangent {
@@ -246,7 +246,7 @@ enum Objective {
             let tVar = g.input(Tensor(shape: [bg, t], scalars: ts), tangent: needsJVP ? Tensor(repeating: 1, shape: [bg, t]) : nil)
             let rVar = g.input(Tensor(shape: [bg, t], scalars: rs))
             let u = model.network.noisyPass(z: zVar, mean: Tensor(zeros: shape), ownConfidence: Tensor(repeating: 1, shape: [bg, t, j]),
-                                            frames: frames, t: tVar, r: rVar, text: text, memory: nil, graph: g)
+                                            frames: frames, t: tVar, r: rVar, text: text, history: .none, graph: g)
             var target = velocity
             if needsJVP, let dudt = u.tangent {
                 target = Tensor(shape: shape) { out in

@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the numeric engine and the model (prints figures; --json for machines).",
-        subcommands: [BenchGemmCommand.self, BenchBlockCommand.self, BenchFrameCommand.self]
+        subcommands: [BenchGemmCommand.self, BenchBlockCommand.self, BenchFrameCommand.self, BenchStreamCommand.self, BenchTrainCommand.self]
     )
 }

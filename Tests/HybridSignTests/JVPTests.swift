@@ -21,14 +21,14 @@ final class JVPTests: XCTestCase {
         func run(_ z: Tensor, _ t: Tensor, tangents: Bool) -> Var {
             let g = Graph(recording: false)
             let text = network.encodeText(ids: [[1, 2, 3]], graph: g)
-            var memory: CleanStreamCache?
+            var memory = History.none
             if useMemory {
-                let clean = network.cleanPass(frames: mean, confidence: conf, firstFrame: 0, prependBOS: true, text: text, cache: nil, graph: g)
-                memory = clean.cache
+                let clean = network.cleanPass(frames: mean, confidence: conf, firstFrame: 0, prependBOS: true, text: text, history: .none, graph: g)
+                memory = .graph(clean.cache)
             }
             return network.noisyPass(z: g.input(z, tangent: tangents ? v : nil), mean: mean, ownConfidence: conf,
                                      frames: [Array(0..<frames)], t: g.input(t, tangent: tangents ? Tensor(repeating: 1, shape: t.shape) : nil),
-                                     r: g.input(r), text: text, memory: memory, graph: g)
+                                     r: g.input(r), text: text, history: memory, graph: g)
         }
         let u = run(z, t, tangents: true)
         let jvp = try XCTUnwrap(u.tangent)

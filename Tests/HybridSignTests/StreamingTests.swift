@@ -23,7 +23,7 @@ final class StreamingTests: XCTestCase {
         let text = network.encodeText(ids: [try model.textIDs("abc")], graph: g)
         let clean = network.cleanPass(frames: Tensor(shape: [1, frames, j, 2], scalars: trace.frames.flatMap { $0 }),
                                       confidence: Tensor(shape: [1, frames, j], scalars: trace.confidences.flatMap { $0 }),
-                                      firstFrame: 0, prependBOS: true, text: text, cache: nil, graph: g)
+                                      firstFrame: 0, prependBOS: true, text: text, history: .none, graph: g)
         assertClose(clean.mean.value.slice(axis: 1, 0..<frames).scalars, trace.means.flatMap { $0 }, tolerance: 1e-4, "AR estimates")
         assertClose(clean.confidence.value.slice(axis: 1, 0..<frames).scalars, trace.predictedConfidences.flatMap { $0 },
                     tolerance: 1e-4, "confidences")
@@ -34,7 +34,7 @@ final class StreamingTests: XCTestCase {
                                   ownConfidence: Tensor(shape: [1, frames, j], scalars: trace.predictedConfidences.flatMap { $0 }),
                                   frames: [Array(0..<frames)], t: g.constant(Tensor(repeating: 1, shape: [1, frames])),
                                   r: g.constant(Tensor(repeating: 1 - 1 / Float(steps), shape: [1, frames])),
-                                  text: text, memory: clean.cache, graph: g)
+                                  text: text, history: .graph(clean.cache), graph: g)
         XCTAssertGreaterThan(u.value.maxAbs(), 1e-3, "the perturbed model must produce a non-trivial velocity")
         assertClose(u.value.scalars, trace.firstU.flatMap { $0 }, tolerance: 1e-4, "velocities")
     }

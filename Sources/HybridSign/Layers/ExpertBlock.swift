@@ -18,6 +18,14 @@ public struct TemporalMemory {
     }
 }
 
+/// Earlier positions for one expert layer's temporal attention: graph nodes (training, teacher
+/// forcing: differentiable) or the streaming sampler's append-only cache (inference).
+enum TemporalHistory {
+    case graph(TemporalMemory)
+    /// The cache and the confidence bias of its keys `[B·n, H, 1, Tc]` (nil without the bias).
+    case streaming(Tensors.KVCache, Tensor?)
+}
+
 /// One expert block on a part's tokens `x: [B, T, n, D]`:
 /// adaLN → spatial attention among the part's tokens of a frame (joint tokens only) →
 /// confidence-aware temporal attention per token over frames → cross-attention to the text → MLP,
@@ -84,7 +92,7 @@ final class ExpertBlock: Layer {
     /// - `ownBias`: confidence bias of this input's own keys `[B·n, H, 1, T]` (nil: no bias).
     /// - `temporalMask`: additive mask over keys = memory ++ own, broadcastable to `[B·n, 1, T, Tc+T]`.
     /// Returns the output and this input's own temporal memory (keys/values/bias).
-    func callAsFunction(_ x: Var, mods: [Var], memory: TemporalMemory?, ownBias: Var?, temporalMask: Tensor?,
+    func callAsFunction(_ x: Var, mods: [Var], memory: TemporalHistory?, ownBias: Var?, temporalMask: Tensor?,
                         text: TextMemory) -> (Var, TemporalMemory) {
         let (b, t, n) = (x.shape[0], x.shape[1], x.shape[2])
         let dh = dim / heads
@@ -111,8 +119,18 @@ final class ExpertBlock: Layer {
                 .reshaped([3, b * n * heads * t * dh])
             let p = split(qkv, axis: 0, sizes: [1, 1, 1]).map { $0.reshaped([b * n, heads, t, dh]) }
             own = TemporalMemory(keys: p[1], values: p[2], bias: ownBias)
-            let keys = memory.map { $0.appending(own) } ?? own
-            let a = attention(q: p[0], k: keys.keys, v: keys.values, scale: scale, bias: keys.bias, mask: temporalMask)
+            let a: Var
+            switch memory {
+            case .streaming(let cache, let bias):
+                // Inference: attend in place over the cached positions plus this input's own keys.
+                let fullBias = bias.flatMap { b in ownBias.map { concat([x.graph!.constant(b), $0], axis: 3) } }
+                a = cache.attention(q: p[0], scale: scale, extraKeys: p[1], extraValues: p[2], bias: fullBias, mask: temporalMask)
+            case .graph(let history):
+                let keys = history.appending(own)
+                a = attention(q: p[0], k: keys.keys, v: keys.values, scale: scale, bias: keys.bias, mask: temporalMask)
+            case nil:
+                a = attention(q: p[0], k: own.keys, v: own.values, scale: scale, bias: own.bias, mask: temporalMask)
+            }
             let merged = permute(a.reshaped([b, n, heads, t, dh]), [0, 3, 1, 2, 4]).reshaped([b, t, n, dim])
             x = x + gate * temporalOut(merged)
         }
