@@ -32,7 +32,7 @@ extension HybridSignNetwork {
     /// - `firstFrame`: the frame index of `frames[:, 0]`; `prependBOS` adds the start token before them
     ///   (position 0). Positions attend causally to the cache and to each other.
     public func cleanPass(frames: Tensor?, confidence: Tensor?, firstFrame: Int, prependBOS: Bool,
-                          text: TextContext, history: History, graph: Graph) -> CleanOutput {
+                          text: TextContext, history: History, conditioning: ConditioningCache? = nil, graph: Graph) -> CleanOutput {
         precondition(hasCleanStream, "cleanPass: a diffusion model has no clean stream")
         let d = config.dim
         let b = frames?.shape[0] ?? text.states.shape[0]
@@ -58,7 +58,7 @@ extension HybridSignNetwork {
         let mask: Tensor? = tq > 1 ? AttentionMask.causal(queries: tq, keys: previous + tq) : nil
         let (x, produced) = runBlocks(tokens, cond: cleanCondition(graph: graph), memory: history,
                                       ownBiases: biases(keyConfidence), masks: [Tensor?](repeating: mask, count: tokens.count),
-                                      text: text)
+                                      text: text, modulations: conditioning?.table(t: 0, r: 0) ?? ModulationTable())
         var means: [Var] = [], confs: [Var] = [], pooled: [Var] = []
         for p in x.indices {
             let h = cleanNorm!(x[p])
@@ -82,7 +82,7 @@ extension HybridSignNetwork {
     /// - `z`: `[B, Tg, J, 2]` (carry a tangent for the MeanFlow JVP); `t`, `r`: `[B, Tg]`.
     /// - Returns the average velocity u `[B, Tg, J, 2]` (t must be > 0).
     public func noisyPass(z: Var, mean: Tensor, ownConfidence: Tensor, frames: [[Int]], t: Var, r: Var,
-                          text: TextContext, history: History, graph: Graph) -> Var {
+                          text: TextContext, history: History, conditioning: ConditioningCache? = nil, graph: Graph) -> Var {
         precondition(hasNoisyStream, "noisyPass: an ar model has no noisy stream")
         let (b, tg) = (z.shape[0], z.shape[1])
         let input = concat([z, graph.constant(mean)], axis: 3)
@@ -92,9 +92,17 @@ extension HybridSignNetwork {
         }
         let cond = timeCondition(t: t, r: r)
         let masks = partRanges.indices.map { noisyMask(frames: frames, memoryCount: { if case .none = history { nil } else { history.count } }(), tokens: tokensPerPart[$0]) }
+        // A shared table only when every item has the same (t, r) (the sampler's case).
+        var table = ModulationTable()
+        if let conditioning, let t0 = t.value.scalars.first, let r0 = r.value.scalars.first,
+           t.value.scalars.allSatisfy({ $0 == t0 }), r.value.scalars.allSatisfy({ $0 == r0 }), t.tangent == nil {
+            table = conditioning.table(t: t0, r: r0)
+        }
         let (x, _) = runBlocks(tokens, cond: cond, memory: history, ownBiases: biases(graph.constant(ownConfidence)),
-                               masks: masks, text: text)
-        let m = split(finalModulation!(silu(cond)).reshaped([b, tg, 1, 2 * config.dim]), axis: 3, sizes: [config.dim, config.dim])
+                               masks: masks, text: text, modulations: table)
+        let m = table.values(for: finalModulation!) {
+            split(finalModulation!(silu(cond)).reshaped([b, tg, 1, 2 * config.dim]), axis: 3, sizes: [config.dim, config.dim])
+        }
         var outputs: [Var] = []
         for p in x.indices {
             outputs.append(velocityHeads[p](modulate(layerNorm(x[p]), shift: m[0], scale: m[1])))

@@ -131,6 +131,7 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
         let graph = Graph(recording: false)
         graph.checksFinite = false
         let network = model.network
+        let conditioning = ConditioningCache()
         let textContext = network.encodeText(ids: ids.map { [$0] }, features: features.map { [$0] }, graph: graph)
         var rng = RandomGenerator(seed: options.seed)
         var values: [Float] = []
@@ -147,7 +148,7 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
                 let t = 1 - Float(k) / Float(options.steps), r = 1 - Float(k + 1) / Float(options.steps)
                 let u = network.noisyPass(z: graph.constant(z), mean: Tensor(zeros: shape), ownConfidence: Tensor(repeating: 1, shape: [1, frames, j]),
                                           frames: indices, t: graph.constant(Tensor(repeating: t, shape: [1, frames])),
-                                          r: graph.constant(Tensor(repeating: r, shape: [1, frames])), text: textContext, history: .none, graph: graph)
+                                          r: graph.constant(Tensor(repeating: r, shape: [1, frames])), text: textContext, history: .none, conditioning: conditioning, graph: graph)
                 z = z - u.value * (t - r)
             }
             let confidence = model.partOrder.map { model.jointConfidence[$0] >= Self.visibilityThreshold ? model.jointConfidence[$0] : 0 }
@@ -158,7 +159,7 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
                 onFrame(GeneratedFrame(index: i, values: Array(values[(i * j * 3)..<((i + 1) * j * 3)]), progress: 1, time: time))
             }
         } else {
-            var clean = network.cleanPass(frames: nil, confidence: nil, firstFrame: 0, prependBOS: true, text: textContext, history: .none, graph: graph)
+            var clean = network.cleanPass(frames: nil, confidence: nil, firstFrame: 0, prependBOS: true, text: textContext, history: .none, conditioning: conditioning, graph: graph)
             let cache = StreamingCache()
             cache.append(clean.produced)
             let limit: Int
@@ -175,7 +176,7 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
                         let u = network.noisyPass(z: graph.constant(z), mean: mean, ownConfidence: predicted, frames: [[i]],
                                                   t: graph.constant(Tensor(repeating: t, shape: [1, 1])),
                                                   r: graph.constant(Tensor(repeating: r, shape: [1, 1])),
-                                                  text: textContext, history: .streaming(cache), graph: graph)
+                                                  text: textContext, history: .streaming(cache), conditioning: conditioning, graph: graph)
                         if k == 0 { firstZ = z; firstU = u.value }
                         z = z - u.value * (t - r)
                     }
@@ -193,7 +194,7 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
                 let frameTime = now()
                 clean = network.cleanPass(frames: Tensor(shape: [1, 1, j, 2], scalars: coordinates),
                                           confidence: Tensor(shape: [1, 1, j], scalars: confidence),
-                                          firstFrame: i, prependBOS: false, text: textContext, history: .streaming(cache), graph: graph)
+                                          firstFrame: i, prependBOS: false, text: textContext, history: .streaming(cache), conditioning: conditioning, graph: graph)
                 cache.append(clean.produced)
                 let progress = clean.progress.value.scalars[0]
                 if trace != nil {
