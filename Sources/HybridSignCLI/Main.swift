@@ -6,6 +6,6 @@ struct HybridSignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hybridsign",
         abstract: "Streaming sign-language production: a notebook REPL, scripts and tools.",
-        subcommands: [ConvertCommand.self, BenchCommand.self]
+        subcommands: [ConvertCommand.self, TrainCommand.self, SampleCommand.self, EvalCommand.self, BenchCommand.self]
     )
 }
