@@ -50,7 +50,8 @@ public struct GeneratedFrame: Sendable {
 public struct Sampler: @unchecked Sendable {  // reads the model only; do not train it while streaming
     public let model: HybridSignModel
 
-    /// Joints whose predicted confidence is below this are emitted as missing (confidence 0).
+    /// Joints whose predicted confidence is below this count as missing when a generated frame is
+    /// fed back into the clean stream (emitted frames keep the predicted confidence).
     public static let visibilityThreshold: Float = 0.5
 
     public init(model: HybridSignModel) {
@@ -151,7 +152,7 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
                                           r: graph.constant(Tensor(repeating: r, shape: [1, frames])), text: textContext, history: .none, conditioning: conditioning, graph: graph)
                 z = z - u.value * (t - r)
             }
-            let confidence = model.partOrder.map { model.jointConfidence[$0] >= Self.visibilityThreshold ? model.jointConfidence[$0] : 0 }
+            let confidence = model.partOrder.map { max(model.jointConfidence[$0], 1e-3) }
             let frameConfidence = (0..<frames).flatMap { _ in confidence }
             values = model.dataSpace(coordinates: z.scalars, confidence: frameConfidence)
             let time = now()
@@ -182,14 +183,16 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
                     }
                     x = z
                 }
-                // Joints predicted invisible are missing: confidence 0 and x = y = 0, as in the data.
+                // The emitted frame keeps every joint's position with its predicted confidence (a
+                // consumer may threshold it). Fed back into the clean stream, joints predicted
+                // invisible are missing — confidence 0 and x = y = 0 — as in the training data.
+                if !x.scalars.allSatisfy(\.isFinite) {
+                    throw HybridSignError.diverged("sampling produced NaN or infinity at frame \(i); the model weights are broken")
+                }
+                let frame = model.dataSpace(coordinates: x.scalars, confidence: predicted.scalars)
                 var confidence = predicted.scalars.map { $0 >= Self.visibilityThreshold ? $0 : 0 }
                 var coordinates = x.scalars
                 for m in 0..<j where confidence[m] == 0 { coordinates[m * 2] = 0; coordinates[m * 2 + 1] = 0 }
-                if !coordinates.allSatisfy(\.isFinite) {
-                    throw HybridSignError.diverged("sampling produced NaN or infinity at frame \(i); the model weights are broken")
-                }
-                let frame = model.dataSpace(coordinates: coordinates, confidence: confidence)
                 values += frame
                 let frameTime = now()
                 clean = network.cleanPass(frames: Tensor(shape: [1, 1, j, 2], scalars: coordinates),
@@ -206,7 +209,6 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
                     trace!.firstZ.append(firstZ?.scalars ?? [])
                     trace!.firstU.append(firstU?.scalars ?? [])
                 }
-                confidence.removeAll(keepingCapacity: false)
                 onFrame(GeneratedFrame(index: i, values: frame, progress: progress, time: frameTime))
                 if case .auto = options.frames, i >= 1, progress * (1 + 0.5 / Float(i)) >= 1 { break }
             }

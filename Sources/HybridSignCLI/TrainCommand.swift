@@ -66,6 +66,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        setvbuf(stdout, nil, _IOLBF, 0)   // progress lines appear as they are printed, also in log files
         do {
             let dataset = try CommandSupport.loadDataset(data)
             let devSet = try dev.map(CommandSupport.loadDataset)
