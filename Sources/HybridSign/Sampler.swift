@@ -190,7 +190,7 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
                     throw HybridSignError.diverged("sampling produced NaN or infinity at frame \(i); the model weights are broken")
                 }
                 let frame = model.dataSpace(coordinates: x.scalars, confidence: predicted.scalars)
-                var confidence = predicted.scalars.map { $0 >= Self.visibilityThreshold ? $0 : 0 }
+                let confidence = predicted.scalars.map { $0 >= Self.visibilityThreshold ? $0 : 0 }
                 var coordinates = x.scalars
                 for m in 0..<j where confidence[m] == 0 { coordinates[m * 2] = 0; coordinates[m * 2 + 1] = 0 }
                 values += frame

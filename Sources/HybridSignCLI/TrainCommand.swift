@@ -66,7 +66,6 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        setvbuf(stdout, nil, _IOLBF, 0)   // progress lines appear as they are printed, also in log files
         do {
             let dataset = try CommandSupport.loadDataset(data)
             let devSet = try dev.map(CommandSupport.loadDataset)
@@ -74,7 +73,7 @@ struct TrainCommand: ParsableCommand {
             let trainer: Trainer
             if resume && FileManager.default.fileExists(atPath: url.path) {
                 trainer = try Trainer(resuming: url, dataset: dataset, steps: steps)
-                print("resuming \(out) at step \(trainer.step) of \(trainer.options.steps)")
+                say("resuming \(out) at step \(trainer.step) of \(trainer.options.steps)")
             } else {
                 var options = TrainingOptions()
                 options.steps = steps ?? 1_000_000
@@ -84,7 +83,7 @@ struct TrainCommand: ParsableCommand {
                 options.warmupSteps = 100
                 trainer = try Trainer(config: try makeConfig(), dataset: dataset, options: options)
                 let c = trainer.model.config
-                print("training \(c.mode.rawValue) (\(preset): D=\(c.dim), depth \(c.depth), \(c.tokens.rawValue) tokens, \(trainer.model.network.parameterCount) parameters) on \(dataset.count) samples")
+                say("training \(c.mode.rawValue) (\(preset): D=\(c.dim), depth \(c.depth), \(c.tokens.rawValue) tokens, \(trainer.model.network.parameterCount) parameters) on \(dataset.count) samples")
             }
             signal(SIGINT) { _ in trainingInterrupted.store(true, ordering: .relaxed) }
             defer { signal(SIGINT, SIG_DFL) }
@@ -97,7 +96,7 @@ struct TrainCommand: ParsableCommand {
                 let result = try trainer.withAveragedWeights { model in
                     try EvaluationRunner(model: model, options: SamplingOptions(steps: 1, seed: 0)).run(on: devSet, limit: evalLimit)
                 }
-                print("step \(step) dev: \(result.summary)")
+                say("step \(step) dev: \(result.summary)")
             }
             try trainer.run(
                 deadline: deadline, checkpointEvery: checkpointEvery, evaluateEvery: evalEvery,
@@ -109,16 +108,16 @@ struct TrainCommand: ParsableCommand {
                         trainer.setTotalSteps(p.step + Int((minutes * 60 - Date().timeIntervalSince(started)) / perStep))
                         budgetFixed = true
                     }
-                    if p.step % logEvery == 0 || p.step == trainer.options.steps { print(p.line) }
+                    if p.step % logEvery == 0 || p.step == trainer.options.steps { say(p.line) }
                 },
                 checkpoint: { _ in try trainer.save(to: url) },
                 evaluate: evaluate)
             try trainer.save(to: url)
             if trainingInterrupted.load(ordering: .relaxed) {
-                print("interrupted: saved step \(trainer.step) to \(out) (continue with --resume)")
+                say("interrupted: saved step \(trainer.step) to \(out) (continue with --resume)")
                 return
             }
-            print("saved step \(trainer.step) to \(out)")
+            say("saved step \(trainer.step) to \(out)")
             if devSet != nil && (evalEvery == 0 || trainer.step % evalEvery != 0) { try evaluate(trainer.step) }
         } catch let error as ValidationError {
             throw error
@@ -126,4 +125,9 @@ struct TrainCommand: ParsableCommand {
             throw CommandSupport.fail("train", error)
         }
     }
+}
+
+/// Writes a line to standard output unbuffered, so progress shows up at once in log files too.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
