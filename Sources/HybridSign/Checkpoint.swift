@@ -60,11 +60,14 @@ public struct Checkpoint {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
             try data.write(to: temporary)
-            if FileManager.default.fileExists(atPath: url.path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
+            // rename(2) replaces the old file atomically (Foundation's replaceItemAt fails on Linux).
+            guard rename(temporary.path, url.path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                try? FileManager.default.removeItem(at: temporary)
+                throw HybridSignError.io("cannot write checkpoint \(url.path): \(reason)")
             }
+        } catch let error as HybridSignError {
+            throw error
         } catch {
             throw HybridSignError.io("cannot write checkpoint \(url.path): \(error.localizedDescription)")
         }

@@ -45,6 +45,7 @@ final class TrainingTests: XCTestCase {
         try trainer.run()
         let url = temporaryURL("roundtrip.safetensors")
         try trainer.save(to: url)
+        try trainer.save(to: url)   // replacing an existing checkpoint
         let loaded = try Checkpoint.load(from: url)
         XCTAssertEqual(loaded.step, 5)
         XCTAssertEqual(loaded.model.config, trainer.model.config)
