@@ -63,7 +63,8 @@ public struct ModelConfig: Sendable, Equatable {
     public var timeStd: Float = 1.0
     /// Adaptive loss weighting power p: w = 1 / (‖Δ‖² + 1e-3)^p.
     public var adaptivePower: Float = 1
-    /// Loss weights of the AR estimate, the confidence head and the progress head.
+    /// Loss weights of the flow, the AR estimate, the confidence head and the progress head.
+    public var flowWeight: Float = 1
     public var arWeight: Float = 1
     public var confidenceWeight: Float = 0.1
     public var progressWeight: Float = 0.1
@@ -127,7 +128,7 @@ public struct ModelConfig: Sendable, Equatable {
 extension ModelConfig: Codable {
     private enum CodingKeys: String, CodingKey {
         case dim, heads, depth, mlp, tokens, mode, text, textLayers, sentenceWidth, experts, confidence, fusion
-        case sigma, flowMatchingFraction, timeMean, timeStd, adaptivePower, arWeight, confidenceWeight
+        case sigma, flowMatchingFraction, timeMean, timeStd, adaptivePower, flowWeight, arWeight, confidenceWeight
         case progressWeight, maxFrames, layout
     }
 
@@ -143,7 +144,7 @@ extension ModelConfig: Codable {
         try read(.textLayers, &textLayers); try read(.sentenceWidth, &sentenceWidth)
         try read(.experts, &experts); try read(.confidence, &confidence); try read(.fusion, &fusion)
         try read(.sigma, &sigma); try read(.flowMatchingFraction, &flowMatchingFraction)
-        try read(.timeMean, &timeMean); try read(.timeStd, &timeStd); try read(.adaptivePower, &adaptivePower)
+        try read(.timeMean, &timeMean); try read(.timeStd, &timeStd); try read(.adaptivePower, &adaptivePower); try read(.flowWeight, &flowWeight)
         try read(.arWeight, &arWeight); try read(.confidenceWeight, &confidenceWeight)
         try read(.progressWeight, &progressWeight); try read(.maxFrames, &maxFrames)
         if let json = try c.decodeIfPresent(String.self, forKey: .layout) {
@@ -162,7 +163,7 @@ extension ModelConfig: Codable {
         try c.encode(confidence, forKey: .confidence); try c.encode(fusion, forKey: .fusion)
         try c.encode(sigma, forKey: .sigma); try c.encode(flowMatchingFraction, forKey: .flowMatchingFraction)
         try c.encode(timeMean, forKey: .timeMean); try c.encode(timeStd, forKey: .timeStd)
-        try c.encode(adaptivePower, forKey: .adaptivePower); try c.encode(arWeight, forKey: .arWeight)
+        try c.encode(adaptivePower, forKey: .adaptivePower); try c.encode(flowWeight, forKey: .flowWeight); try c.encode(arWeight, forKey: .arWeight)
         try c.encode(confidenceWeight, forKey: .confidenceWeight); try c.encode(progressWeight, forKey: .progressWeight)
         try c.encode(maxFrames, forKey: .maxFrames); try c.encode(layout.jsonString(), forKey: .layout)
     }

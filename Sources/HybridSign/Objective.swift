@@ -44,7 +44,7 @@ enum Objective {
             if config.mode == .hybrid {
                 let (flow, error) = hybridFlowLoss(model: model, batch: batch, clean: clean, text: text, rng: &rng, graph: g)
                 if let flow {
-                    add(flow, 1)
+                    add(flow, config.flowWeight)
                     parts.flow = flow.value.scalar
                 }
                 parts.flowError = error

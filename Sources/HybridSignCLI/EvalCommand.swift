@@ -14,7 +14,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "The evaluation data (.pkl, .json, .pose or a directory).") var data: String
     @Option(help: "Flow steps per frame.") var steps: Int = 1
     @Option(help: "Random seed (sample k uses seed + k).") var seed: UInt64 = 0
-    @Option(help: "Noise temperature of the flow's source.") var temperature: Float = 1
+    @Option(help: "Noise temperature of the flow's source.") var temperature: Float = 0
     @Option(help: "Evaluate only the first N samples.") var limit: Int?
     @Flag(help: "Print one JSON object.") var json = false
 

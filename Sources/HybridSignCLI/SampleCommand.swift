@@ -12,7 +12,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Flow steps per frame.") var steps: Int = 1
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Frames: auto (until the model's progress head ends it) or a number.") var frames: String = "auto"
-    @Option(help: "Noise temperature of the flow's source (0 starts from the AR estimate).") var temperature: Float = 1
+    @Option(help: "Noise temperature of the flow's source (0 starts from the AR estimate).") var temperature: Float = 0
     @Option(help: "Output file: .json, .pose or .pkl.") var out: String
     @Flag(help: "Print each frame's time as it is made.") var verbose = false
 

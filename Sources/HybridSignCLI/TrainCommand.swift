@@ -25,6 +25,7 @@ struct TrainCommand: ParsableCommand {
     @Option var confidence: String = "on"
     @Option var fusion: String = "on"
     @Option(help: "Longest training crop in frames.") var maxFrames: Int = 200
+    @Option(help: "Weight of the flow loss (hybrid).") var flowWeight: Float = 1
     @Option(help: "Optimiser steps.") var steps: Int?
     @Option(help: "Train for this many minutes instead of a step count.") var minutes: Double?
     @Option(help: "Sequences per batch.") var batch: Int = 8
@@ -62,6 +63,7 @@ struct TrainCommand: ParsableCommand {
         config.confidence = confidence == "on"
         config.fusion = fusion == "on"
         config.maxFrames = maxFrames
+        config.flowWeight = flowWeight
         return config
     }
 
