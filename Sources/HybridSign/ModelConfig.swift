@@ -56,6 +56,9 @@ public struct ModelConfig: Sendable, Equatable {
     public var fusion: Bool = true
     /// Source noise scale σ of the flow in normalised units (`hybrid`: s = μ + σ·ε).
     public var sigma: Float = 0.5
+    /// Share of the frames the flow loss trains on in each step (the rest skip the noisy stream:
+    /// the clean stream still learns from every frame).
+    public var flowFraction: Float = 1
     /// Probability that a frame's pair has r = t (plain flow matching).
     public var flowMatchingFraction: Float = 0.75
     /// Logit-normal (mean, std) of the flow times.
@@ -109,8 +112,8 @@ public struct ModelConfig: Sendable, Equatable {
         guard depth >= 1, mlp >= 1, textLayers >= 0, maxFrames >= 2 else {
             throw HybridSignError.invalidConfig("depth (\(depth)), mlp (\(mlp)) must be ≥ 1, textLayers (\(textLayers)) ≥ 0, maxFrames (\(maxFrames)) ≥ 2")
         }
-        guard sigma >= 0, sigma.isFinite, (0...1).contains(flowMatchingFraction) else {
-            throw HybridSignError.invalidConfig("sigma must be ≥ 0 and flowMatchingFraction in 0...1")
+        guard sigma >= 0, sigma.isFinite, (0...1).contains(flowMatchingFraction), flowFraction > 0, flowFraction <= 1 else {
+            throw HybridSignError.invalidConfig("sigma must be ≥ 0, flowMatchingFraction in 0...1 and flowFraction in (0, 1]")
         }
         do { try layout.validate() } catch { throw HybridSignError.invalidConfig("layout: \(error)") }
         guard !layout.parts.isEmpty else { throw HybridSignError.invalidConfig("layout '\(layout.name)' has no parts") }
@@ -128,7 +131,7 @@ public struct ModelConfig: Sendable, Equatable {
 extension ModelConfig: Codable {
     private enum CodingKeys: String, CodingKey {
         case dim, heads, depth, mlp, tokens, mode, text, textLayers, sentenceWidth, experts, confidence, fusion
-        case sigma, flowMatchingFraction, timeMean, timeStd, adaptivePower, flowWeight, arWeight, confidenceWeight
+        case sigma, flowFraction, flowMatchingFraction, timeMean, timeStd, adaptivePower, flowWeight, arWeight, confidenceWeight
         case progressWeight, maxFrames, layout
     }
 
@@ -143,7 +146,7 @@ extension ModelConfig: Codable {
         try read(.tokens, &tokens); try read(.mode, &mode); try read(.text, &text)
         try read(.textLayers, &textLayers); try read(.sentenceWidth, &sentenceWidth)
         try read(.experts, &experts); try read(.confidence, &confidence); try read(.fusion, &fusion)
-        try read(.sigma, &sigma); try read(.flowMatchingFraction, &flowMatchingFraction)
+        try read(.sigma, &sigma); try read(.flowFraction, &flowFraction); try read(.flowMatchingFraction, &flowMatchingFraction)
         try read(.timeMean, &timeMean); try read(.timeStd, &timeStd); try read(.adaptivePower, &adaptivePower); try read(.flowWeight, &flowWeight)
         try read(.arWeight, &arWeight); try read(.confidenceWeight, &confidenceWeight)
         try read(.progressWeight, &progressWeight); try read(.maxFrames, &maxFrames)
@@ -161,7 +164,7 @@ extension ModelConfig: Codable {
         try c.encode(text, forKey: .text); try c.encode(textLayers, forKey: .textLayers)
         try c.encode(sentenceWidth, forKey: .sentenceWidth); try c.encode(experts, forKey: .experts)
         try c.encode(confidence, forKey: .confidence); try c.encode(fusion, forKey: .fusion)
-        try c.encode(sigma, forKey: .sigma); try c.encode(flowMatchingFraction, forKey: .flowMatchingFraction)
+        try c.encode(sigma, forKey: .sigma); try c.encode(flowFraction, forKey: .flowFraction); try c.encode(flowMatchingFraction, forKey: .flowMatchingFraction)
         try c.encode(timeMean, forKey: .timeMean); try c.encode(timeStd, forKey: .timeStd)
         try c.encode(adaptivePower, forKey: .adaptivePower); try c.encode(flowWeight, forKey: .flowWeight); try c.encode(arWeight, forKey: .arWeight)
         try c.encode(confidenceWeight, forKey: .confidenceWeight); try c.encode(progressWeight, forKey: .progressWeight)

@@ -113,12 +113,15 @@ enum Objective {
         for k in 0..<b {
             for i in 0..<batch.lengths[k] {
                 let pair = timePair(config, rng: &rng)
+                let selected = rng.uniform() < config.flowFraction
                 pairs[k * t + i] = pair
-                members[pair.0 == pair.1 ? 1 : 0][k].append(i)
+                if selected { members[pair.0 == pair.1 ? 1 : 0][k].append(i) }
                 for e in 0..<(j * 2) { noise[(k * t + i) * j * 2 + e] = rng.normal() }
             }
         }
-        let realFrames = Float(batch.lengths.reduce(0, +))
+        // The flow trains on a random `flowFraction` of the frames (at least one per batch).
+        if members.allSatisfy({ $0.allSatisfy(\.isEmpty) }) { members[1][0].append(0) }
+        let realFrames = Float(members.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } })
         var total: Var?
         var errorSum: Float = 0
         for (groupIndex, group) in members.enumerated() {

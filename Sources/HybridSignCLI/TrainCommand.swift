@@ -26,6 +26,7 @@ struct TrainCommand: ParsableCommand {
     @Option var fusion: String = "on"
     @Option(help: "Longest training crop in frames.") var maxFrames: Int = 200
     @Option(help: "Weight of the flow loss (hybrid).") var flowWeight: Float = 1
+    @Option(help: "Share of frames the flow trains on per step (hybrid).") var flowFraction: Float = 1
     @Option(help: "Optimiser steps.") var steps: Int?
     @Option(help: "Train for this many minutes instead of a step count.") var minutes: Double?
     @Option(help: "Sequences per batch.") var batch: Int = 8
@@ -64,6 +65,7 @@ struct TrainCommand: ParsableCommand {
         config.fusion = fusion == "on"
         config.maxFrames = maxFrames
         config.flowWeight = flowWeight
+        config.flowFraction = flowFraction
         return config
     }
 
