@@ -1,0 +1,140 @@
+import Foundation
+import PoseData
+import Tensors
+
+/// One `.safetensors` file holding a model: weights (`model.*`), their EMA (`ema.*`), the AdamW
+/// state (`adamw.*`), and in `__metadata__` the configuration, normaliser, vocabulary, length
+/// model, joint confidences, frame rate, training options and step — everything `--resume`
+/// needs to continue exactly (the data order and the noise of step k are functions of the seed
+/// and k, so no generator state is stored).
+public struct Checkpoint {
+    /// Format tag in the metadata, checked on load.
+    public static let format = "hybridsign-model-1"
+
+    /// Metadata keys.
+    enum Key {
+        static let format = "format", config = "config", normalizer = "normalizer", vocabulary = "vocabulary"
+        static let lengthModel = "length_model", jointConfidence = "joint_confidence", fps = "fps"
+        static let step = "step", training = "training"
+    }
+
+    /// The model (weights as trained, not averaged).
+    public var model: HybridSignModel
+    /// Steps trained.
+    public var step: Int
+    /// The options training ran with (nil for a model that was never trained).
+    public var training: TrainingOptions?
+    /// EMA weights by parameter name (`ema.<name>`), when saved.
+    public var emaState: [String: Tensor]
+    /// AdamW state (`adamw.*`), when saved.
+    public var optimizerState: [String: Tensor]
+
+    /// Writes `model` (and optionally the training state) atomically: a temporary file in the same
+    /// directory, renamed over `url`.
+    public static func save(model: HybridSignModel, step: Int = 0, training: TrainingOptions? = nil,
+                            ema: [String: Tensor] = [:], optimizer: [String: Tensor] = [:], to url: URL) throws(HybridSignError) {
+        var tensors: [String: Tensor] = [:]
+        for (name, p) in model.network.namedParameters() { tensors["model." + name] = p.value }
+        for (k, v) in ema { tensors[k] = v }
+        for (k, v) in optimizer { tensors[k] = v }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func json<T: Encodable>(_ value: T) throws(HybridSignError) -> String {
+            do { return String(decoding: try encoder.encode(value), as: UTF8.self) } catch {
+                throw HybridSignError.io("cannot encode checkpoint metadata: \(error)")
+            }
+        }
+        var metadata: [String: String] = [
+            Key.format: format,
+            Key.config: try json(model.config),
+            Key.normalizer: try json(model.normalizer),
+            Key.lengthModel: try json(model.lengthModel),
+            Key.jointConfidence: try json(model.jointConfidence),
+            Key.fps: String(model.fps),
+            Key.step: String(step),
+        ]
+        if let vocabulary = model.vocabulary { metadata[Key.vocabulary] = try json(vocabulary) }
+        if let training { metadata[Key.training] = try json(training) }
+        let data = SafeTensors.encode(tensors, metadata: metadata)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+            try data.write(to: temporary)
+            // rename(2) replaces the old file atomically (Foundation's replaceItemAt fails on Linux).
+            guard rename(temporary.path, url.path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                try? FileManager.default.removeItem(at: temporary)
+                throw HybridSignError.io("cannot write checkpoint \(url.path): \(reason)")
+            }
+        } catch let error as HybridSignError {
+            throw error
+        } catch {
+            throw HybridSignError.io("cannot write checkpoint \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Reads a checkpoint; `useEMA` loads the averaged weights into the model (for sampling)
+    /// when the file has them. Damaged or foreign files give an error saying what is wrong.
+    public static func load(from url: URL, useEMA: Bool = false) throws(HybridSignError) -> Checkpoint {
+        let file: SafeTensors.File
+        do { file = try SafeTensors.read(from: url) } catch {
+            throw HybridSignError.invalidCheckpoint("\(url.path) is not a readable model file: \(error)")
+        }
+        let meta = file.metadata
+        guard meta[Key.format] == format else {
+            throw HybridSignError.invalidCheckpoint(
+                "\(url.path) is a safetensors file but not a HybridSign model (metadata 'format' is \(meta[Key.format].map { "'\($0)'" } ?? "missing"), expected '\(format)')")
+        }
+        let decoder = JSONDecoder()
+        func decode<T: Decodable>(_ type: T.Type, _ key: String, required: Bool = true) throws(HybridSignError) -> T? {
+            guard let text = meta[key] else {
+                if required { throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(key)' is missing") }
+                return nil
+            }
+            do { return try decoder.decode(T.self, from: Data(text.utf8)) } catch {
+                throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(key)' is damaged: \(error)")
+            }
+        }
+        let config = try decode(ModelConfig.self, Key.config)!
+        let normalizer = try decode(Normalizer.self, Key.normalizer)!
+        let lengthModel = try decode(LengthModel.self, Key.lengthModel)!
+        let jointConfidence = try decode([Float].self, Key.jointConfidence)!
+        let vocabulary = try decode(TextVocabulary.self, Key.vocabulary, required: false)
+        let training = try decode(TrainingOptions.self, Key.training, required: false)
+        guard let fps = meta[Key.fps].flatMap(Double.init), fps > 0, let step = meta[Key.step].flatMap(Int.init), step >= 0 else {
+            throw HybridSignError.invalidCheckpoint("\(url.path): metadata 'fps' or 'step' is missing or damaged")
+        }
+        let model: HybridSignModel
+        do {
+            model = try HybridSignModel(config: config, normalizer: normalizer, vocabulary: vocabulary, lengthModel: lengthModel,
+                                        jointConfidence: jointConfidence, fps: fps, seed: 0)
+        } catch {
+            throw HybridSignError.invalidCheckpoint("\(url.path): \(error)")
+        }
+        let prefix = useEMA && file.tensors.keys.contains(where: { $0.hasPrefix("ema.") }) ? "ema." : "model."
+        var weights: [String: Tensor] = [:]
+        var ema: [String: Tensor] = [:], optimizer: [String: Tensor] = [:]
+        for (name, tensor) in file.tensors {
+            guard tensor.isFinite else { throw HybridSignError.invalidCheckpoint("\(url.path): tensor '\(name)' holds NaN or infinity") }
+            if name.hasPrefix(prefix) { weights[String(name.dropFirst(prefix.count))] = tensor }
+            if name.hasPrefix("ema.") { ema[name] = tensor }
+            if name.hasPrefix("adamw.") { optimizer[name] = tensor }
+        }
+        do { try model.network.load(weights) } catch {
+            throw HybridSignError.invalidCheckpoint("\(url.path): the weights do not fit the stored configuration: \(error)")
+        }
+        return Checkpoint(model: model, step: step, training: training, emaState: ema, optimizerState: optimizer)
+    }
+}
+
+extension HybridSignModel {
+    /// Loads a model for sampling (EMA weights when present).
+    public static func load(contentsOf url: URL) throws(HybridSignError) -> HybridSignModel {
+        try Checkpoint.load(from: url, useEMA: true).model
+    }
+
+    /// Saves the model's weights and data mappings (no training state), atomically.
+    public func save(to url: URL) throws(HybridSignError) {
+        try Checkpoint.save(model: self, to: url)
+    }
+}

@@ -1,0 +1,132 @@
+import PoseData
+import Tensors
+
+/// A HybridSign model: the network plus everything that maps between data and model space —
+/// the normaliser (fitted on the training set), the text vocabulary, the length model, each
+/// joint's mean confidence, and the frame rate of the data it learned from.
+///
+/// Model space: normalised (x, y) per joint with joints in part order (the layout's parts one
+/// after another); missing joints (confidence 0) have x = y = 0.
+public final class HybridSignModel {
+    /// The network and its configuration.
+    public let network: HybridSignNetwork
+    public var config: ModelConfig { network.config }
+    /// Normalisation of coordinates (data units ↔ model units).
+    public let normalizer: Normalizer
+    /// The built-in encoder's vocabulary (nil when conditioned on sentence features).
+    public let vocabulary: TextVocabulary?
+    /// Frames as a function of text length.
+    public let lengthModel: LengthModel
+    /// Mean confidence of each joint (layout order) in the training data.
+    public let jointConfidence: [Float]
+    /// Frames per second of generated sequences.
+    public let fps: Double
+    /// Layout joint index of each model-space joint.
+    public let partOrder: [Int]
+
+    /// A model with a freshly initialised network (seeded).
+    public init(config: ModelConfig, normalizer: Normalizer, vocabulary: TextVocabulary?, lengthModel: LengthModel,
+                jointConfidence: [Float], fps: Double, seed: UInt64) throws(HybridSignError) {
+        if config.text != .sentence && vocabulary == nil {
+            throw HybridSignError.invalidConfig("text: \(config.text.rawValue) needs a vocabulary")
+        }
+        guard jointConfidence.count == config.layout.jointCount else {
+            throw HybridSignError.invalidConfig("joint confidence has \(jointConfidence.count) values for \(config.layout.jointCount) joints")
+        }
+        network = try HybridSignNetwork(config: config, vocabularySize: vocabulary?.size ?? 1, seed: seed)
+        self.normalizer = normalizer
+        self.vocabulary = vocabulary
+        self.lengthModel = lengthModel
+        self.jointConfidence = jointConfidence
+        self.fps = fps
+        partOrder = config.layout.parts.flatMap(\.joints)
+    }
+
+    /// A new model for `dataset`: fits the normaliser, the vocabulary, the length model and the
+    /// joint confidences on it; the layout comes from the dataset.
+    public convenience init(config: ModelConfig, fitting dataset: PoseDataset, seed: UInt64) throws(HybridSignError) {
+        var config = config
+        config.layout = dataset.layout
+        try TrainingData.check(dataset, config: config, role: "training")
+        let normalizer: Normalizer
+        do { normalizer = try Normalizer(fitting: dataset) } catch { throw HybridSignError.invalidData("training data: \(error)") }
+        let vocabulary: TextVocabulary? = switch config.text {
+        case .characters: TextVocabulary(unit: .characters, fitting: dataset.samples.compactMap(\.text))
+        case .words: TextVocabulary(unit: .words, fitting: dataset.samples.compactMap(\.text))
+        case .sentence: nil
+        }
+        let units = dataset.samples.map { Self.textUnits($0, conditioning: config.text) }
+        let lengths = dataset.samples.map { min($0.frameCount, config.maxFrames) }
+        let j = dataset.layout.jointCount
+        var confidence = [Double](repeating: 0, count: j)
+        var frames = 0
+        for sample in dataset.samples {
+            for f in 0..<sample.frameCount {
+                for k in 0..<j { confidence[k] += Double(sample.values[(f * j + k) * 3 + 2]) }
+            }
+            frames += sample.frameCount
+        }
+        try self.init(config: config, normalizer: normalizer, vocabulary: vocabulary,
+                      lengthModel: LengthModel(units: units, frames: lengths),
+                      jointConfidence: confidence.map { Float($0 / Double(max(frames, 1))) },
+                      fps: dataset.samples.first?.fps ?? 25, seed: seed)
+    }
+
+    /// The text length in the units the model reads.
+    static func textUnits(_ sample: PoseSequence, conditioning: TextConditioning) -> Int {
+        switch conditioning {
+        case .characters: return sample.text?.count ?? 0
+        case .words: return sample.text?.split(whereSeparator: { $0.isWhitespace }).count ?? 0
+        case .sentence: return sample.textFeatures?.rows ?? 0
+        }
+    }
+
+    /// Vocabulary ids of `text` (case fallback; clear errors for unknown characters).
+    public func textIDs(_ text: String) throws(HybridSignError) -> [Int] {
+        guard let vocabulary else {
+            throw HybridSignError.unsupportedText("this model is conditioned on precomputed sentence features; give a sample with them instead of text")
+        }
+        return try vocabulary.encode(text)
+    }
+
+    /// A sequence in model space: coordinates `T × J × 2` and confidences `T × J`, part-ordered.
+    public func modelSpace(_ sequence: PoseSequence, maxFrames: Int? = nil) -> (coordinates: [Float], confidence: [Float]) {
+        let normalized = normalizer.normalize(sequence)
+        let j = partOrder.count
+        let t = min(sequence.frameCount, maxFrames ?? .max)
+        var coords = [Float](repeating: 0, count: t * j * 2)
+        var conf = [Float](repeating: 0, count: t * j)
+        normalized.values.withUnsafeBufferPointer { v in
+            for f in 0..<t {
+                for (m, joint) in partOrder.enumerated() {
+                    let i = (f * j + joint) * 3
+                    let c = v[i + 2]
+                    conf[f * j + m] = c
+                    if c > 0 {
+                        coords[(f * j + m) * 2] = v[i]
+                        coords[(f * j + m) * 2 + 1] = v[i + 1]
+                    }
+                }
+            }
+        }
+        return (coords, conf)
+    }
+
+    /// Frames back in data space: model-space coordinates `T × J × 2` and confidences `T × J`
+    /// → flat layout-ordered (x, y, c) values, de-normalised; joints with confidence 0 get x = y = 0.
+    public func dataSpace(coordinates: [Float], confidence: [Float]) -> [Float] {
+        let j = partOrder.count
+        let t = confidence.count / j
+        var values = [Float](repeating: 0, count: t * j * 3)
+        for f in 0..<t {
+            for (m, joint) in partOrder.enumerated() {
+                let o = (f * j + joint) * 3
+                values[o] = coordinates[(f * j + m) * 2]
+                values[o + 1] = coordinates[(f * j + m) * 2 + 1]
+                values[o + 2] = confidence[f * j + m]
+            }
+        }
+        normalizer.denormalize(values: &values)
+        return values
+    }
+}

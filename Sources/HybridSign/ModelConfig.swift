@@ -1,0 +1,173 @@
+import PoseData
+
+/// How a frame becomes tokens.
+public enum TokenKind: String, Codable, Sendable, CaseIterable {
+    /// One token per (frame, joint): `Linear(2 → D)` of (x, y) + a fixed 2-D sin-cos embedding.
+    case joint
+    /// One token per (frame, part): the part's joints' (x, y) → MLP → D, + frame sin-cos + part embedding.
+    case part
+}
+
+/// Which objective (and sampler) the model uses.
+public enum ModelMode: String, Codable, Sendable, CaseIterable {
+    /// The method: causal clean stream (AR estimate μ, confidence, progress) + per-frame MeanFlow refinement.
+    case hybrid
+    /// Baseline: deterministic autoregressive regression (the clean stream only; output = μ).
+    case ar
+    /// Baseline: non-causal MeanFlow over the whole sequence (the noisy stream only).
+    case diffusion
+}
+
+/// What conditions the model on the text.
+public enum TextConditioning: String, Codable, Sendable, CaseIterable {
+    /// The built-in encoder over the characters of the text.
+    case characters
+    /// The built-in encoder over the whitespace-separated words of the text.
+    case words
+    /// The data's precomputed `sentence` features (L × `sentenceWidth`), through a linear projection.
+    case sentence
+}
+
+/// The architecture and objective of a HybridSign model (stored as JSON in checkpoints).
+public struct ModelConfig: Sendable, Equatable {
+    /// Model width D.
+    public var dim: Int = 128
+    /// Attention heads (D must be a multiple).
+    public var heads: Int = 4
+    /// Blocks per expert stack.
+    public var depth: Int = 2
+    /// Hidden width of the blocks' MLPs.
+    public var mlp: Int = 256
+    /// Tokens per frame: one per joint or one per part.
+    public var tokens: TokenKind = .part
+    /// Objective and sampler.
+    public var mode: ModelMode = .hybrid
+    /// Text conditioning.
+    public var text: TextConditioning = .characters
+    /// Layers of the built-in text encoder.
+    public var textLayers: Int = 1
+    /// Width of precomputed sentence features (`text: sentence`).
+    public var sentenceWidth: Int = 768
+    /// One expert stack per part (`true`) or one shared stack (`false`).
+    public var experts: Bool = true
+    /// Confidence bias in the temporal attention.
+    public var confidence: Bool = true
+    /// Multi-scale fusion (attention across all tokens of a frame) after the experts.
+    public var fusion: Bool = true
+    /// Source noise scale σ of the flow in normalised units (`hybrid`: s = μ + σ·ε).
+    public var sigma: Float = 0.5
+    /// Share of the frames the flow loss trains on in each step (the rest skip the noisy stream:
+    /// the clean stream still learns from every frame).
+    public var flowFraction: Float = 1
+    /// Probability that a frame's pair has r = t (plain flow matching).
+    public var flowMatchingFraction: Float = 0.75
+    /// Logit-normal (mean, std) of the flow times.
+    public var timeMean: Float = -0.4
+    public var timeStd: Float = 1.0
+    /// Adaptive loss weighting power p: w = 1 / (‖Δ‖² + 1e-3)^p.
+    public var adaptivePower: Float = 1
+    /// Loss weights of the flow, the AR estimate, the confidence head and the progress head.
+    public var flowWeight: Float = 1
+    public var arWeight: Float = 1
+    public var confidenceWeight: Float = 0.1
+    public var progressWeight: Float = 0.1
+    /// Longest sequence the model trains on and samples (frames).
+    public var maxFrames: Int = 200
+    /// The layout the model was built for.
+    public var layout: Layout = .openPose137
+
+    public init() {}
+
+    /// A named preset: `small` (the CPU default) or `paper` (the authors' released size).
+    ///
+    /// - `small`: D = 128, 4 heads, depth 2, MLP 256, part tokens, 1 text layer.
+    /// - `paper`: D = 512, 4 heads, depth 1, MLP 256, joint tokens, 1 text layer.
+    public static func preset(_ name: String, layout: Layout = .openPose137) throws(HybridSignError) -> ModelConfig {
+        var config = ModelConfig()
+        config.layout = layout
+        switch name.lowercased() {
+        case "small":
+            break
+        case "paper":
+            config.dim = 512
+            config.heads = 4
+            config.depth = 1
+            config.mlp = 256
+            config.tokens = .joint
+        default:
+            throw HybridSignError.invalidConfig("unknown preset '\(name)'; the presets are: small, paper")
+        }
+        return config
+    }
+
+    /// Checks the numbers fit together.
+    public func validate() throws(HybridSignError) {
+        guard dim > 0, heads > 0, dim % heads == 0 else {
+            throw HybridSignError.invalidConfig("dim \(dim) must be a positive multiple of heads \(heads)")
+        }
+        guard (dim / heads) % 2 == 0 else {
+            throw HybridSignError.invalidConfig("the head width dim/heads = \(dim / heads) must be even")
+        }
+        guard dim % 4 == 0 else { throw HybridSignError.invalidConfig("dim \(dim) must be a multiple of 4 (sin-cos embeddings)") }
+        guard depth >= 1, mlp >= 1, textLayers >= 0, maxFrames >= 2 else {
+            throw HybridSignError.invalidConfig("depth (\(depth)), mlp (\(mlp)) must be ≥ 1, textLayers (\(textLayers)) ≥ 0, maxFrames (\(maxFrames)) ≥ 2")
+        }
+        guard sigma >= 0, sigma.isFinite, (0...1).contains(flowMatchingFraction), flowFraction > 0, flowFraction <= 1 else {
+            throw HybridSignError.invalidConfig("sigma must be ≥ 0, flowMatchingFraction in 0...1 and flowFraction in (0, 1]")
+        }
+        do { try layout.validate() } catch { throw HybridSignError.invalidConfig("layout: \(error)") }
+        guard !layout.parts.isEmpty else { throw HybridSignError.invalidConfig("layout '\(layout.name)' has no parts") }
+    }
+
+    /// Tokens per frame for each part (1 for part tokens, the part's joint count for joint tokens).
+    public var tokensPerPart: [Int] {
+        layout.parts.map { tokens == .part ? 1 : $0.joints.count }
+    }
+
+    /// Tokens per frame.
+    public var tokensPerFrame: Int { tokensPerPart.reduce(0, +) }
+}
+
+extension ModelConfig: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case dim, heads, depth, mlp, tokens, mode, text, textLayers, sentenceWidth, experts, confidence, fusion
+        case sigma, flowFraction, flowMatchingFraction, timeMean, timeStd, adaptivePower, flowWeight, arWeight, confidenceWeight
+        case progressWeight, maxFrames, layout
+    }
+
+    /// Reads a configuration; missing keys keep their defaults, the layout is its JSON text.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+            if let decoded = try c.decodeIfPresent(T.self, forKey: key) { value = decoded }
+        }
+        self.init()
+        try read(.dim, &dim); try read(.heads, &heads); try read(.depth, &depth); try read(.mlp, &mlp)
+        try read(.tokens, &tokens); try read(.mode, &mode); try read(.text, &text)
+        try read(.textLayers, &textLayers); try read(.sentenceWidth, &sentenceWidth)
+        try read(.experts, &experts); try read(.confidence, &confidence); try read(.fusion, &fusion)
+        try read(.sigma, &sigma); try read(.flowFraction, &flowFraction); try read(.flowMatchingFraction, &flowMatchingFraction)
+        try read(.timeMean, &timeMean); try read(.timeStd, &timeStd); try read(.adaptivePower, &adaptivePower); try read(.flowWeight, &flowWeight)
+        try read(.arWeight, &arWeight); try read(.confidenceWeight, &confidenceWeight)
+        try read(.progressWeight, &progressWeight); try read(.maxFrames, &maxFrames)
+        if let json = try c.decodeIfPresent(String.self, forKey: .layout) {
+            do { layout = try Layout(json: json) } catch {
+                throw DecodingError.dataCorruptedError(forKey: .layout, in: c, debugDescription: "\(error)")
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(dim, forKey: .dim); try c.encode(heads, forKey: .heads); try c.encode(depth, forKey: .depth)
+        try c.encode(mlp, forKey: .mlp); try c.encode(tokens, forKey: .tokens); try c.encode(mode, forKey: .mode)
+        try c.encode(text, forKey: .text); try c.encode(textLayers, forKey: .textLayers)
+        try c.encode(sentenceWidth, forKey: .sentenceWidth); try c.encode(experts, forKey: .experts)
+        try c.encode(confidence, forKey: .confidence); try c.encode(fusion, forKey: .fusion)
+        try c.encode(sigma, forKey: .sigma); try c.encode(flowFraction, forKey: .flowFraction); try c.encode(flowMatchingFraction, forKey: .flowMatchingFraction)
+        try c.encode(timeMean, forKey: .timeMean); try c.encode(timeStd, forKey: .timeStd)
+        try c.encode(adaptivePower, forKey: .adaptivePower); try c.encode(flowWeight, forKey: .flowWeight); try c.encode(arWeight, forKey: .arWeight)
+        try c.encode(confidenceWeight, forKey: .confidenceWeight); try c.encode(progressWeight, forKey: .progressWeight)
+        try c.encode(maxFrames, forKey: .maxFrames); try c.encode(layout.jsonString(), forKey: .layout)
+    }
+}

@@ -1,1 +1,0 @@
-// Module HybridSign: see Docs/architecture.md for what it owns.

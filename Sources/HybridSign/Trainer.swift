@@ -1,0 +1,167 @@
+import Foundation
+import PoseData
+import Tensors
+
+/// How to train: optimiser, schedule, batch and budget (stored in checkpoints).
+public struct TrainingOptions: Codable, Sendable, Equatable {
+    /// Optimiser steps in the whole run (the cosine schedule ends here).
+    public var steps: Int = 1000
+    public var batchSize: Int = 8
+    /// Peak learning rate, reached after `warmupSteps`.
+    public var learningRate: Float = 1e-3
+    public var warmupSteps: Int = 100
+    public var weightDecay: Float = 0.01
+    /// Global gradient-norm clip.
+    public var clipNorm: Float = 1
+    public var emaDecay: Float = 0.999
+    /// Seed of the initial weights, the data order and every step's noise.
+    public var seed: UInt64 = 0
+
+    public init() {}
+}
+
+/// Progress of a training run, reported after each step.
+public struct TrainingProgress: Sendable {
+    public var step: Int
+    public var totalSteps: Int
+    public var loss: LossBreakdown
+    public var learningRate: Float
+    /// Tokens processed per second over the run so far (tokens = real frames × tokens per frame,
+    /// counting each frame once per stream it enters: clean, and noisy for hybrid).
+    public var tokensPerSecond: Double
+    /// Estimated seconds left.
+    public var secondsLeft: Double
+
+    /// One line: step, loss, rate, time left.
+    public var line: String {
+        let left = secondsLeft.isFinite ? "\(Int(secondsLeft / 60))m\(String(format: "%02d", Int(secondsLeft) % 60))s" : "?"
+        return String(format: "step %d/%d  loss %.4f (ar %.4f flow-mse %.4f conf %.4f prog %.4f)  lr %.2e  %.0f tok/s  left %@",
+                      step, totalSteps, loss.total, loss.ar, loss.flowError, loss.confidence, loss.progress,
+                      learningRate, tokensPerSecond, left)
+    }
+}
+
+/// Trains a HybridSign model: AdamW (decoupled decay), warm-up + cosine, global-norm clipping,
+/// EMA, batches bucketed by length; deterministic for a seed, resumable exactly from a checkpoint.
+public final class Trainer {
+    public let model: HybridSignModel
+    public private(set) var options: TrainingOptions
+    /// Steps taken so far.
+    public private(set) var step: Int
+    let data: TrainingData
+    let optimizer: AdamW
+    let ema: EMA
+
+    /// A trainer for `model` on `dataset`.
+    public init(model: HybridSignModel, dataset: PoseDataset, options: TrainingOptions) throws(HybridSignError) {
+        guard options.steps >= 1, options.batchSize >= 1, options.learningRate > 0, options.learningRate.isFinite else {
+            throw HybridSignError.invalidConfig("training needs steps ≥ 1, batch ≥ 1 and a positive learning rate")
+        }
+        self.model = model
+        self.options = options
+        step = 0
+        data = try TrainingData(dataset, model: model, batchSize: options.batchSize, seed: options.seed)
+        let named = model.network.namedParameters().map { (name: $0.name, parameter: $0.parameter) }
+        optimizer = AdamW(named, learningRate: options.learningRate, weightDecay: options.weightDecay)
+        ema = EMA(named, decay: options.emaDecay)
+    }
+
+    /// A new model fitted to `dataset` (normaliser, vocabulary, length model) and its trainer.
+    public convenience init(config: ModelConfig, dataset: PoseDataset, options: TrainingOptions) throws(HybridSignError) {
+        let model = try HybridSignModel(config: config, fitting: dataset, seed: options.seed)
+        try self.init(model: model, dataset: dataset, options: options)
+    }
+
+    /// Continues the run saved in `url` on `dataset` (weights, EMA, optimiser state and step).
+    /// `steps` may extend the run's total.
+    public convenience init(resuming url: URL, dataset: PoseDataset, steps: Int? = nil) throws(HybridSignError) {
+        let checkpoint = try Checkpoint.load(from: url)
+        guard var options = checkpoint.training else {
+            throw HybridSignError.invalidCheckpoint("\(url.path) holds no training state to resume (it was saved without optimiser state)")
+        }
+        if let steps { options.steps = steps }
+        try self.init(model: checkpoint.model, dataset: dataset, options: options)
+        do {
+            try optimizer.load(state: checkpoint.optimizerState)
+            try ema.load(state: checkpoint.emaState)
+        } catch {
+            throw HybridSignError.invalidCheckpoint("\(url.path): \(error)")
+        }
+        step = checkpoint.step
+    }
+
+    /// The learning rate of step `step` (warm-up, then cosine to 10% of the peak).
+    func learningRate(at step: Int) -> Float {
+        WarmupCosineSchedule(peak: options.learningRate, minimum: options.learningRate * 0.1,
+                             warmupSteps: min(options.warmupSteps, max(options.steps / 10, 1)), totalSteps: options.steps)(step)
+    }
+
+    /// Tokens a batch puts through the network (see ``TrainingProgress/tokensPerSecond``).
+    func tokens(frames: Int) -> Int {
+        frames * model.config.tokensPerFrame * (model.config.mode == .hybrid ? 2 : 1)
+    }
+
+    /// One optimiser step on the next batch; returns its losses and the number of real frames.
+    @discardableResult
+    public func trainStep() throws(HybridSignError) -> (loss: LossBreakdown, frames: Int) {
+        let batch = data.batch(step: step)
+        var rng = RandomGenerator(seed: options.seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(step + 1))
+        let graph = Graph()
+        let (loss, parts) = Objective.loss(model: model, batch: batch, rng: &rng, graph: graph)
+        do { try graph.backward(loss) } catch {
+            throw HybridSignError.diverged("step \(step): \(error)")
+        }
+        let parameters = model.network.parameters
+        clipGradientNorm(parameters, maxNorm: options.clipNorm)
+        optimizer.learningRate = learningRate(at: step)
+        optimizer.step()
+        model.network.zeroGrad()
+        // Warm-up of the average (as in common EMA implementations): short runs are not dominated
+        // by the initial weights.
+        ema.decay = min(options.emaDecay, Float(step + 1) / Float(step + 10))
+        ema.update()
+        step += 1
+        return (parts, batch.lengths.reduce(0, +))
+    }
+
+    /// Trains until `options.steps`, `deadline`, or `shouldStop()` returns true, reporting
+    /// progress after each step and calling `checkpoint(step)` every `checkpointEvery` steps
+    /// (and `evaluate` every `evaluateEvery`).
+    public func run(deadline: Date? = nil, checkpointEvery: Int = 0, evaluateEvery: Int = 0,
+                    shouldStop: () -> Bool = { false }, progress: (TrainingProgress) -> Void = { _ in },
+                    checkpoint: (Int) throws -> Void = { _ in }, evaluate: (Int) throws -> Void = { _ in }) throws {
+        let start = Date()
+        let firstStep = step
+        var tokenCount = 0
+        while step < options.steps && !shouldStop() {
+            if let deadline, Date() >= deadline { break }
+            let (loss, frames) = try trainStep()
+            tokenCount += tokens(frames: frames)
+            let elapsed = Date().timeIntervalSince(start)
+            let perStep = elapsed / Double(step - firstStep)
+            var left = perStep * Double(options.steps - step)
+            if let deadline { left = min(left, max(0, deadline.timeIntervalSinceNow)) }
+            progress(TrainingProgress(step: step, totalSteps: options.steps, loss: loss, learningRate: optimizer.learningRate,
+                                      tokensPerSecond: Double(tokenCount) / max(elapsed, 1e-9), secondsLeft: left))
+            if checkpointEvery > 0 && step % checkpointEvery == 0 { try checkpoint(step) }
+            if evaluateEvery > 0 && step % evaluateEvery == 0 { try evaluate(step) }
+        }
+    }
+
+    /// Saves weights, EMA, optimiser state, options and step atomically.
+    public func save(to url: URL) throws(HybridSignError) {
+        try Checkpoint.save(model: model, step: step, training: options, ema: ema.state(), optimizer: optimizer.state(), to: url)
+    }
+
+    /// Runs `body` with the EMA weights in the model (e.g. to evaluate), then restores them.
+    public func withAveragedWeights<R>(_ body: (HybridSignModel) throws -> R) rethrows -> R {
+        let saved = ema.apply()
+        defer { ema.restore(saved) }
+        return try body(model)
+    }
+
+    /// Sets the total steps (e.g. once a time budget's step rate is known).
+    public func setTotalSteps(_ steps: Int) {
+        options.steps = max(steps, step + 1)
+    }
+}

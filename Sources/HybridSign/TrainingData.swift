@@ -1,0 +1,107 @@
+import PoseData
+import Tensors
+
+/// A dataset prepared for training: every sample in model space (normalised, part-ordered,
+/// cropped to the model's `maxFrames`) with its text ids or features, batched by length.
+public struct TrainingData {
+    struct Item {
+        let coordinates: [Float]
+        let confidence: [Float]
+        let frames: Int
+        let textIDs: [Int]
+        let features: TextFeatures?
+    }
+
+    let items: [Item]
+    let batcher: PoseBatcher
+    let jointCount: Int
+
+    /// Prepares `dataset` for `model` with batches of `batchSize` in an order fixed by `seed`.
+    public init(_ dataset: PoseDataset, model: HybridSignModel, batchSize: Int, seed: UInt64) throws(HybridSignError) {
+        try Self.check(dataset, config: model.config, role: "training")
+        var items: [Item] = []
+        for (index, sample) in dataset.samples.enumerated() {
+            let (coords, conf) = model.modelSpace(sample, maxFrames: model.config.maxFrames)
+            var ids: [Int] = []
+            if model.config.text != .sentence {
+                do { ids = try model.textIDs(sample.text ?? "") } catch {
+                    throw HybridSignError.invalidData("sample \(index)\(sample.name.map { " ('\($0)')" } ?? ""): \(error)")
+                }
+            } else if sample.textFeatures?.width != model.config.sentenceWidth {
+                throw HybridSignError.invalidData("sample \(index) has no sentence features of width \(model.config.sentenceWidth), which text: sentence needs")
+            }
+            items.append(Item(coordinates: coords, confidence: conf, frames: conf.count / model.partOrder.count,
+                              textIDs: ids, features: sample.textFeatures))
+        }
+        self.items = items
+        jointCount = model.partOrder.count
+        do {
+            batcher = try PoseBatcher(dataset: dataset, batchSize: batchSize, seed: seed)
+        } catch {
+            throw HybridSignError.invalidConfig("batching: \(error)")
+        }
+    }
+
+    /// Checks that a dataset can train or evaluate a model of `config`: samples present, the
+    /// model's layout, at least 2 frames each with some visible joint, finite values.
+    static func check(_ dataset: PoseDataset, config: ModelConfig, role: String) throws(HybridSignError) {
+        guard !dataset.samples.isEmpty else { throw HybridSignError.invalidData("the \(role) data has no samples") }
+        guard dataset.layout.jointCount == config.layout.jointCount, dataset.layout.parts == config.layout.parts else {
+            throw HybridSignError.invalidData(
+                "the \(role) data follows layout '\(dataset.layout.name)' (\(dataset.layout.jointCount) joints); the model was built for '\(config.layout.name)' (\(config.layout.jointCount) joints)")
+        }
+        for (index, sample) in dataset.samples.enumerated() {
+            let label = "\(role) sample \(index)\(sample.name.map { " ('\($0)')" } ?? "")"
+            guard sample.frameCount >= 2 else {
+                throw HybridSignError.invalidData("\(label) has \(sample.frameCount) frames; a sequence needs at least 2 frames of keypoints")
+            }
+            if let bad = sample.firstNonFinite() {
+                throw HybridSignError.invalidData("\(label) holds NaN or infinity at frame \(bad.frame), joint \(bad.joint), channel \(bad.channel); clean the data first")
+            }
+            var visible = false
+            var i = 2
+            while i < sample.values.count { if sample.values[i] > 0 { visible = true; break }; i += 3 }
+            guard visible else { throw HybridSignError.invalidData("\(label) has no keypoints with confidence above 0") }
+        }
+    }
+
+    /// Batches per epoch.
+    public var batchesPerEpoch: Int { batcher.batchIndices(epoch: 0).count }
+
+    /// The batch of global step `step` (epoch = step / batchesPerEpoch), so a resumed run sees the
+    /// same data order as an uninterrupted one.
+    func batch(step: Int) -> ModelBatch {
+        let perEpoch = max(batchesPerEpoch, 1)
+        let indices = batcher.batchIndices(epoch: step / perEpoch)[step % perEpoch]
+        return ModelBatch(items: indices.map { items[$0] }, jointCount: jointCount)
+    }
+}
+
+/// A padded batch in model space.
+struct ModelBatch {
+    /// `[B, T, J, 2]` coordinates, `[B, T, J]` confidences (0 on padding).
+    let coordinates: Tensor
+    let confidence: Tensor
+    let lengths: [Int]
+    let textIDs: [[Int]]
+    let features: [TextFeatures]?
+
+    init(items: [TrainingData.Item], jointCount j: Int) {
+        let b = items.count
+        let t = items.map(\.frames).max() ?? 1
+        lengths = items.map(\.frames)
+        coordinates = Tensor(shape: [b, t, j, 2]) { out in
+            out.initialize(repeating: 0)
+            for (k, item) in items.enumerated() { for i in item.coordinates.indices { out[k * t * j * 2 + i] = item.coordinates[i] } }
+        }
+        confidence = Tensor(shape: [b, t, j]) { out in
+            out.initialize(repeating: 0)
+            for (k, item) in items.enumerated() { for i in item.confidence.indices { out[k * t * j + i] = item.confidence[i] } }
+        }
+        textIDs = items.map(\.textIDs)
+        features = items.allSatisfy { $0.features != nil } ? items.map { $0.features! } : nil
+    }
+
+    var batchSize: Int { lengths.count }
+    var maxFrames: Int { coordinates.shape[1] }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import HybridSign
+
+/// `hybridsign bench train`: seconds per full optimiser step (forward, MeanFlow JVP, backward,
+/// clipping, AdamW, EMA) of a preset on random data of a fixed shape.
+struct BenchTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Training speed (seconds per step, tokens per second) of a preset.")
+
+    @Option(help: "Model preset: small or paper.") var preset: String = "small"
+    @Option(help: "Sequences per batch.") var batch: Int = 4
+    @Option(help: "Frames per sequence.") var frames: Int = 40
+    @Option(help: "Timed steps (after one warm-up step).") var steps: Int = 3
+    @Option(help: "Mode: hybrid, ar or diffusion.") var mode: String = "hybrid"
+    @Flag(help: "Print one JSON object: {\"seconds_per_step\": ..., \"tokens_per_s\": ...}.") var json = false
+
+    func validate() throws {
+        guard batch >= 1, frames >= 2, steps >= 1 else { throw ValidationError("--batch, --steps must be ≥ 1 and --frames ≥ 2") }
+        guard ModelMode(rawValue: mode) != nil else { throw ValidationError("--mode must be hybrid, ar or diffusion") }
+    }
+
+    func run() throws {
+        do {
+            var config = try ModelConfig.preset(preset)
+            config.mode = ModelMode(rawValue: mode)!
+            let dataset = try BenchmarkModels.randomDataset(layout: config.layout, count: batch, frames: frames)
+            var options = TrainingOptions()
+            options.batchSize = batch
+            options.steps = steps + 1
+            options.warmupSteps = 1
+            let trainer = try Trainer(config: config, dataset: dataset, options: options)
+            try trainer.trainStep()
+            let clock = ContinuousClock()
+            var times: [Double] = []
+            for _ in 0..<steps { times.append(clock.measure { _ = try? trainer.trainStep() }.seconds) }
+            let perStep = times.sorted()[times.count / 2]
+            // Tokens: every (frame, token) of the batch once — batch × frames × tokens per frame.
+            let tokens = Double(batch * frames * config.tokensPerFrame)
+            if json {
+                print("{\"seconds_per_step\": \(String(format: "%.4f", perStep)), \"tokens_per_s\": \(String(format: "%.0f", tokens / perStep))}")
+            } else {
+                print(String(format: "%@ preset (%@): batch %d × %d frames × %d tokens: %.3f s/step, %.0f tokens/s",
+                             preset, mode, batch, frames, config.tokensPerFrame, perStep, tokens / perStep))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("hybridsign bench train: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}

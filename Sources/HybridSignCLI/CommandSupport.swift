@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import PoseData
+
+/// Shared helpers of the model commands: loading and saving pose data by file name, errors.
+enum CommandSupport {
+    /// Loads a dataset (.pkl/.pkl.gz through the pickle reader; .json, .pose, directories through PoseIO).
+    static func loadDataset(_ path: String) throws -> PoseDataset {
+        let url = URL(fileURLWithPath: path)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw ValidationError("\(path): no such file")
+        }
+        if try PoseIO.format(of: url) == .pickle { return try PickleDataset.load(contentsOf: url) }
+        return try PoseIO.load(contentsOf: url)
+    }
+
+    /// Saves one sequence as .json, .pose or .pkl (chosen by the name), atomically.
+    static func save(_ sequence: PoseSequence, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let dataset = try PoseDataset(layout: sequence.layout, samples: [sequence])
+        if try PoseIO.format(of: url) == .pickle {
+            try PickleDataset.write(dataset, to: url)
+        } else {
+            try PoseIO.save(dataset, to: url)
+        }
+    }
+
+    /// Prints `error` as `hybridsign COMMAND: message` on stderr and exits with failure.
+    static func fail(_ command: String, _ error: any Error) -> ExitCode {
+        FileHandle.standardError.write(Data("hybridsign \(command): \(error)\n".utf8))
+        return ExitCode.failure
+    }
+
+    /// A number for JSON output (`null` when absent or not finite).
+    static func json(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "null" }
+        return String(format: "%.6g", value)
+    }
+}

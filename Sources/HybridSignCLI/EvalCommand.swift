@@ -1,0 +1,49 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import HybridSign
+import PoseData
+
+/// `hybridsign eval MODEL --data TEST.pkl`: DTW-MJE, MJE and streaming speed on a dataset.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval", abstract: "Evaluate a trained model on a dataset (DTW-MJE, MJE, time to first frame, fps).")
+
+    @Argument(help: "The model (.safetensors), or `mean-pose` for the mean-pose baseline fitted on --train.") var model: String
+    @Option(help: "Training data for the mean-pose baseline.") var train: String?
+    @Option(help: "The evaluation data (.pkl, .json, .pose or a directory).") var data: String
+    @Option(help: "Flow steps per frame.") var steps: Int = 1
+    @Option(help: "Random seed (sample k uses seed + k).") var seed: UInt64 = 0
+    @Option(help: "Noise temperature of the flow's source.") var temperature: Float = 0
+    @Option(help: "Evaluate only the first N samples.") var limit: Int?
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        do {
+            if model == "mean-pose" {
+                guard let train else { throw ValidationError("the mean-pose baseline needs --train TRAIN.pkl") }
+                let result = try meanPose(train: try CommandSupport.loadDataset(train), test: try CommandSupport.loadDataset(data))
+                print(json ? result.json : result.summary)
+                return
+            }
+            let loaded = try HybridSignModel.load(contentsOf: URL(fileURLWithPath: model))
+            let dataset = try CommandSupport.loadDataset(data)
+            let runner = EvaluationRunner(model: loaded, options: SamplingOptions(steps: steps, seed: seed, frames: .auto, temperature: temperature))
+            let result = try runner.run(on: dataset, limit: limit)
+            print(json ? result.json : result.summary)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw CommandSupport.fail("eval", error)
+        }
+    }
+
+    /// The mean training pose repeated for each reference's length (an oracle length).
+    func meanPose(train: PoseDataset, test: PoseDataset) throws -> EvaluationRunner.Result {
+        guard let baseline = MeanPoseBaseline(fitting: train) else { throw ValidationError("the training data has no frames") }
+        let references = Array(test.samples.prefix(limit ?? test.count))
+        let generated = try references.map { try baseline.sequence(frames: $0.frameCount, fps: $0.fps) }
+        return EvaluationRunner.Result(metrics: try DatasetMetrics.compare(generated: generated, references: references),
+                                       timing: nil, samples: references.count)
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import HybridSign
+
+/// `hybridsign sample MODEL "text"`: one sequence from a trained model, written as .json, .pose or .pkl.
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample", abstract: "Generate a pose sequence for a text with a trained model.")
+
+    @Argument(help: "The model (.safetensors).") var model: String
+    @Argument(help: "The text to sign.") var text: String
+    @Option(help: "Flow steps per frame.") var steps: Int = 1
+    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "Frames: auto (until the model's progress head ends it) or a number.") var frames: String = "auto"
+    @Option(help: "Noise temperature of the flow's source (0 starts from the AR estimate).") var temperature: Float = 0
+    @Option(help: "Output file: .json, .pose or .pkl.") var out: String
+    @Flag(help: "Print each frame's time as it is made.") var verbose = false
+
+    func run() throws {
+        do {
+            let limit: SamplingOptions.FrameLimit
+            if frames == "auto" { limit = .auto } else if let n = Int(frames), n >= 1 { limit = .fixed(n) } else {
+                throw ValidationError("--frames must be 'auto' or a positive number, not '\(frames)'")
+            }
+            let loaded = try HybridSignModel.load(contentsOf: URL(fileURLWithPath: model))
+            let options = SamplingOptions(steps: steps, seed: seed, frames: limit, temperature: temperature)
+            var times: [Double] = []
+            let sequence = try Sampler(model: loaded).sample(text: text, options: options) { frame in
+                times.append(frame.time)
+                if verbose { print(String(format: "frame %d at %.1f ms (progress %.2f)", frame.index, frame.time * 1000, frame.progress)) }
+            }
+            try CommandSupport.save(sequence, to: out)
+            let fps = times.last.map { Double(times.count) / max($0, 1e-9) } ?? 0
+            print(String(format: "%d frames → %@ (first frame %.1f ms, %.0f frames/s)", sequence.frameCount, out, (times.first ?? 0) * 1000, fps))
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw CommandSupport.fail("sample", error)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import HybridSign
+import PoseData
+import Synchronization
+
+/// Set by SIGINT (Ctrl-C) while training: the run saves its checkpoint and stops.
+let trainingInterrupted = Atomic<Bool>(false)
+
+/// `hybridsign train --data TRAIN.pkl --out MODEL.safetensors`: trains (or resumes) a model.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Train a HybridSign model (hybrid, or the ar / diffusion baselines).",
+        discussion: "Ctrl-C saves the checkpoint and stops; --resume continues a saved run exactly.")
+
+    @Option(help: "Training data (.pkl, .json, .pose or a directory).") var data: String
+    @Option(help: "Development data, evaluated every --eval-every steps.") var dev: String?
+    @Option(help: "Model preset: small or paper.") var preset: String = "small"
+    @Option(help: "Objective: hybrid, ar or diffusion.") var mode: String = "hybrid"
+    @Option(help: "Tokens: part or joint (default: the preset's).") var tokens: String?
+    @Option(help: "Model width (default: the preset's).") var dim: Int?
+    @Option(help: "Blocks per expert (default: the preset's).") var depth: Int?
+    @Option(help: "Text conditioning: characters, words or sentence.") var text: String = "characters"
+    @Option(help: "Ablation switches: experts, confidence and fusion (on|off).") var experts: String = "on"
+    @Option var confidence: String = "on"
+    @Option var fusion: String = "on"
+    @Option(help: "Longest training crop in frames.") var maxFrames: Int = 200
+    @Option(help: "Weight of the flow loss (hybrid).") var flowWeight: Float = 1
+    @Option(help: "Share of frames the flow trains on per step (hybrid).") var flowFraction: Float = 1
+    @Option(help: "Optimiser steps.") var steps: Int?
+    @Option(help: "Train for this many minutes instead of a step count.") var minutes: Double?
+    @Option(help: "Sequences per batch.") var batch: Int = 8
+    @Option(help: "Peak learning rate.") var lr: Float = 1e-3
+    @Option(help: "Seed of weights, data order and noise.") var seed: UInt64 = 0
+    @Option(help: "Evaluate on --dev every N steps (0: only at the end).") var evalEvery: Int = 0
+    @Option(help: "Samples of --dev to evaluate.") var evalLimit: Int?
+    @Option(help: "Write the checkpoint every N steps.") var checkpointEvery: Int = 200
+    @Option(help: "Print progress every N steps.") var logEvery: Int = 10
+    @Option(help: "The checkpoint to write (.safetensors).") var out: String
+    @Flag(help: "Continue the run saved in --out.") var resume = false
+
+    func validate() throws {
+        guard ModelMode(rawValue: mode) != nil else { throw ValidationError("--mode must be hybrid, ar or diffusion") }
+        guard steps != nil || minutes != nil || resume else { throw ValidationError("give --steps N or --minutes M") }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
+        if let minutes, !(minutes > 0) { throw ValidationError("--minutes must be positive") }
+        for (name, value) in [("experts", experts), ("confidence", confidence), ("fusion", fusion)] where value != "on" && value != "off" {
+            throw ValidationError("--\(name) must be on or off")
+        }
+    }
+
+    func makeConfig() throws -> ModelConfig {
+        var config = try ModelConfig.preset(preset)
+        config.mode = ModelMode(rawValue: mode)!
+        if let tokens {
+            guard let kind = TokenKind(rawValue: tokens) else { throw ValidationError("--tokens must be part or joint") }
+            config.tokens = kind
+        }
+        guard let conditioning = TextConditioning(rawValue: text) else { throw ValidationError("--text must be characters, words or sentence") }
+        config.text = conditioning
+        if let dim { config.dim = dim }
+        if let depth { config.depth = depth }
+        config.experts = experts == "on"
+        config.confidence = confidence == "on"
+        config.fusion = fusion == "on"
+        config.maxFrames = maxFrames
+        config.flowWeight = flowWeight
+        config.flowFraction = flowFraction
+        return config
+    }
+
+    func run() throws {
+        do {
+            let dataset = try CommandSupport.loadDataset(data)
+            let devSet = try dev.map(CommandSupport.loadDataset)
+            let url = URL(fileURLWithPath: out)
+            let trainer: Trainer
+            if resume && FileManager.default.fileExists(atPath: url.path) {
+                trainer = try Trainer(resuming: url, dataset: dataset, steps: steps)
+                say("resuming \(out) at step \(trainer.step) of \(trainer.options.steps)")
+            } else {
+                var options = TrainingOptions()
+                options.steps = steps ?? 1_000_000
+                options.batchSize = batch
+                options.learningRate = lr
+                options.seed = seed
+                options.warmupSteps = 100
+                trainer = try Trainer(config: try makeConfig(), dataset: dataset, options: options)
+                let c = trainer.model.config
+                say("training \(c.mode.rawValue) (\(preset): D=\(c.dim), depth \(c.depth), \(c.tokens.rawValue) tokens, \(trainer.model.network.parameterCount) parameters) on \(dataset.count) samples")
+            }
+            signal(SIGINT) { _ in trainingInterrupted.store(true, ordering: .relaxed) }
+            defer { signal(SIGINT, SIG_DFL) }
+            let deadline = minutes.map { Date().addingTimeInterval($0 * 60) }
+            let started = Date()
+            let startStep = trainer.step
+            var budgetFixed = minutes == nil
+            func evaluate(_ step: Int) throws {
+                guard let devSet else { return }
+                let result = try trainer.withAveragedWeights { model in
+                    try EvaluationRunner(model: model, options: SamplingOptions(steps: 1, seed: 0)).run(on: devSet, limit: evalLimit)
+                }
+                say("step \(step) dev: \(result.summary)")
+            }
+            try trainer.run(
+                deadline: deadline, checkpointEvery: checkpointEvery, evaluateEvery: evalEvery,
+                shouldStop: { trainingInterrupted.load(ordering: .relaxed) },
+                progress: { p in
+                    // With a time budget, fix the schedule's length once the step rate is known.
+                    if !budgetFixed, let minutes, p.step - startStep >= 5 {
+                        let perStep = Date().timeIntervalSince(started) / Double(p.step - startStep)
+                        trainer.setTotalSteps(p.step + Int((minutes * 60 - Date().timeIntervalSince(started)) / perStep))
+                        budgetFixed = true
+                    }
+                    if p.step % logEvery == 0 || p.step == trainer.options.steps { say(p.line) }
+                },
+                checkpoint: { _ in try trainer.save(to: url) },
+                evaluate: evaluate)
+            try trainer.save(to: url)
+            if trainingInterrupted.load(ordering: .relaxed) {
+                say("interrupted: saved step \(trainer.step) to \(out) (continue with --resume)")
+                return
+            }
+            say("saved step \(trainer.step) to \(out)")
+            if devSet != nil && (evalEvery == 0 || trainer.step % evalEvery != 0) { try evaluate(trainer.step) }
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw CommandSupport.fail("train", error)
+        }
+    }
+}
+
+/// Writes a line to standard output unbuffered, so progress shows up at once in log files too.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

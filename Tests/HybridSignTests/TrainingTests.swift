@@ -1,0 +1,114 @@
+import Foundation
+import PoseData
+import Tensors
+import XCTest
+@testable import HybridSign
+
+final class TrainingTests: XCTestCase {
+    func options(steps: Int, batch: Int = 2, lr: Float = 3e-3, seed: UInt64 = 1) -> TrainingOptions {
+        var o = TrainingOptions()
+        o.steps = steps
+        o.batchSize = batch
+        o.learningRate = lr
+        o.warmupSteps = 5
+        o.seed = seed
+        return o
+    }
+
+    /// A tiny hybrid model memorises one sequence: its AR error and flow error collapse, and a
+    /// sample of the sequence's text lands close to it.
+    func testTinyModelOverfitsOneSequence() throws {
+        let sequence = syntheticSequence(text: "ab", frames: 8)
+        let dataset = try PoseDataset(layout: tinyLayout, samples: [sequence])
+        let trainer = try Trainer(config: tinyConfig(), dataset: dataset, options: options(steps: 300, batch: 1, lr: 5e-3))
+        let first = try trainer.trainStep().loss
+        try trainer.run()
+        let last = try trainer.trainStep().loss
+        XCTAssertLessThan(last.ar, first.ar * 0.05, "AR loss \(first.ar) → \(last.ar)")
+        XCTAssertLessThan(last.flowError, first.flowError * 0.2, "flow error \(first.flowError) → \(last.flowError)")
+        let sample = try Sampler(model: trainer.model).sample(text: "ab", options: SamplingOptions(steps: 1, frames: .fixed(8)))
+        // Mean joint error in data units over joints visible in both (the data's spread is ~40 units).
+        var error: Float = 0, count: Float = 0
+        for f in 0..<8 {
+            for k in 0..<6 where sequence.point(frame: f, joint: k).confidence > 0 && sample.point(frame: f, joint: k).confidence > 0 {
+                let a = sequence.point(frame: f, joint: k), b = sample.point(frame: f, joint: k)
+                error += ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot()
+                count += 1
+            }
+        }
+        XCTAssertGreaterThan(count, 40, "joints visible in both")
+        XCTAssertLessThan(error / count, 3, "mean joint error of the memorised sample")
+    }
+
+    func testCheckpointRoundTripGivesIdenticalSamples() throws {
+        let trainer = try Trainer(config: tinyConfig(), dataset: syntheticDataset(), options: options(steps: 5))
+        try trainer.run()
+        let url = temporaryURL("roundtrip.safetensors")
+        try trainer.save(to: url)
+        try trainer.save(to: url)   // replacing an existing checkpoint
+        let loaded = try Checkpoint.load(from: url)
+        XCTAssertEqual(loaded.step, 5)
+        XCTAssertEqual(loaded.model.config, trainer.model.config)
+        XCTAssertEqual(loaded.model.normalizer, trainer.model.normalizer)
+        XCTAssertEqual(loaded.model.vocabulary, trainer.model.vocabulary)
+        let options = SamplingOptions(steps: 2, seed: 9, frames: .fixed(6))
+        let a = try Sampler(model: trainer.model).sample(text: "cab", options: options)
+        let b = try Sampler(model: loaded.model).sample(text: "cab", options: options)
+        XCTAssertEqual(a.values, b.values)
+        // No temporary files are left next to the checkpoint.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path).filter { $0.hasSuffix(".tmp") }
+        XCTAssertEqual(leftovers, [])
+    }
+
+    /// N steps straight equal N/2 steps, save, load, N/2 steps (weights bitwise equal).
+    func checkResume(mode: ModelMode) throws {
+        let dataset = syntheticDataset()
+        let straight = try Trainer(config: tinyConfig(mode), dataset: dataset, options: options(steps: 6))
+        try straight.run()
+        let first = try Trainer(config: tinyConfig(mode), dataset: dataset, options: options(steps: 6))
+        try first.run(shouldStop: { first.step >= 3 })
+        XCTAssertEqual(first.step, 3)
+        let url = temporaryURL("resume-\(mode).safetensors")
+        try first.save(to: url)
+        let resumed = try Trainer(resuming: url, dataset: dataset)
+        XCTAssertEqual(resumed.step, 3)
+        try resumed.run()
+        XCTAssertEqual(resumed.step, 6)
+        let a = straight.model.network.stateDict(), b = resumed.model.network.stateDict()
+        for (name, value) in a { XCTAssertEqual(value.scalars, b[name]?.scalars, "\(mode): \(name)") }
+        XCTAssertEqual(straight.ema.state(), resumed.ema.state())
+    }
+
+    func testResumeEqualsUninterruptedHybrid() throws { try checkResume(mode: .hybrid) }
+    func testResumeEqualsUninterruptedDiffusion() throws { try checkResume(mode: .diffusion) }
+
+    func testSameSeedSameWeights() throws {
+        let a = try Trainer(config: tinyConfig(), dataset: syntheticDataset(), options: options(steps: 3))
+        let b = try Trainer(config: tinyConfig(), dataset: syntheticDataset(), options: options(steps: 3))
+        try a.run()
+        try b.run()
+        XCTAssertEqual(a.model.network.stateDict(), b.model.network.stateDict())
+    }
+
+    /// Each objective's loss goes down on the real word data (a slice of it, briefly).
+    func testObjectivesDecreaseOnRealData() throws {
+        guard let url = sharedWords("dev") else { throw XCTSkip("shared word data not found") }
+        let full = try PickleDataset.load(contentsOf: url)
+        let dataset = try PoseDataset(layout: full.layout, samples: Array(full.samples.prefix(8)).map { try $0.cropped(to: 0..<min(24, $0.frameCount)) })
+        for mode in ModelMode.allCases {
+            var config = ModelConfig()
+            config.dim = 32
+            config.heads = 2
+            config.depth = 1
+            config.mlp = 32
+            config.mode = mode
+            let trainer = try Trainer(config: config, dataset: dataset, options: options(steps: 40, batch: 4, lr: 3e-3))
+            var losses: [Float] = []
+            try trainer.run(progress: { p in
+                losses.append(mode == .diffusion ? p.loss.flowError : p.loss.ar + (mode == .hybrid ? p.loss.flowError : 0))
+            })
+            let early = losses.prefix(4).reduce(0, +) / 4, late = losses.suffix(4).reduce(0, +) / 4
+            XCTAssertLessThan(late, early * 0.8, "\(mode): loss \(early) → \(late)")
+        }
+    }
+}
