@@ -36,8 +36,8 @@ let package = Package(
         // Modules, lowest first; each depends only on modules above it in this list.
         .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: numericSettings),
         .target(name: "PoseData", dependencies: ["CZlib"], swiftSettings: numericSettings),
-        .target(name: "HybridSign", dependencies: ["Tensors", "PoseData"], swiftSettings: numericSettings),
         .target(name: "Evaluation", dependencies: ["PoseData"], swiftSettings: numericSettings),
+        .target(name: "HybridSign", dependencies: ["Tensors", "PoseData", "Evaluation"], swiftSettings: numericSettings),
         .target(name: "Render", dependencies: ["PoseData", "CPNG", "CZlib"], swiftSettings: numericSettings),
         .target(name: "Notebook", dependencies: ["Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "CEditLine"]),
         .executableTarget(name: "HybridSignCLI", dependencies: [

@@ -214,7 +214,13 @@ public final class Interpreter {
         let signature = verb.signature
         let plan = try ArgumentBinder.plan(call, signature: signature)
         var values: [Value] = []
-        for assignment in plan.assignments { values.append(try evaluate(assignment.argument.value)) }
+        for assignment in plan.assignments {
+            if let word = ArgumentBinder.choiceWord(assignment.argument, parameter: assignment.parameter) {
+                values.append(word)
+            } else {
+                values.append(try evaluate(assignment.argument.value))
+            }
+        }
         let arguments = try ArgumentBinder.bind(plan, values: values, call: call, callRange: range, signature: signature)
         if context.interrupt.isSet { throw NotebookError.interrupted(at: range) }
         do {

@@ -61,6 +61,11 @@ public struct Completer {
             if let signature = registry.verb(named: verbName)?.signature {
                 candidates += signature.named.map(\.name).filter { !given.contains($0) }.map { $0 + ":" }
                 candidates += signature.connectors.map(\.word).filter { !given.contains($0) }
+                // The words a positional parameter accepts (`model hybrid`); named ones follow their label.
+                candidates += signature.positional.flatMap(\.choices)
+                if let label = Self.lastLabel(before), let parameter = signature.named.first(where: { $0.name == label }) {
+                    candidates = parameter.choices.isEmpty ? candidates : parameter.choices + names
+                }
             }
         case .expression:
             candidates = names + ["true", "false", "none"]
@@ -148,5 +153,13 @@ public struct Completer {
                 return directoryPart + name + (isDirectory.boolValue ? "/" : "")
             }
             .sorted()
+    }
+
+    /// The named-argument label just before the word being typed (`tokens` in `… tokens: pa`).
+    static func lastLabel(_ before: String) -> String? {
+        let trimmed = before.reversed().drop { $0 == " " || $0 == "\t" }
+        guard trimmed.first == ":" else { return nil }
+        let name = trimmed.dropFirst().prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        return name.isEmpty ? nil : String(name.reversed())
     }
 }

@@ -97,6 +97,11 @@ enum ArgumentBinder {
                 throw NotebookError("\(subject) \(parameter.type), got \(withArticle(value.typeName))",
                                     at: assignment.argument.value.range, hint: "\(parameter.name): \(parameter.help)")
             }
+            if !parameter.choices.isEmpty, case .string(let word) = value, !parameter.choices.contains(word) {
+                throw NotebookError("\(signature.name)'s \(parameter.name) must be \(Self.listing(parameter.choices)), got '\(word)'"
+                                    + Suggestions.didYouMean(word, among: parameter.choices),
+                                    at: assignment.argument.value.range, hint: "\(parameter.name): \(parameter.help)")
+            }
             if case .connector = assignment.argument.label, parameter.isVariadic {
                 // A repeatable connecting word (`vs B vs C`) collects its values into a list.
                 var items: [Value] = []
@@ -114,5 +119,18 @@ enum ArgumentBinder {
             if let defaultValue = parameter.defaultValue { named[parameter.name] = defaultValue.value }
         }
         return Arguments(verb: signature.name, callRange: callRange, values: named, ranges: ranges, rest: rest)
+    }
+
+    /// `hybrid, ar or diffusion`.
+    static func listing(_ words: [String]) -> String {
+        words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " or " + words.last!
+    }
+
+    /// The value of an argument: a bare name among the parameter's choices is that word (so
+    /// `model hybrid` works even when a variable is called `hybrid`); anything else is evaluated.
+    static func choiceWord(_ argument: VerbCall.Argument, parameter: Parameter) -> Value? {
+        guard !parameter.choices.isEmpty, case .variable(let name) = argument.value.kind,
+              parameter.choices.contains(name) else { return nil }
+        return .string(name)
     }
 }

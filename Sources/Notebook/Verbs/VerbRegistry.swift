@@ -18,6 +18,12 @@ public struct VerbRegistry: Sendable {
         CompareVerb(),
         MeanPoseVerb(),
         PlotVerb(),
+        ModelVerb(),
+        TrainVerb(),
+        SaveVerb(),
+        SampleVerb(),
+        StreamVerb(),
+        EvalVerb(),
     ]
 
     /// Connecting words every verb may use; reserved even when no verb uses them yet, so scripts

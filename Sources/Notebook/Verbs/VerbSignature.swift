@@ -99,10 +99,16 @@ public struct Parameter: Sendable {
     public var defaultValue: DefaultValue?
     /// The placeholder in usage lines, for example `PATH` (defaults to the type's).
     public var placeholder: String?
+    /// The words a string parameter accepts (`hybrid`, `ar`, `diffusion`); empty means any string.
+    /// A bare name that is one of them is taken as the word, not as a variable (`model hybrid`),
+    /// and any other string is an error that lists them.
+    public var choices: [String]
 
     /// Creates a parameter.
     public init(_ name: String, _ type: ValueType, _ help: String, optional: Bool = false, variadic: Bool = false,
-                required: Bool = false, default defaultValue: DefaultValue? = nil, placeholder: String? = nil) {
+                required: Bool = false, default defaultValue: DefaultValue? = nil, placeholder: String? = nil,
+                choices: [String] = []) {
+        self.choices = choices
         self.isRequired = required
         self.name = name
         self.type = type
@@ -113,8 +119,8 @@ public struct Parameter: Sendable {
         self.placeholder = placeholder
     }
 
-    /// The placeholder shown in usage lines.
-    public var usagePlaceholder: String { placeholder ?? type.placeholder }
+    /// The placeholder shown in usage lines (the choices, `hybrid|ar|diffusion`, when there are any).
+    public var usagePlaceholder: String { placeholder ?? (choices.isEmpty ? type.placeholder : choices.joined(separator: "|")) }
 }
 
 /// A connecting word and the parameter it introduces: `to PATH`, `on DATASET`, `vs REFERENCE`.

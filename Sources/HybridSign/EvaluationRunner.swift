@@ -1,36 +1,57 @@
 import Evaluation
 import Foundation
-import HybridSign
 import PoseData
 
 /// Samples a model for every sample of a dataset and compares the results with the references:
 /// DTW-MJE (raw, shoulder-normalised, hands), MJE, and streaming timing (median over samples).
-struct EvaluationRunner {
-    var model: HybridSignModel
-    var options: SamplingOptions
+/// Shared by `hybridsign eval`, `hybridsign train --dev` and the notebook's `eval` and `train … eval:`.
+public struct EvaluationRunner {
+    public var model: HybridSignModel
+    public var options: SamplingOptions
 
-    struct Result {
-        var metrics: DatasetMetrics?
-        var timing: StreamTiming?
-        var samples: Int
+    public init(model: HybridSignModel, options: SamplingOptions) {
+        self.model = model
+        self.options = options
+    }
+
+    /// Metrics over the dataset and the median streaming timing.
+    public struct Result: Sendable {
+        public var metrics: DatasetMetrics?
+        public var timing: StreamTiming?
+        public var samples: Int
+
+        public init(metrics: DatasetMetrics?, timing: StreamTiming?, samples: Int) {
+            self.metrics = metrics
+            self.timing = timing
+            self.samples = samples
+        }
 
         /// `{"dtw_mje": ..., "dtw_mje_norm": ..., "dtw_mje_hands": ..., "mje": ..., "ttff_s": ..., "fps": ..., "samples": N}`.
-        var json: String {
-            let j = CommandSupport.json
+        public var json: String {
+            let j = Self.json
             return "{\"dtw_mje\": \(j(metrics?.dtwMJE)), \"dtw_mje_norm\": \(j(metrics?.dtwMJENormalized)), "
                 + "\"dtw_mje_hands\": \(j(metrics?.dtwMJEHands)), \"mje\": \(j(metrics?.mje)), "
                 + "\"ttff_s\": \(j(timing?.timeToFirstFrame)), \"fps\": \(j(timing?.framesPerSecond)), \"samples\": \(samples)}"
         }
 
-        var summary: String {
+        /// One line: DTW-MJE (normalised, hands), MJE, first-frame latency, frames per second, samples.
+        public var summary: String {
             String(format: "DTW-MJE %.2f (normalised %@, hands %@), MJE %.2f, first frame %.1f ms, %.0f frames/s, %d samples",
-                   metrics?.dtwMJE ?? .nan, CommandSupport.json(metrics?.dtwMJENormalized), CommandSupport.json(metrics?.dtwMJEHands),
+                   metrics?.dtwMJE ?? .nan, Self.json(metrics?.dtwMJENormalized), Self.json(metrics?.dtwMJEHands),
                    metrics?.mje ?? .nan, (timing?.timeToFirstFrame ?? .nan) * 1000, timing?.framesPerSecond ?? .nan, samples)
+        }
+
+        /// A number for JSON output (`null` when absent or not finite).
+        static func json(_ value: Double?) -> String {
+            guard let value, value.isFinite else { return "null" }
+            return String(format: "%.6g", value)
         }
     }
 
     /// Evaluates on `dataset` (at most `limit` samples). Sample k uses seed `options.seed + k`.
-    func run(on dataset: PoseDataset, limit: Int? = nil) throws -> Result {
+    /// `shouldStop` is polled before each sample; when it returns true the run throws ``CancellationError``.
+    public func run(on dataset: PoseDataset, limit: Int? = nil, shouldStop: () -> Bool = { false },
+                    progress: (Int) -> Void = { _ in }) throws -> Result {
         guard dataset.layout.jointCount == model.config.layout.jointCount, dataset.layout.parts == model.config.layout.parts else {
             throw HybridSignError.invalidData("the data follows layout '\(dataset.layout.name)'; the model was built for '\(model.config.layout.name)'")
         }
@@ -40,11 +61,13 @@ struct EvaluationRunner {
         var generated: [PoseSequence] = []
         var timings: [StreamTiming] = []
         for (k, reference) in references.enumerated() {
+            if shouldStop() { throw CancellationError() }
             var sampleOptions = options
             sampleOptions.seed = options.seed &+ UInt64(k)
             var times: [Double] = []
             generated.append(try sampler.sample(for: reference, options: sampleOptions) { times.append($0.time) })
             if let timing = StreamTiming(frameTimes: times) { timings.append(timing) }
+            progress(k + 1)
         }
         let metrics = try DatasetMetrics.compare(generated: generated, references: references)
         return Result(metrics: metrics, timing: StreamTiming.median(of: timings), samples: references.count)

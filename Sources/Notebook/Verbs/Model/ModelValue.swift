@@ -1,0 +1,184 @@
+import Foundation
+import HybridSign
+import PoseData
+
+/// A model in the notebook: its configuration and, once fitted to training data, the
+/// HybridSign model (network, normaliser, vocabulary), plus the training it has had.
+///
+/// `model` makes one unfitted (unless given `on:`); the first `train` fits the normaliser, the
+/// vocabulary and the length model on its data and builds the network; later `train`s continue
+/// from the weights as they are. `load` of a `.safetensors` file makes a fitted one.
+final class ModelValue: NotebookObject {
+    /// The architecture; once fitted, the network's own (its layout is the data's).
+    private(set) var config: ModelConfig
+    /// Seed of the initial weights (and the default seed of training).
+    let seed: UInt64
+    /// The fitted model, nil until the first `train` (or `model … on:`).
+    private(set) var model: HybridSignModel?
+    /// Optimiser steps taken, over every `train`.
+    var step: Int
+    /// One row per training step: step, loss parts, learning rate, and dev metrics when evaluated.
+    var history = Table(columns: ModelValue.historyColumns)
+    /// What the model was trained on, in order (`dev (40 samples)`), for `show`.
+    var trainedOn: [String] = []
+    /// Where the model was loaded from, if it was.
+    let source: String?
+
+    static let historyColumns = ["step", "loss", "ar", "flow", "flow_mse", "confidence", "progress", "lr", "dev_dtw_mje"]
+
+    /// Whether `layout:` fixed the layout (then training data must follow it).
+    let layoutIsExplicit: Bool
+
+    /// An unfitted model.
+    init(config: ModelConfig, seed: UInt64, layoutIsExplicit: Bool = false) {
+        self.config = config
+        self.seed = seed
+        self.layoutIsExplicit = layoutIsExplicit
+        step = 0
+        source = nil
+    }
+
+    /// A fitted model (loaded from a file, or fitted at once).
+    init(model: HybridSignModel, seed: UInt64, step: Int, source: String?) {
+        self.model = model
+        config = model.config
+        self.seed = seed
+        self.step = step
+        self.source = source
+        layoutIsExplicit = true
+    }
+
+    /// Fits the normaliser, vocabulary and length model on `dataset` and builds the network.
+    func fit(_ dataset: PoseDataset) throws(HybridSignError) -> HybridSignModel {
+        if let model { return model }
+        if layoutIsExplicit, dataset.layout.jointCount != config.layout.jointCount || dataset.layout.parts != config.layout.parts {
+            throw HybridSignError.invalidData(
+                "the data follows layout '\(dataset.layout.name)' (\(dataset.layout.jointCount) joints); the model was made for '\(config.layout.name)' (\(config.layout.jointCount) joints)")
+        }
+        let fitted = try HybridSignModel(config: config, fitting: dataset, seed: seed)
+        model = fitted
+        config = fitted.config
+        return fitted
+    }
+
+    var typeName: String { "model" }
+
+    var isFitted: Bool { model != nil }
+
+    var parameterCount: Int? { model?.network.parameterCount }
+
+    var lastLoss: Double? {
+        guard let row = history.rows.last, case .number(let loss) = row[1] else { return nil }
+        return loss
+    }
+
+    var summary: String {
+        var text = "model \(config.mode.rawValue) (D=\(config.dim), depth \(config.depth), \(config.heads) heads, \(config.tokens.rawValue) tokens"
+        if let parameterCount { text += ", \(Self.count(parameterCount)) parameters" }
+        text += ")"
+        if !isFitted { return text + ", not trained yet" }
+        text += step == 0 ? ", untrained" : ", step \(step)"
+        if let lastLoss { text += ", loss \(formatNumber(lastLoss, significantDigits: 4))" }
+        return text
+    }
+
+    func show() -> String {
+        var lines = [summary, ""]
+        var configuration = Table(title: "configuration", columns: ["setting", "value"])
+        for (name, value) in configRows { configuration.append([.string(name), value]) }
+        lines.append(configuration.rendered())
+        lines.append("")
+        if let model {
+            var modules = Table(title: "parameters", columns: ["module", "parameters"])
+            for (name, parameter) in model.network.ownParameters { modules.append([.string(name), .number(Double(parameter.value.count))]) }
+            for (name, child) in model.network.children { modules.append([.string(name), .number(Double(child.parameterCount))]) }
+            modules.append([.string("total"), .number(Double(model.network.parameterCount))])
+            lines.append(modules.rendered())
+            lines.append("")
+            let vocabulary = model.vocabulary.map { "\($0.units.count) \($0.unit.rawValue)" } ?? "sentence features (\(config.sentenceWidth) wide)"
+            lines.append("vocabulary: \(vocabulary)")
+            lines.append("layout: \(config.layout.name) (\(config.layout.jointCount) joints), \(formatNumber(model.fps)) fps")
+        } else {
+            lines.append("not fitted yet: the first `train` fits the normaliser and vocabulary on its data and builds the network")
+        }
+        var training = "training: step \(step)"
+        if let lastLoss { training += ", last loss \(formatNumber(lastLoss, significantDigits: 4))" }
+        if !trainedOn.isEmpty { training += ", on " + trainedOn.joined(separator: ", then ") }
+        if let source { training += "; loaded from \(source)" }
+        lines.append(training)
+        return lines.joined(separator: "\n")
+    }
+
+    /// The configuration as (name, value) rows: what `show` lists and `m.config` holds.
+    private var configRows: [(String, Value)] {
+        [("mode", .string(config.mode.rawValue)), ("dim", .number(Double(config.dim))), ("depth", .number(Double(config.depth))),
+         ("heads", .number(Double(config.heads))), ("mlp", .number(Double(config.mlp))), ("tokens", .string(config.tokens.rawValue)),
+         ("text", .string(config.text.rawValue)), ("experts", .bool(config.experts)), ("confidence", .bool(config.confidence)),
+         ("fusion", .bool(config.fusion)), ("sigma", .number(Double(config.sigma))), ("max_frames", .number(Double(config.maxFrames))),
+         ("layout", .string(config.layout.name)), ("seed", .number(Double(seed)))]
+    }
+
+    var memberNames: [String] { ["config", "history", "mode", "params", "step", "loss", "vocabulary", "layout"] }
+
+    func member(_ name: String) -> Value? {
+        switch name {
+        case "config":
+            var table = Table(columns: ["setting", "value"])
+            for (name, value) in configRows { table.append([.string(name), value]) }
+            return .table(table)
+        case "history": return .table(history)
+        case "mode": return .string(config.mode.rawValue)
+        case "params": return parameterCount.map { .number(Double($0)) } ?? Value.none
+        case "step": return .number(Double(step))
+        case "loss": return lastLoss.map(Value.number) ?? Value.none
+        case "vocabulary": return model?.vocabulary.map { .number(Double($0.units.count)) } ?? Value.none
+        case "layout": return .string(config.layout.name)
+        default: return nil
+        }
+    }
+
+    /// `3.4M`, `812k`, `950`.
+    static func count(_ n: Int) -> String {
+        if n >= 1_000_000 { return formatNumber(Double(n) / 1e6, significantDigits: 3) + "M" }
+        if n >= 10_000 { return formatNumber(Double(n) / 1e3, significantDigits: 3) + "k" }
+        return String(n)
+    }
+
+    /// The fitted model, or an error pointing at the argument `name` that says to train first.
+    func requireFitted(_ arguments: Arguments, _ name: String) throws(NotebookError) -> HybridSignModel {
+        guard let model else {
+            throw arguments.error("this model has not been trained yet, so it has no vocabulary or weights", at: name,
+                                  hint: "train it first: train m on DATASET steps: 100")
+        }
+        return model
+    }
+}
+
+extension Arguments {
+    /// The model value of parameter `name` (already type-checked as a model).
+    func model(_ name: String) throws(NotebookError) -> ModelValue {
+        guard case .object(let object) = self[name], let model = object as? ModelValue else {
+            throw error("\(verb) needs a model for '\(name)', got \(withArticle(self[name].typeName))", at: name)
+        }
+        return model
+    }
+
+    /// The parameter as a dataset.
+    func dataset(_ name: String) throws(NotebookError) -> PoseDataset {
+        guard case .dataset(let dataset) = self[name] else {
+            throw error("\(verb) needs a dataset for '\(name)', got \(withArticle(self[name].typeName))", at: name)
+        }
+        return dataset
+    }
+
+    /// A seed: a whole number ≥ 0.
+    func seed(_ name: String) throws(NotebookError) -> UInt64 {
+        UInt64(try integer(name, in: 0...Int(Int32.max)))
+    }
+}
+
+/// A HybridSign error as a notebook error at the call (its messages say what to do).
+func notebookError(_ error: HybridSignError, _ arguments: Arguments, at name: String? = nil) -> NotebookError {
+    if let name { return arguments.error(error.description, at: name) }
+    return NotebookError(error.description, at: arguments.callRange)
+}

@@ -1,0 +1,59 @@
+import HybridSign
+import PoseData
+
+/// `model MODE [preset:] [dim:] … [layout: DATASET] [on: DATASET]`: a new, untrained model.
+struct ModelVerb: Verb {
+    let signature = VerbSignature(
+        name: "model",
+        summary: "make a new, untrained model: hybrid (the method), or the ar / diffusion baselines",
+        positional: [Parameter("mode", .string, "the objective and sampler", choices: ModelMode.allCases.map(\.rawValue))],
+        connectors: [Connector("on", Parameter("data", .dataset, "fit the normaliser and vocabulary on this data now (else at the first train)",
+                                               optional: true))],
+        named: [Parameter("preset", .string, "the starting sizes: small (CPU default) or paper", default: .string("small"),
+                          choices: ["small", "paper"]),
+                Parameter("dim", .number, "model width D (a multiple of 4 and of heads)"),
+                Parameter("depth", .number, "blocks per expert stack"),
+                Parameter("heads", .number, "attention heads"),
+                Parameter("mlp", .number, "hidden width of the blocks' MLPs"),
+                Parameter("tokens", .string, "one token per part of a frame, or per joint", choices: TokenKind.allCases.map(\.rawValue)),
+                Parameter("text", .string, "what the text encoder reads", choices: TextConditioning.allCases.map(\.rawValue)),
+                Parameter("experts", .bool, "one expert stack per part (false: one shared stack)"),
+                Parameter("confidence", .bool, "confidence bias in the temporal attention"),
+                Parameter("fusion", .bool, "multi-scale fusion across the parts of a frame"),
+                Parameter("max_frames", .number, "longest training crop and sampling limit, in frames"),
+                Parameter("layout", .dataset, "build for this dataset's layout (checked against the training data)"),
+                Parameter("seed", .number, "seed of the initial weights and of training", default: .number(0))],
+        returns: "a model (show it; members: mode, config, params, step, history)",
+        examples: ["let m = model hybrid dim: 32 depth: 1 heads: 2 layout: dev", "let base = model ar preset: \"small\"",
+                   "let m = model hybrid on dev dim: 64 tokens: part experts: false"])
+
+    func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
+        let mode = ModelMode(rawValue: try arguments.string("mode"))!
+        var config: ModelConfig
+        let preset = try arguments.string("preset")
+        do { config = try ModelConfig.preset(preset) } catch { throw notebookError(error, arguments, at: "preset") }
+        config.mode = mode
+        if arguments.has("dim") { config.dim = try arguments.integer("dim", in: 4...4096) }
+        if arguments.has("depth") { config.depth = try arguments.integer("depth", in: 1...64) }
+        if arguments.has("heads") { config.heads = try arguments.integer("heads", in: 1...64) }
+        if arguments.has("mlp") { config.mlp = try arguments.integer("mlp", in: 1...65536) }
+        if arguments.has("tokens") { config.tokens = TokenKind(rawValue: try arguments.string("tokens"))! }
+        if arguments.has("text") { config.text = TextConditioning(rawValue: try arguments.string("text"))! }
+        if arguments.has("experts") { config.experts = try arguments.bool("experts") }
+        if arguments.has("confidence") { config.confidence = try arguments.bool("confidence") }
+        if arguments.has("fusion") { config.fusion = try arguments.bool("fusion") }
+        if arguments.has("max_frames") { config.maxFrames = try arguments.integer("max_frames", in: 2...100_000) }
+        if arguments.has("layout") { config.layout = try arguments.dataset("layout").layout }
+        let seed = try arguments.seed("seed")
+        do { try config.validate() } catch {
+            let culprit = ["dim", "heads", "depth", "mlp"].first(where: arguments.has) ?? "mode"
+            throw arguments.error(error.description, at: culprit, hint: "for example: model hybrid dim: 32 depth: 1 heads: 2")
+        }
+        let value = ModelValue(config: config, seed: seed, layoutIsExplicit: arguments.has("layout"))
+        if arguments.has("data") {
+            let data = try arguments.dataset("data")
+            do { _ = try value.fit(data) } catch { throw notebookError(error, arguments, at: "data") }
+        }
+        return .object(value)
+    }
+}

@@ -1,0 +1,27 @@
+import HybridSign
+import PoseData
+
+/// `sample MODEL TEXT …`: one generated pose sequence.
+struct SampleVerb: Verb {
+    let signature = VerbSignature(
+        name: "sample",
+        summary: "generate a pose sequence for a text with a trained model",
+        positional: [Parameter("model", .object("model"), "a trained model"),
+                     Parameter("text", .string | .sample, "the text to sign (or a sample: its text, or sentence features)",
+                               placeholder: "TEXT")],
+        named: [SamplingArguments.steps, SamplingArguments.seed, SamplingArguments.frames, SamplingArguments.temperature],
+        returns: "a sample (frames, text and name), ready for render, export and compare",
+        examples: ["let s = sample m \"Baum\"", "sample m \"Haus\" steps: 2 seed: 7 frames: 40",
+                   "render (sample m dev[3]) vs dev[3] to \"out/cmp\""])
+
+    func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
+        let model = try arguments.model("model").requireFitted(arguments, "model")
+        let options = try SamplingArguments.options(arguments, signature: signature)
+        var interrupted = false
+        let sequence = try SamplingArguments.generate(model, arguments, options: options) { _ in
+            interrupted = interrupted || context.interrupt.isSet
+        }
+        if interrupted { throw NotebookError.interrupted(at: arguments.callRange) }
+        return .sample(sequence)
+    }
+}

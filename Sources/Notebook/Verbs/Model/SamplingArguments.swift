@@ -1,0 +1,64 @@
+import HybridSign
+import PoseData
+
+/// The sampling arguments `sample`, `stream` and `eval` share: steps, seed, frames, temperature.
+enum SamplingArguments {
+    static let steps = Parameter("steps", .number, "flow steps per frame (per sequence for diffusion)", default: .number(1))
+    static let seed = Parameter("seed", .number, "seed of the flow's noise", default: .number(0))
+    static let frames = Parameter("frames", .number | .string,
+                                  "auto (until the model's progress head ends it) or a number of frames",
+                                  default: .string("auto"), placeholder: "auto|NUMBER")
+    static let temperature = Parameter("temperature", .number,
+                                       "noise temperature of the flow's source (0 starts from the AR estimate)", default: .number(0))
+
+    /// The options the call's arguments ask for (parameters it does not declare keep their defaults).
+    static func options(_ arguments: Arguments, signature: VerbSignature) throws(NotebookError) -> SamplingOptions {
+        var options = SamplingOptions()
+        let declared = Set(signature.named.map(\.name))
+        if declared.contains("steps") { options.steps = try arguments.integer("steps", in: 1...1000) }
+        if declared.contains("seed") { options.seed = try arguments.seed("seed") }
+        if declared.contains("temperature") {
+            let temperature = try arguments.number("temperature")
+            guard temperature >= 0, temperature.isFinite else {
+                throw arguments.error("\(arguments.verb)'s 'temperature' must be 0 or more, got \(formatNumber(temperature))", at: "temperature")
+            }
+            options.temperature = Float(temperature)
+        }
+        if declared.contains("frames") {
+            switch arguments["frames"] {
+            case .string("auto"): options.frames = .auto
+            case .string(let other):
+                throw arguments.error("frames: must be auto or a number of frames, got '\(other)'", at: "frames")
+            default: options.frames = .fixed(try arguments.integer("frames", in: 1...100_000))
+            }
+        }
+        return options
+    }
+
+    /// The text of the `text` argument: a string, or a sample (its text, or its sentence features
+    /// for models conditioned on them).
+    static func generate(_ model: HybridSignModel, _ arguments: Arguments, options: SamplingOptions,
+                         onFrame: (GeneratedFrame) -> Void) throws(NotebookError) -> PoseSequence {
+        let sampler = Sampler(model: model)
+        var sequence: PoseSequence
+        let text: String? = if case .string(let string) = arguments["text"] { string } else { nil }
+        do throws(HybridSignError) {
+            switch arguments["text"] {
+            case .sample(let reference): sequence = try sampler.sample(for: reference, options: options, onFrame: onFrame)
+            default: sequence = try sampler.sample(text: text ?? "", options: options, onFrame: onFrame)
+            }
+        } catch {
+            throw notebookError(error, arguments, at: error.isAboutText ? "text" : nil)
+        }
+        if sequence.name == nil { sequence.name = sequence.text }
+        return sequence
+    }
+}
+
+extension HybridSignError {
+    /// Whether the error is about the text given (so it points there).
+    var isAboutText: Bool {
+        if case .unsupportedText = self { return true }
+        return false
+    }
+}
