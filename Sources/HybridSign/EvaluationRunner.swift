@@ -19,11 +19,15 @@ public struct EvaluationRunner {
         public var metrics: DatasetMetrics?
         public var timing: StreamTiming?
         public var samples: Int
+        /// Samples left out because the model cannot read their text (`skippingUnknownText`):
+        /// the sample's name or text, and why.
+        public var skipped: [(sample: String, reason: String)]
 
-        public init(metrics: DatasetMetrics?, timing: StreamTiming?, samples: Int) {
+        public init(metrics: DatasetMetrics?, timing: StreamTiming?, samples: Int, skipped: [(sample: String, reason: String)] = []) {
             self.metrics = metrics
             self.timing = timing
             self.samples = samples
+            self.skipped = skipped
         }
 
         /// `{"dtw_mje": ..., "dtw_mje_norm": ..., "dtw_mje_hands": ..., "mje": ..., "ttff_s": ..., "fps": ..., "samples": N}`.
@@ -50,13 +54,31 @@ public struct EvaluationRunner {
 
     /// Evaluates on `dataset` (at most `limit` samples). Sample k uses seed `options.seed + k`.
     /// `shouldStop` is polled before each sample; when it returns true the run throws ``CancellationError``.
-    public func run(on dataset: PoseDataset, limit: Int? = nil, shouldStop: () -> Bool = { false },
-                    progress: (Int) -> Void = { _ in }) throws -> Result {
+    /// With `skippingUnknownText`, samples whose text has characters (or words) the model never saw
+    /// are left out and listed in ``Result/skipped`` instead of failing the run; `samples` then
+    /// counts the samples evaluated.
+    public func run(on dataset: PoseDataset, limit: Int? = nil, skippingUnknownText: Bool = false,
+                    shouldStop: () -> Bool = { false }, progress: (Int) -> Void = { _ in }) throws -> Result {
         guard dataset.layout.jointCount == model.config.layout.jointCount, dataset.layout.parts == model.config.layout.parts else {
             throw HybridSignError.invalidData("the data follows layout '\(dataset.layout.name)'; the model was built for '\(model.config.layout.name)'")
         }
-        let references = Array(dataset.samples.prefix(limit ?? dataset.count))
+        var references = Array(dataset.samples.prefix(limit ?? dataset.count))
         guard !references.isEmpty else { throw HybridSignError.invalidData("the evaluation data has no samples") }
+        var skipped: [(sample: String, reason: String)] = []
+        if skippingUnknownText && model.config.text != .sentence {
+            references = references.filter { reference in
+                do {
+                    _ = try model.textIDs(reference.text ?? "")
+                    return true
+                } catch {
+                    skipped.append((reference.name ?? reference.text ?? "?", "\(error)"))
+                    return false
+                }
+            }
+            guard !references.isEmpty else {
+                throw HybridSignError.unsupportedText("the model cannot read the text of any evaluation sample: \(skipped[0].reason)")
+            }
+        }
         let sampler = Sampler(model: model)
         var generated: [PoseSequence] = []
         var timings: [StreamTiming] = []
@@ -70,6 +92,6 @@ public struct EvaluationRunner {
             progress(k + 1)
         }
         let metrics = try DatasetMetrics.compare(generated: generated, references: references)
-        return Result(metrics: metrics, timing: StreamTiming.median(of: timings), samples: references.count)
+        return Result(metrics: metrics, timing: StreamTiming.median(of: timings), samples: references.count, skipped: skipped)
     }
 }

@@ -217,6 +217,13 @@ public final class Interpreter {
         for assignment in plan.assignments {
             if let word = ArgumentBinder.choiceWord(assignment.argument, parameter: assignment.parameter) {
                 values.append(word)
+            } else if !assignment.parameter.choices.isEmpty, case .variable(let name) = assignment.argument.value.kind,
+                      variables[name] == nil {
+                // A misspelt word (`model hybird`) says what the words are, not "unknown variable".
+                let parameter = assignment.parameter
+                throw NotebookError("\(signature.name)'s \(parameter.name) must be \(ArgumentBinder.listing(parameter.choices)), got '\(name)'"
+                                    + Suggestions.didYouMean(name, among: parameter.choices),
+                                    at: assignment.argument.value.range, hint: "\(parameter.name): \(parameter.help)")
             } else {
                 values.append(try evaluate(assignment.argument.value))
             }

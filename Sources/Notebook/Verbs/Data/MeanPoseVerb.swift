@@ -12,7 +12,7 @@ struct MeanPoseVerb: Verb {
                           "take each reference's frame count, fps, name and text (a dataset gives one sample per reference)"),
                 Parameter("frames", .number, "how many frames, without like:", default: .number(1))],
         returns: "a sample, or a dataset when like: is a dataset",
-        examples: ["meanpose train like: dev[0]", "compare (meanpose train like: dev) vs dev"])
+        examples: ["meanpose training like: dev[0]", "compare (meanpose training like: dev) vs dev"])
 
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
         guard case .dataset(let dataset) = arguments["dataset"] else { return .none }

@@ -9,7 +9,7 @@ struct SplitVerb: Verb {
         named: [Parameter("fractions", .list, "the parts' shares, positive and summing to 1, for example [0.8, 0.2]", required: true),
                 Parameter("seed", .number, "the shuffle's seed: the same seed gives the same split", default: .number(1))],
         returns: "a list of datasets, one per fraction",
-        examples: ["let parts = split words fractions: [0.8, 0.2] seed: 1", "let train = parts[0]"])
+        examples: ["let parts = split words fractions: [0.8, 0.2] seed: 1", "let training = parts[0]"])
 
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
         guard case .dataset(let dataset) = arguments["dataset"] else { return .none }

@@ -35,6 +35,7 @@ struct EvalVerb: Verb {
         let limit = arguments.has("limit") ? try arguments.integer("limit", in: 1...Int.max) : nil
         let total = min(limit ?? data.count, data.count) * models.count
         var table = Table(columns: Self.columns)
+        var notes: [String] = []
         let progress = context.progress("eval", total: total)
         for (index, value) in models.enumerated() {
             let model = try value.requireFitted(arguments, "model")
@@ -42,15 +43,17 @@ struct EvalVerb: Verb {
             do {
                 let done = index * min(limit ?? data.count, data.count)
                 result = try EvaluationRunner(model: model, options: options)
-                    .run(on: data, limit: limit, shouldStop: { context.interrupt.isSet }, progress: { progress.update(done + $0) })
+                    .run(on: data, limit: limit, skippingUnknownText: true, shouldStop: { context.interrupt.isSet }, progress: { progress.update(done + $0) })
             } catch is CancellationError {
                 throw NotebookError.interrupted(at: arguments.callRange)
             } catch let error as HybridSignError {
                 throw notebookError(error, arguments, at: "data")
             }
             table.append(Self.row(result, name: Self.name(of: value)))
+            if let note = Self.skippedNote(result) { notes.append(note) }
         }
         progress.finish()
+        if !notes.isEmpty { table.footnote = notes.joined(separator: "\n") }
         return .table(table)
     }
 
@@ -60,6 +63,14 @@ struct EvalVerb: Verb {
         let m = result.metrics, t = result.timing
         return [.string(name), number(m?.dtwMJE), number(m?.dtwMJENormalized), number(m?.dtwMJEHands), number(m?.mje),
                 number(t?.timeToFirstFrame), number(t?.framesPerSecond), .number(Double(result.samples))]
+    }
+
+    /// `skipped 2 of 40 samples whose text the model cannot read: Taxi ('x'), …`, or nil.
+    static func skippedNote(_ result: EvaluationRunner.Result) -> String? {
+        guard !result.skipped.isEmpty else { return nil }
+        let names = result.skipped.map(\.sample).joined(separator: ", ")
+        return "skipped \(result.skipped.count) of \(result.samples + result.skipped.count) samples whose text the model cannot read "
+            + "(characters or words it never saw in training): \(names)"
     }
 
     /// `hybrid D=32×1 step 100`: enough to tell the rows of a comparison apart.

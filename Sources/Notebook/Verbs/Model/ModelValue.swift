@@ -89,11 +89,7 @@ final class ModelValue: NotebookObject {
         lines.append(configuration.rendered())
         lines.append("")
         if let model {
-            var modules = Table(title: "parameters", columns: ["module", "parameters"])
-            for (name, parameter) in model.network.ownParameters { modules.append([.string(name), .number(Double(parameter.value.count))]) }
-            for (name, child) in model.network.children { modules.append([.string(name), .number(Double(child.parameterCount))]) }
-            modules.append([.string("total"), .number(Double(model.network.parameterCount))])
-            lines.append(modules.rendered())
+            lines.append(parameterTable(model).rendered())
             lines.append("")
             let vocabulary = model.vocabulary.map { "\($0.units.count) \($0.unit.rawValue)" } ?? "sentence features (\(config.sentenceWidth) wide)"
             lines.append("vocabulary: \(vocabulary)")
@@ -107,6 +103,27 @@ final class ModelValue: NotebookObject {
         if let source { training += "; loaded from \(source)" }
         lines.append(training)
         return lines.joined(separator: "\n")
+    }
+
+    /// Parameters per module of the network (per-part copies such as `experts.0`, `experts.1`
+    /// counted together), with each module's share of the total.
+    func parameterTable(_ model: HybridSignModel) -> Table {
+        var order: [String] = []
+        var counts: [String: Int] = [:]
+        for (name, parameter) in model.network.namedParameters() {
+            let module = String(name.prefix { $0 != "." })
+            if counts[module] == nil { order.append(module) }
+            counts[module, default: 0] += parameter.value.count
+        }
+        let total = max(model.network.parameterCount, 1)
+        var table = Table(title: "parameters", columns: ["module", "parameters", "share"])
+        for module in order {
+            let count = counts[module] ?? 0
+            table.append([.string(module), .number(Double(count)),
+                          .string(formatNumber(100 * Double(count) / Double(total), significantDigits: 2) + "%")])
+        }
+        table.append([.string("total"), .number(Double(model.network.parameterCount)), .string("100%")])
+        return table
     }
 
     /// The configuration as (name, value) rows: what `show` lists and `m.config` holds.

@@ -50,7 +50,8 @@ enum SamplingArguments {
         } catch {
             throw notebookError(error, arguments, at: error.isAboutText ? "text" : nil)
         }
-        if sequence.name == nil { sequence.name = sequence.text }
+        // Named after text and mode, so `render (sample h w) vs (sample a w)` labels its panels apart.
+        if sequence.name == nil { sequence.name = sequence.text.map { "\($0) (\(model.config.mode.rawValue))" } }
         return sequence
     }
 }

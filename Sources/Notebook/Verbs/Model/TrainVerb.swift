@@ -19,8 +19,8 @@ struct TrainVerb: Verb {
                 Parameter("every", .number, "evaluate and write the checkpoint every N steps (0: only at the end)", default: .number(0)),
                 Parameter("checkpoint", .string, "a .safetensors file written at every evaluation, at the end and on Ctrl-C",
                           placeholder: "PATH")],
-        returns: "the model, trained (its history gains a row per step)",
-        examples: ["train m on dev steps: 200 batch: 8", "train m on train minutes: 5 eval: dev every: 100",
+        returns: "none; the model is trained in place (m.step, m.history gain a row per step)",
+        examples: ["train m on dev steps: 200 batch: 8", "train m on training minutes: 5 eval: dev every: 100",
                    "train m on dev steps: 50 lr: 3e-4 checkpoint: \"runs/m.safetensors\""])
 
     /// Called after every step with the model's step (tests use it to press Ctrl-C at a known step).
@@ -54,14 +54,20 @@ struct TrainVerb: Verb {
         value.trainedOn.append("\(data.count) samples of \(data.layout.name)" + (steps.map { " for \($0) steps" } ?? ""))
 
         let firstStep = value.step
+        var tokensPerSecond = 0.0
         let deadline = minutes.map { Date().addingTimeInterval($0 * 60) }
         let progress = context.progress("train", total: steps)
         var budgetFixed = minutes == nil
         let started = Date()
+        var reportedSkipped = false
         func evaluate() throws {
             guard let development else { return }
             let result = try EvaluationRunner(model: model, options: SamplingOptions(steps: 1, seed: 0))
-                .run(on: development, shouldStop: { context.interrupt.isSet })
+                .run(on: development, skippingUnknownText: true, shouldStop: { context.interrupt.isSet })
+            if !reportedSkipped, let note = EvalVerb.skippedNote(result) {
+                context.output.print(note)
+                reportedSkipped = true
+            }
             if let dtw = result.metrics?.dtwMJE, !value.history.rows.isEmpty {
                 value.history.rows[value.history.rows.count - 1][8] = .number(dtw)
             }
@@ -77,6 +83,7 @@ struct TrainVerb: Verb {
                 shouldStop: { context.interrupt.isSet },
                 progress: { p in
                     value.step = firstStep + p.step
+                    tokensPerSecond = p.tokensPerSecond
                     value.history.append(Self.historyRow(p, step: value.step))
                     if !budgetFixed, let minutes, p.step >= 3 {
                         // With a time budget, fix the schedule's length once the step rate is known.
@@ -98,7 +105,7 @@ struct TrainVerb: Verb {
             // Ctrl-C during an evaluation: handled below like Ctrl-C between steps.
         }
         let trained = value.step - firstStep
-        let loss = value.lastLoss.map { "loss \(formatNumber($0, significantDigits: 4))" } ?? ""
+        let loss = (value.lastLoss.map { "loss \(formatNumber($0, significantDigits: 4))  " } ?? "") + "\(Int(tokensPerSecond.rounded())) tok/s"
         if context.interrupt.isSet {
             progress.finish("stopped by Ctrl-C at step \(value.step)  \(loss)")
             try? save()
@@ -112,7 +119,7 @@ struct TrainVerb: Verb {
         }
         do { try save() } catch let error as HybridSignError { throw notebookError(error, arguments, at: "checkpoint") }
         if let checkpoint { context.attach(FileResult(path: arguments["checkpoint"].plainText, kind: .data, caption: "checkpoint \(checkpoint.lastPathComponent) (step \(value.step))")) }
-        return .object(value)
+        return .none
     }
 
     static func historyRow(_ p: TrainingProgress, step: Int) -> [Value] {

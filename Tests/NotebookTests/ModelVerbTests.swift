@@ -1,0 +1,243 @@
+import Evaluation
+import Foundation
+import HybridSign
+import PoseData
+import XCTest
+@testable import Notebook
+
+/// The model verbs on a tiny model (D = 16, depth 1) and the three-word fixture.
+final class ModelVerbTests: XCTestCase {
+    /// `d` (the words), `s` (Uhr) and `m`, a tiny hybrid model trained for 3 steps.
+    private func trained(mode: String = "hybrid", steps: Int = 3) throws -> [String: Value] {
+        var variables = try DataFixtures.variables()
+        let m = try value(of: "model \(mode) dim: 16 depth: 1 heads: 2 mlp: 32 seed: 1", variables: variables)
+        variables["m"] = m
+        try evaluate("train m on d steps: \(steps) batch: 2", variables: variables)
+        return variables
+    }
+
+    private func model(_ value: Value?) throws -> ModelValue {
+        guard case .object(let object)? = value, let model = object as? ModelValue else { throw NotebookError("not a model") }
+        return model
+    }
+
+    func testArgumentErrorsPointAtTheArgument() throws {
+        let variables = try DataFixtures.variables()
+        var failure = failureLocation("model hybird", variables: variables)
+        XCTAssertEqual(failure?.at, "1:7")
+        XCTAssertTrue(failure?.message.contains("must be hybrid, ar or diffusion, got 'hybird' — did you mean 'hybrid'?") ?? false, "\(failure!)")
+        failure = failureLocation("model ar tokens: parts", variables: variables)
+        XCTAssertEqual(failure?.at, "1:18")
+        XCTAssertTrue(failure?.message.contains("joint or part") ?? false, "\(failure!)")
+        failure = failureLocation("model hybrid dim: 30 heads: 4", variables: variables)
+        XCTAssertEqual(failure?.at, "1:19")
+        XCTAssertTrue(failure?.message.contains("multiple of heads") ?? false, "\(failure!)")
+        failure = failureLocation("model hybrid depth: 0", variables: variables)
+        XCTAssertEqual(failure?.at, "1:21")
+
+        var withModel = variables
+        withModel["m"] = try value(of: "model hybrid dim: 16 depth: 1 heads: 2", variables: variables)
+        failure = failureLocation("train m on d", variables: withModel)
+        XCTAssertTrue(failure?.message.contains("either steps: N or minutes: M") ?? false, "\(failure!)")
+        failure = failureLocation("train m on d steps: 0", variables: withModel)
+        XCTAssertEqual(failure?.at, "1:21")
+        failure = failureLocation("train m on d steps: 2 minutes: 1", variables: withModel)
+        XCTAssertEqual(failure?.at, "1:32")
+        failure = failureLocation("train m on s steps: 2", variables: withModel)
+        XCTAssertEqual(failure?.message, "train expects after 'on' a dataset, got a sample")
+        failure = failureLocation("train m on d steps: 2 checkpoint: \"m.bin\"", variables: withModel)
+        XCTAssertEqual(failure?.at, "1:35")
+        failure = failureLocation("sample m \"Uhr\"", variables: withModel)
+        XCTAssertEqual(failure?.at, "1:8")
+        XCTAssertTrue(failure?.message.contains("not been trained yet") ?? false)
+        failure = failureLocation("save m to \"m.safetensors\"", variables: withModel)
+        XCTAssertEqual(failure?.at, "1:6")
+        failure = failureLocation("eval [m, 3] on d", variables: withModel)
+        XCTAssertEqual(failure?.message, "eval needs models; element 1 of the list is a number")
+        failure = failureLocation("sample d \"Uhr\"", variables: withModel)
+        XCTAssertEqual(failure?.message, "sample expects a model, got a dataset")
+    }
+
+    func testLayoutMustMatchTheTrainingData() throws {
+        var variables = try DataFixtures.variables()
+        variables["tiny"] = .dataset(try tinyDataset())
+        variables["m"] = try value(of: "model hybrid dim: 16 depth: 1 heads: 2 layout: tiny", variables: variables)
+        let failure = failureLocation("train m on d steps: 1", variables: variables)
+        XCTAssertEqual(failure?.at, "1:12")
+        XCTAssertTrue(failure?.message.contains("layout 'openpose137'") ?? false, "\(failure!)")
+    }
+
+    func testTrainingRecordsFiniteLossesAndHistory() throws {
+        var variables = try trained(steps: 3)
+        let m = try model(variables["m"])
+        XCTAssertEqual(m.step, 3)
+        XCTAssertEqual(m.history.rows.count, 3)
+        XCTAssertEqual(m.history.column("step")?.compactMap(\.number), [1, 2, 3])
+        for loss in m.history.column("loss")!.compactMap(\.number) { XCTAssertTrue(loss.isFinite && loss > 0) }
+        XCTAssertEqual(try value(of: "m.step", variables: variables).number, 3)
+        XCTAssertGreaterThan(try value(of: "m.params", variables: variables).number ?? 0, 1000)
+        XCTAssertEqual(try value(of: "m.mode", variables: variables).string, "hybrid")
+        XCTAssertEqual(try value(of: "m.history.count", variables: variables).number, 3)
+        XCTAssertEqual(try value(of: "m.vocabulary", variables: variables).number, Double(Set("MaiUhrOhr").count))
+        // A second train continues: steps and history accumulate.
+        try evaluate("train m on d steps: 2 batch: 3", variables: variables)
+        XCTAssertEqual(m.step, 5)
+        XCTAssertEqual(m.history.column("step")?.compactMap(\.number), [1, 2, 3, 4, 5])
+        // The history plots as the docs say.
+        let directory = try temporaryDirectory(self)
+        variables["out"] = .string(directory.path)
+        try evaluate("plot m.history to out + \"/loss.png\" x: \"step\" y: [\"loss\"]", variables: variables)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.path + "/loss.png"))
+    }
+
+    func testTrainWithEvalFillsTheDevColumnAndWritesTheCheckpoint() throws {
+        var variables = try DataFixtures.variables()
+        variables["m"] = try value(of: "model ar dim: 16 depth: 1 heads: 2 mlp: 32", variables: variables)
+        let directory = try temporaryDirectory(self)
+        variables["path"] = .string(directory.path + "/run/m.safetensors")
+        let printed = try evaluate("train m on d steps: 4 batch: 3 eval: d every: 2 checkpoint: path", variables: variables).output
+        XCTAssertEqual(printed.components(separatedBy: " dev: DTW-MJE ").count - 1, 2, printed)
+        let m = try model(variables["m"])
+        let dev = m.history.column("dev_dtw_mje")!
+        XCTAssertTrue(dev[0].isNone && dev[2].isNone)
+        XCTAssertGreaterThan(dev[1].number ?? 0, 0)
+        XCTAssertGreaterThan(dev[3].number ?? 0, 0)
+        let loaded = try model(try value(of: "load path", variables: variables))
+        XCTAssertEqual(loaded.step, 4)
+        XCTAssertEqual(loaded.config.mode, .ar)
+    }
+
+    func testSampleHasTheModelsLayoutTextAndName() throws {
+        let variables = try trained()
+        guard case .sample(let s) = try value(of: "sample m \"Uhr\" frames: 5 seed: 2", variables: variables) else {
+            return XCTFail("not a sample")
+        }
+        XCTAssertEqual(s.frameCount, 5)
+        XCTAssertEqual(s.layout, Layout.openPose137)
+        XCTAssertEqual(s.text, "Uhr")
+        XCTAssertEqual(s.name, "Uhr (hybrid)")
+        XCTAssertEqual(s.fps, 6.25)
+        XCTAssertTrue(s.values.allSatisfy(\.isFinite))
+        guard case .sample(let auto) = try value(of: "sample m d[0]", variables: variables) else { return XCTFail("not a sample") }
+        XCTAssertGreaterThanOrEqual(auto.frameCount, 1)
+        XCTAssertEqual(auto.text, "Mai")
+        let failure = failureLocation("sample m \"Qxz\"", variables: variables)
+        XCTAssertEqual(failure?.at, "1:10")
+        XCTAssertTrue(failure?.message.contains("does not know") ?? false, "\(failure!)")
+        XCTAssertEqual(failureLocation("sample m \"Uhr\" frames: \"many\"", variables: variables)?.at, "1:24")
+        XCTAssertEqual(failureLocation("sample m \"Uhr\" steps: 0", variables: variables)?.at, "1:23")
+    }
+
+    func testSaveThenLoadGivesTheSameSample() throws {
+        var variables = try trained()
+        let directory = try temporaryDirectory(self)
+        variables["path"] = .string(directory.path + "/m.safetensors")
+        try evaluate("save m to path", variables: variables)
+        variables["m2"] = try value(of: "load path", variables: variables)
+        let a = try value(of: "sample m \"Ohr\" seed: 5 frames: 6 temperature: 1", variables: variables)
+        let b = try value(of: "sample m2 \"Ohr\" seed: 5 frames: 6 temperature: 1", variables: variables)
+        guard case .sample(let first) = a, case .sample(let second) = b else { return XCTFail("not samples") }
+        XCTAssertEqual(first.values, second.values)
+        XCTAssertEqual(try model(variables["m2"]).step, 3)
+        XCTAssertTrue(try evaluate("show m2", variables: variables).output.contains("loaded from"))
+        // No temporary files are left beside it.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["m.safetensors"])
+        // A file that is not a model says so and names the file.
+        try Data("not a model".utf8).write(to: directory.appendingPathComponent("bad.safetensors"))
+        variables["bad"] = .string(directory.path + "/bad.safetensors")
+        let failure = failureLocation("load bad", variables: variables)
+        XCTAssertEqual(failure?.at, "1:6")
+        XCTAssertTrue(failure?.message.contains("bad.safetensors") ?? false, "\(failure!)")
+    }
+
+    func testEvalTableAgreesWithSequenceMetrics() throws {
+        let variables = try trained(mode: "ar")
+        guard case .table(let table) = try value(of: "eval m on d steps: 1 seed: 4", variables: variables) else {
+            return XCTFail("not a table")
+        }
+        XCTAssertEqual(table.columns, ["model", "dtw_mje", "dtw_mje_norm", "dtw_mje_hands", "mje", "ttff_s", "fps", "samples"])
+        XCTAssertEqual(table.rows.count, 1)
+        let m = try model(variables["m"]).model!
+        let words = try DataFixtures.words()
+        var metrics: [SequenceMetrics] = []
+        for (k, reference) in words.samples.enumerated() {
+            let generated = try Sampler(model: m).sample(for: reference, options: SamplingOptions(steps: 1, seed: 4 + UInt64(k)))
+            metrics.append(try XCTUnwrap(try SequenceMetrics.compare(generated, with: reference)))
+        }
+        let expected = try XCTUnwrap(DatasetMetrics(averaging: metrics))
+        let row = table.rows[0]
+        XCTAssertEqual(row[1].number!, expected.dtwMJE, accuracy: 1e-9)
+        XCTAssertEqual(row[2].number!, expected.dtwMJENormalized!, accuracy: 1e-9)
+        XCTAssertEqual(row[4].number!, expected.mje, accuracy: 1e-9)
+        XCTAssertGreaterThan(row[5].number!, 0)
+        XCTAssertGreaterThan(row[6].number!, 0)
+        XCTAssertEqual(row[7].number, 3)
+        // Several models give one row each; limit: counts samples.
+        guard case .table(let two) = try value(of: "eval [m, m] on d limit: 2", variables: variables) else { return XCTFail() }
+        XCTAssertEqual(two.rows.count, 2)
+        XCTAssertEqual(two.column("samples")?.compactMap(\.number), [2, 2])
+    }
+
+    func testStreamPrintsOneLinePerFrameThenASummary() throws {
+        let variables = try trained()
+        let (output, values) = try evaluate("stream m \"Mai\" frames: 4", variables: variables)
+        let lines = output.split(separator: "\n").map(String.init)
+        let frameLines = lines.filter { $0.hasPrefix("frame ") }
+        XCTAssertEqual(frameLines.count, 4, output)
+        XCTAssertTrue(frameLines[3].contains(" ms  progress "), output)
+        XCTAssertTrue(lines.last?.hasPrefix("4 frames: first frame after ") ?? false, output)
+        guard case .sample(let s)? = values.first else { return XCTFail("stream returns the sample") }
+        XCTAssertEqual(s.frameCount, 4)
+    }
+
+    func testCtrlCDuringTrainingStopsAndKeepsAUsableModel() throws {
+        let interrupt = InterruptFlag()
+        let verb = TrainVerb(afterStep: { step in if step == 2 { interrupt.set() } })
+        let (session, printed) = makeSession(verbs: [verb], interrupt: interrupt)
+        let directory = try temporaryDirectory(self)
+        XCTAssertEqual(session.submit("let d = load \"\(DataFixtures.wordsPath)\""), .success)
+        XCTAssertEqual(session.submit("let m = model hybrid dim: 16 depth: 1 heads: 2 mlp: 32"), .success)
+        let outcome = session.submit("train m on d steps: 500 batch: 2 checkpoint: \"\(directory.path)/m.safetensors\"")
+        XCTAssertNotEqual(outcome, .success)
+        XCTAssertTrue(printed().contains("stopped by Ctrl-C at step 2"), printed())
+        interrupt.clear()
+        XCTAssertEqual(session.submit("m.step"), .success)
+        XCTAssertEqual(session.cells.last?.value?.number, 2)
+        XCTAssertEqual(session.submit("sample m \"Uhr\" frames: 3"), .success)
+        XCTAssertEqual(session.submit("(load \"\(directory.path)/m.safetensors\").step"), .success)
+        XCTAssertEqual(session.cells.last?.value?.number, 2)
+    }
+
+    func testShowAndMembers() throws {
+        let variables = try DataFixtures.variables()
+        let untrained = try evaluate("show (model diffusion dim: 16 depth: 1 heads: 2)", variables: variables).output
+        XCTAssertTrue(untrained.contains("not fitted yet"), untrained)
+        XCTAssertTrue(untrained.contains("diffusion"), untrained)
+        let fitted = try evaluate("show (model hybrid on d dim: 16 depth: 1 heads: 2 experts: false)", variables: variables).output
+        XCTAssertTrue(fitted.contains("parameters"), fitted)
+        XCTAssertTrue(fitted.contains("vocabulary: 7 characters"), fitted)
+        XCTAssertTrue(fitted.contains("experts     false"), fitted)
+        let trainedVariables = try trained()
+        let shown = try evaluate("show m", variables: trainedVariables).output
+        XCTAssertTrue(shown.contains("step 3"), shown)
+        XCTAssertTrue(shown.contains("3 samples of openpose137"), shown)
+        guard case .table(let config) = try value(of: "m.config", variables: trainedVariables) else { return XCTFail() }
+        XCTAssertEqual(config.column("setting")?.first?.string, "mode")
+        // A variable named like a mode does not hide the mode word.
+        var clash = variables
+        clash["ar"] = .number(1)
+        XCTAssertEqual(try evaluate("(model ar dim: 16 depth: 1 heads: 2).mode", variables: clash).values.first?.string, "ar")
+    }
+
+    func testCompletionOffersTheModelVerbsArgumentsAndWords() {
+        let completer = Completer(registry: VerbRegistry(), variables: ["m": .number(0)])
+        XCTAssertEqual(completer.completions(forLinePrefix: "mod"), ["model"])
+        XCTAssertTrue(completer.completions(forLinePrefix: "model ").contains("hybrid"))
+        XCTAssertTrue(completer.completions(forLinePrefix: "model hybrid ").contains("dim:"))
+        XCTAssertEqual(completer.completions(forLinePrefix: "model hybrid tokens: "), ["joint", "m", "part"])
+        XCTAssertTrue(completer.completions(forLinePrefix: "train m ").contains("on"))
+        XCTAssertEqual(completer.completions(forLinePrefix: "train m on d ch"), ["checkpoint:"])
+        XCTAssertEqual(completer.completions(forLinePrefix: "sample m \"x\" te"), ["temperature:"])
+        XCTAssertEqual(completer.completions(forLinePrefix: "stream m \"x\" fr"), ["frames:"])
+    }
+}
