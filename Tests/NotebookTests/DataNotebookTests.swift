@@ -47,7 +47,9 @@ final class DataNotebookTests: XCTestCase {
                 .runFile("Examples/" + script, settings: ["out=\(out.path)"])
             XCTAssertEqual(status, 0, "\(script):\n\(printed())")
         }
-        for file in ["uhr/sheet.png", "uhr-vs-ohr/sheet.png", "frames-per-word.png", "uhr.json", "uhr.pose", "batch/Baum/sheet.png"] {
+        for file in ["uhr/sheet.png", "uhr-vs-ohr/sheet.png", "frames-per-word.png", "uhr.json", "uhr.pose", "batch/Baum/sheet.png",
+                     "small-loss.png", "small-baum/sheet.png", "small-baum.json", "small-baum.pose", "small.safetensors",
+                     "small-final.safetensors", "hybrid-vs-ar-loss.png", "hybrid-vs-ar-gras/sheet.png"] {
             let path = out.appendingPathComponent(file).path
             XCTAssertTrue(FileManager.default.fileExists(atPath: path), "missing \(file)")
             if file.hasSuffix(".png") { XCTAssertNoThrow(try PNG.read(from: URL(fileURLWithPath: path)), file) }
