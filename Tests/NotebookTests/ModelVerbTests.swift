@@ -178,6 +178,21 @@ final class ModelVerbTests: XCTestCase {
         XCTAssertEqual(two.column("samples")?.compactMap(\.number), [2, 2])
     }
 
+    func testEvalSkipsAndListsTextsTheModelCannotRead() throws {
+        var variables = try trained(mode: "ar")
+        var words = try DataFixtures.words()
+        words.samples[2].text = "Qxz"
+        words.samples[2].name = "unreadable"
+        variables["w"] = .dataset(words)
+        guard case .table(let table) = try value(of: "eval m on w", variables: variables) else { return XCTFail("not a table") }
+        XCTAssertEqual(table.column("samples")?.first?.number, 2)
+        XCTAssertTrue(table.footnote?.contains("skipped 1 of 3 samples") ?? false, table.footnote ?? "no footnote")
+        XCTAssertTrue(table.footnote?.contains("unreadable") ?? false)
+        words.samples = [words.samples[2]]
+        variables["w"] = .dataset(words)
+        XCTAssertTrue(failureLocation("eval m on w", variables: variables)?.message.contains("cannot read the text of any") ?? false)
+    }
+
     func testStreamPrintsOneLinePerFrameThenASummary() throws {
         let variables = try trained()
         let (output, values) = try evaluate("stream m \"Mai\" frames: 4", variables: variables)
