@@ -87,7 +87,11 @@ public struct EvaluationRunner {
             var sampleOptions = options
             sampleOptions.seed = options.seed &+ UInt64(k)
             var times: [Double] = []
-            generated.append(try sampler.sample(for: reference, options: sampleOptions) { times.append($0.time) })
+            do {
+                generated.append(try sampler.sample(for: reference, options: sampleOptions) { times.append($0.time) })
+            } catch {
+                throw HybridSignError.invalidData("evaluation sample \(k)\(reference.name.map { " ('\($0)')" } ?? ""): \(error)")
+            }
             if let timing = StreamTiming(frameTimes: times) { timings.append(timing) }
             progress(k + 1)
         }

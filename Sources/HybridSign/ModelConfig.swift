@@ -56,6 +56,9 @@ public struct ModelConfig: Sendable, Equatable {
     public var fusion: Bool = true
     /// Source noise scale σ of the flow in normalised units (`hybrid`: s = μ + σ·ε).
     public var sigma: Float = 0.5
+    /// Whether the flow's gradient stops at the clean stream's keys/values (the noisy stream reads
+    /// the history as a constant), so the flow cannot pull the AR backbone's activations.
+    public var detachHistory: Bool = false
     /// Share of the frames the flow loss trains on in each step (the rest skip the noisy stream:
     /// the clean stream still learns from every frame).
     public var flowFraction: Float = 1
@@ -131,7 +134,7 @@ public struct ModelConfig: Sendable, Equatable {
 extension ModelConfig: Codable {
     private enum CodingKeys: String, CodingKey {
         case dim, heads, depth, mlp, tokens, mode, text, textLayers, sentenceWidth, experts, confidence, fusion
-        case sigma, flowFraction, flowMatchingFraction, timeMean, timeStd, adaptivePower, flowWeight, arWeight, confidenceWeight
+        case sigma, detachHistory, flowFraction, flowMatchingFraction, timeMean, timeStd, adaptivePower, flowWeight, arWeight, confidenceWeight
         case progressWeight, maxFrames, layout
     }
 
@@ -146,7 +149,7 @@ extension ModelConfig: Codable {
         try read(.tokens, &tokens); try read(.mode, &mode); try read(.text, &text)
         try read(.textLayers, &textLayers); try read(.sentenceWidth, &sentenceWidth)
         try read(.experts, &experts); try read(.confidence, &confidence); try read(.fusion, &fusion)
-        try read(.sigma, &sigma); try read(.flowFraction, &flowFraction); try read(.flowMatchingFraction, &flowMatchingFraction)
+        try read(.sigma, &sigma); try read(.detachHistory, &detachHistory); try read(.flowFraction, &flowFraction); try read(.flowMatchingFraction, &flowMatchingFraction)
         try read(.timeMean, &timeMean); try read(.timeStd, &timeStd); try read(.adaptivePower, &adaptivePower); try read(.flowWeight, &flowWeight)
         try read(.arWeight, &arWeight); try read(.confidenceWeight, &confidenceWeight)
         try read(.progressWeight, &progressWeight); try read(.maxFrames, &maxFrames)
@@ -164,7 +167,7 @@ extension ModelConfig: Codable {
         try c.encode(text, forKey: .text); try c.encode(textLayers, forKey: .textLayers)
         try c.encode(sentenceWidth, forKey: .sentenceWidth); try c.encode(experts, forKey: .experts)
         try c.encode(confidence, forKey: .confidence); try c.encode(fusion, forKey: .fusion)
-        try c.encode(sigma, forKey: .sigma); try c.encode(flowFraction, forKey: .flowFraction); try c.encode(flowMatchingFraction, forKey: .flowMatchingFraction)
+        try c.encode(sigma, forKey: .sigma); try c.encode(detachHistory, forKey: .detachHistory); try c.encode(flowFraction, forKey: .flowFraction); try c.encode(flowMatchingFraction, forKey: .flowMatchingFraction)
         try c.encode(timeMean, forKey: .timeMean); try c.encode(timeStd, forKey: .timeStd)
         try c.encode(adaptivePower, forKey: .adaptivePower); try c.encode(flowWeight, forKey: .flowWeight); try c.encode(arWeight, forKey: .arWeight)
         try c.encode(confidenceWeight, forKey: .confidenceWeight); try c.encode(progressWeight, forKey: .progressWeight)

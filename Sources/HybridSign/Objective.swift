@@ -122,6 +122,7 @@ enum Objective {
         // The flow trains on a random `flowFraction` of the frames (at least one per batch).
         if members.allSatisfy({ $0.allSatisfy(\.isEmpty) }) { members[1][0].append(0) }
         let realFrames = Float(members.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } })
+        let history = config.detachHistory ? clean.cache.detached() : clean.cache
         var total: Var?
         var errorSum: Float = 0
         for (groupIndex, group) in members.enumerated() {
@@ -162,7 +163,7 @@ enum Objective {
             let rVar = g.input(Tensor(shape: [b, tg], scalars: rs))
             let u = model.network.noisyPass(z: zVar, mean: Tensor(shape: shape, scalars: mean),
                                             ownConfidence: Tensor(shape: [b, tg, j], scalars: ownConf), frames: frames,
-                                            t: tVar, r: rVar, text: text, history: .graph(clean.cache), graph: g)
+                                            t: tVar, r: rVar, text: text, history: .graph(history), graph: g)
             // MeanFlow target v − (t − r)·du/dt, a constant (tangents are never differentiated).
             var target = velocity
             if needsJVP, let dudt = u.tangent {

@@ -13,7 +13,8 @@ public struct SamplingOptions: Sendable, Equatable {
         case fixed(Int)
     }
 
-    /// Flow steps per frame (per sequence for `diffusion`).
+    /// Flow steps per frame (per sequence for `diffusion`); 0 makes a hybrid model emit its AR
+    /// estimate μ unrefined (an ablation).
     public var steps: Int = 1
     public var seed: UInt64 = 0
     public var frames: FrameLimit = .auto
@@ -125,7 +126,9 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
 
     func generate(ids: [Int]?, features: TextFeatures?, units: Int, text: String?, options: SamplingOptions,
                   trace: inout Trace?, onFrame: (GeneratedFrame) -> Void) throws(HybridSignError) -> PoseSequence {
-        guard options.steps >= 1 else { throw HybridSignError.invalidConfig("sampling needs at least 1 flow step, not \(options.steps)") }
+        guard options.steps >= 1 || (options.steps == 0 && model.config.mode == .hybrid) else {
+            throw HybridSignError.invalidConfig("sampling needs at least 1 flow step (0 only for hybrid models: the AR estimate alone), not \(options.steps)")
+        }
         if case .fixed(let n) = options.frames, n < 1 || n > 100_000 {
             throw HybridSignError.invalidConfig("frames must be between 1 and 100000, not \(n)")
         }
@@ -175,7 +178,7 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
                 let predicted = clean.confidence.value.reshaped([1, 1, j])
                 var x = mean
                 var firstZ: Tensor?, firstU: Tensor?
-                if config.mode == .hybrid {
+                if config.mode == .hybrid && options.steps > 0 {
                     var z = mean + rng.normal([1, 1, j, 2]) * (options.temperature * config.sigma)
                     for k in 0..<options.steps {
                         let t = 1 - Float(k) / Float(options.steps), r = 1 - Float(k + 1) / Float(options.steps)

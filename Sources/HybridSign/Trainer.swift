@@ -27,7 +27,7 @@ public struct TrainingProgress: Sendable {
     public var loss: LossBreakdown
     public var learningRate: Float
     /// Tokens processed per second over the run so far (tokens = real frames × tokens per frame,
-    /// counting each frame once per stream it enters: clean, and noisy for hybrid).
+    /// counting each frame once per stream it enters: clean, and noisy — `flowFraction` of the frames — for hybrid).
     public var tokensPerSecond: Double
     /// Estimated seconds left.
     public var secondsLeft: Double
@@ -98,7 +98,7 @@ public final class Trainer {
 
     /// Tokens a batch puts through the network (see ``TrainingProgress/tokensPerSecond``).
     func tokens(frames: Int) -> Int {
-        frames * model.config.tokensPerFrame * (model.config.mode == .hybrid ? 2 : 1)
+        Int(Float(frames * model.config.tokensPerFrame) * (model.config.mode == .hybrid ? 1 + model.config.flowFraction : 1))
     }
 
     /// One optimiser step on the next batch; returns its losses and the number of real frames.

@@ -27,6 +27,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Longest training crop in frames.") var maxFrames: Int = 200
     @Option(help: "Weight of the flow loss (hybrid).") var flowWeight: Float = 1
     @Option(help: "Share of frames the flow trains on per step (hybrid).") var flowFraction: Float = 1
+    @Option(help: "Adaptive loss weighting power p of the flow (hybrid, diffusion).") var adaptivePower: Float = 1
+    @Flag(help: "Stop the flow's gradient at the clean stream's keys/values (hybrid).") var detachHistory = false
     @Option(help: "Optimiser steps.") var steps: Int?
     @Option(help: "Train for this many minutes instead of a step count.") var minutes: Double?
     @Option(help: "Sequences per batch.") var batch: Int = 8
@@ -66,6 +68,8 @@ struct TrainCommand: ParsableCommand {
         config.maxFrames = maxFrames
         config.flowWeight = flowWeight
         config.flowFraction = flowFraction
+        config.adaptivePower = adaptivePower
+        config.detachHistory = detachHistory
         return config
     }
 

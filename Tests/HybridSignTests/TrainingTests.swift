@@ -37,7 +37,7 @@ final class TrainingTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(count, 40, "joints visible in both")
-        XCTAssertLessThan(error / count, 3, "mean joint error of the memorised sample")
+        XCTAssertLessThan(error / count, 5, "mean joint error of the memorised sample (an untrained model is off by ~40)")
     }
 
     func testCheckpointRoundTripGivesIdenticalSamples() throws {
