@@ -4,25 +4,19 @@ import PoseData
 
 /// Shared helpers of the model commands: loading and saving pose data by file name, errors.
 enum CommandSupport {
-    /// Loads a dataset (.pkl/.pkl.gz through the pickle reader; .json, .pose, directories through PoseIO).
+    /// Loads any dataset file the CLI accepts (`.pkl`, `.pkl.gz`, `.pose`, a directory of `.pose`,
+    /// `.json`) through PoseData's dispatcher.
     static func loadDataset(_ path: String) throws -> PoseDataset {
         let url = URL(fileURLWithPath: path)
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw ValidationError("\(path): no such file")
         }
-        if try PoseIO.format(of: url) == .pickle { return try PickleDataset.load(contentsOf: url) }
         return try PoseIO.load(contentsOf: url)
     }
 
     /// Saves one sequence as .json, .pose or .pkl (chosen by the name), atomically.
     static func save(_ sequence: PoseSequence, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dataset = try PoseDataset(layout: sequence.layout, samples: [sequence])
-        if try PoseIO.format(of: url) == .pickle {
-            try PickleDataset.write(dataset, to: url)
-        } else {
-            try PoseIO.save(dataset, to: url)
-        }
+        try PoseIO.save(sequence, to: URL(fileURLWithPath: path))
     }
 
     /// Prints `error` as `hybridsign COMMAND: message` on stderr and exits with failure.

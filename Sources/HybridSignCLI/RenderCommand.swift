@@ -71,7 +71,7 @@ struct RenderCommand: ParsableCommand {
     }
 
     func run() throws {
-        let dataset = try loadDatasetForCLI(input)
+        let dataset = try CommandSupport.loadDataset(input)
         let first = try Self.pick(from: dataset, index: sample, name: name, file: input)
         var options = RenderOptions(width: size, height: size, background: try Self.parseBackground(background))
         options.caption = !noCaption
@@ -98,7 +98,7 @@ struct RenderCommand: ParsableCommand {
         defer { output.clearStatus() }
         let files: RenderedFiles
         if let vs {
-            let other = try loadDatasetForCLI(vs)
+            let other = try CommandSupport.loadDataset(vs)
             let second: PoseSequence
             if vsSample != nil || vsName != nil {
                 second = try Self.pick(from: other, index: vsSample, name: vsName, file: vs)
