@@ -53,3 +53,16 @@ func createParentDirectory(of url: URL, arguments: Arguments, name: String) thro
                               hint: "check that the path is writable")
     }
 }
+
+/// The URL of the `.safetensors` file a verb writes a model to, from its argument `name`, with its
+/// parent directory created; `what` opens the error for any other extension.
+func safetensorsOutputURL(_ arguments: Arguments, name: String, what: String, example: String) throws(NotebookError) -> URL {
+    let path = try arguments.string(name)
+    guard path.lowercased().hasSuffix(".safetensors") else {
+        throw arguments.error("\(what); '\(path)' does not end in .safetensors", at: name,
+                              hint: "for example: \(example)")
+    }
+    let url = outputURL(path)
+    try createParentDirectory(of: url, arguments: arguments, name: name)
+    return url
+}

@@ -15,12 +15,8 @@ struct SaveVerb: Verb {
         let value = try arguments.model("model")
         let model = try value.requireFitted(arguments, "model")
         let path = try arguments.string("path")
-        guard path.lowercased().hasSuffix(".safetensors") else {
-            throw arguments.error("models are saved as .safetensors files; '\(path)' does not end in .safetensors", at: "path",
-                                  hint: "for example: save m to \"runs/m.safetensors\"")
-        }
-        let url = outputURL(path)
-        try createParentDirectory(of: url, arguments: arguments, name: "path")
+        let url = try safetensorsOutputURL(arguments, name: "path", what: "models are saved as .safetensors files",
+                                           example: "save m to \"runs/m.safetensors\"")
         do {
             // Written through a temporary file and rename(2), so a failed save never leaves half a file.
             try Checkpoint.save(model: model, step: value.step, to: url)

@@ -43,7 +43,8 @@ struct TrainVerb: Verb {
         options.steps = steps ?? 100_000_000
         let every = try arguments.integer("every", in: 0...100_000_000)
         let development = arguments.has("eval") ? try arguments.dataset("eval") : nil
-        let checkpoint = arguments.has("checkpoint") ? try checkpointURL(arguments) : nil
+        let checkpoint = arguments.has("checkpoint") ? try safetensorsOutputURL(
+            arguments, name: "checkpoint", what: "a checkpoint is a .safetensors file", example: "checkpoint: \"runs/m.safetensors\"") : nil
 
         let (model, trainer): (HybridSignModel, Trainer)
         do {
@@ -127,17 +128,6 @@ struct TrainVerb: Verb {
         return [.number(Double(step)), .number(Double(l.total)), .number(Double(l.ar)), .number(Double(l.flow)),
                 .number(Double(l.flowError)), .number(Double(l.confidence)), .number(Double(l.progress)),
                 .number(Double(p.learningRate)), .none]
-    }
-
-    private func checkpointURL(_ arguments: Arguments) throws(NotebookError) -> URL {
-        let path = try arguments.string("checkpoint")
-        guard path.lowercased().hasSuffix(".safetensors") else {
-            throw arguments.error("a checkpoint is a .safetensors file; '\(path)' does not end in .safetensors", at: "checkpoint",
-                                  hint: "for example: checkpoint: \"runs/m.safetensors\"")
-        }
-        let url = outputURL(path)
-        try createParentDirectory(of: url, arguments: arguments, name: "checkpoint")
-        return url
     }
 
     /// Fits the model on first use and makes this run's trainer.
