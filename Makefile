@@ -15,9 +15,10 @@ build: deps
 test: deps
 	SWIFT=$(SWIFT) bash scripts/run-tests.sh
 
-# The main job on the bundled data: explore the word splits, render frames and a comparison,
-# export JSON and .pose, plot. Writes under out/.
+# The main job: the bundled model signs a word frame by frame; PNG frames, a contact sheet, a
+# comparison with a recording, JSON and .pose. Writes under out/quick-start/.
 demo: build
-	$(BIN) run Examples/explore-data.hsl
+	$(BIN) run Examples/quick-start.hsl
 	@echo
-	@echo "PNG frames and contact sheets: out/uhr/ (sheet.png), out/uhr-vs-ohr/ (sheet.png); plot: out/frames-per-word.png"
+	@echo "Generated frames: out/quick-start/frames/frame_0000.png ... (contact sheet: out/quick-start/frames/sheet.png)"
+	@echo "Model vs recording: out/quick-start/gras-vs-recording/sheet.png; exports: out/quick-start/Baum.json, Baum.pose"

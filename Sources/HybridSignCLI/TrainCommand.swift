@@ -25,10 +25,12 @@ struct TrainCommand: ParsableCommand {
     @Option var confidence: String = "on"
     @Option var fusion: String = "on"
     @Option(help: "Longest training crop in frames.") var maxFrames: Int = 200
-    @Option(help: "Weight of the flow loss (hybrid).") var flowWeight: Float = 1
-    @Option(help: "Share of frames the flow trains on per step (hybrid).") var flowFraction: Float = 1
+    @Option(help: "Weight of the flow loss (hybrid; default: the preset's).") var flowWeight: Float?
+    @Option(help: "Share of frames the flow trains on per step (hybrid; default: the preset's).") var flowFraction: Float?
+    @Option(help: "Source noise σ of the flow in normalised units (hybrid; default: the preset's).") var sigma: Float?
+    @Option(help: "Std of the noise on the clean stream's input frames in training (hybrid, ar; normalised units).") var historyNoise: Float = 0
     @Option(help: "Adaptive loss weighting power p of the flow (hybrid, diffusion).") var adaptivePower: Float = 1
-    @Flag(help: "Stop the flow's gradient at the clean stream's keys/values (hybrid).") var detachHistory = false
+    @Flag(inversion: .prefixedNo, help: "Stop the flow's gradient at the clean stream's keys/values (hybrid; default: the preset's).") var detachHistory: Bool?
     @Option(help: "Optimiser steps.") var steps: Int?
     @Option(help: "Train for this many minutes instead of a step count.") var minutes: Double?
     @Option(help: "Sequences per batch.") var batch: Int = 8
@@ -66,10 +68,12 @@ struct TrainCommand: ParsableCommand {
         config.confidence = confidence == "on"
         config.fusion = fusion == "on"
         config.maxFrames = maxFrames
-        config.flowWeight = flowWeight
-        config.flowFraction = flowFraction
+        if let flowWeight { config.flowWeight = flowWeight }
+        if let flowFraction { config.flowFraction = flowFraction }
         config.adaptivePower = adaptivePower
-        config.detachHistory = detachHistory
+        config.historyNoise = historyNoise
+        if let sigma { config.sigma = sigma }
+        if let detachHistory { config.detachHistory = detachHistory }
         return config
     }
 
