@@ -238,6 +238,11 @@ final class ModelVerbTests: XCTestCase {
         XCTAssertTrue(shown.contains("3 samples of openpose137"), shown)
         guard case .table(let config) = try value(of: "m.config", variables: trainedVariables) else { return XCTFail() }
         XCTAssertEqual(config.column("setting")?.first?.string, "mode")
+        // The flow settings a run was trained with are visible (the small preset's by default).
+        let settings = config.column("setting")?.map(\.string) ?? []
+        let flowWeight = settings.firstIndex(of: "flow_weight").flatMap { config.column("value")?[$0].number }
+        XCTAssertEqual(flowWeight, 0.01)
+        XCTAssertTrue(settings.contains("detach_history") && settings.contains("history_noise"), "\(settings)")
         // A variable named like a mode does not hide the mode word.
         var clash = variables
         clash["ar"] = .number(1)

@@ -131,7 +131,10 @@ final class ModelValue: NotebookObject {
         [("mode", .string(config.mode.rawValue)), ("dim", .number(Double(config.dim))), ("depth", .number(Double(config.depth))),
          ("heads", .number(Double(config.heads))), ("mlp", .number(Double(config.mlp))), ("tokens", .string(config.tokens.rawValue)),
          ("text", .string(config.text.rawValue)), ("experts", .bool(config.experts)), ("confidence", .bool(config.confidence)),
-         ("fusion", .bool(config.fusion)), ("sigma", .number(Double(config.sigma))), ("max_frames", .number(Double(config.maxFrames))),
+         ("fusion", .bool(config.fusion)), ("sigma", .number(Double(config.sigma))),
+         ("flow_weight", .number(Double(config.flowWeight))), ("flow_fraction", .number(Double(config.flowFraction))),
+         ("detach_history", .bool(config.detachHistory)), ("history_noise", .number(Double(config.historyNoise))),
+         ("max_frames", .number(Double(config.maxFrames))),
          ("layout", .string(config.layout.name)), ("seed", .number(Double(seed)))]
     }
 
