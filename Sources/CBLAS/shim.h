@@ -6,6 +6,7 @@ void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
 
 #include <malloc.h>
+#include "gemm_xwt.h"
 
 /// Keeps freed memory in the process instead of returning it to the kernel: large blocks come from
 /// the heap rather than fresh mmaps, so re-allocating a big tensor does not page-fault every page.

@@ -21,6 +21,12 @@ public enum BLAS {
                       b: b, ldb: ldb ?? (transposeB ? k : n), beta: beta, c: c, ldc: ldc ?? n)
             return
         }
+        if transposeB && !transposeA && alpha == 1 && (beta == 0 || beta == 1) && m <= RowTimesTransposed.maxRows
+            && RowTimesTransposed.isAvailable {
+            RowTimesTransposed.product(m: m, n: n, k: k, x: a, ldx: lda ?? k, w: b, ldw: ldb ?? k,
+                                       accumulate: beta == 1, y: c, ldy: ldc ?? n)
+            return
+        }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha,
                     a, Int32(lda ?? (transposeA ? m : k)),
