@@ -20,13 +20,14 @@ enum RowTimesTransposed {
     static let parallelWork = 1 << 22
 
     /// `y[m, n] (+)= x[m, k] · w[n, k]ᵀ`, row-major with leading dimensions. Splits the n columns
-    /// over the cores when the product is large and OpenBLAS may use more than one thread (so a
-    /// caller already running one product per core stays on its own core).
+    /// over the cores when the product is large, the caller is not itself a parallel task and
+    /// OpenBLAS may use more than one thread (so a caller already running one product per core
+    /// stays on its own core).
     static func product(m: Int, n: Int, k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer<Float>, ldw: Int,
                         accumulate: Bool, y: UnsafeMutablePointer<Float>, ldy: Int) {
         let acc: Int32 = accumulate ? 1 : 0
         let workers = Parallel.workerCount
-        guard workers > 1, m * n * k >= parallelWork, n >= 12, openblas_get_num_threads() > 1 else {
+        guard workers > 1, m * n * k >= parallelWork, n >= 12, !Parallel.isInsideTask, openblas_get_num_threads() > 1 else {
             hybridsign_gemm_xwt(Int32(m), 0, Int32(n), Int32(k), x, ldx, w, ldw, y, ldy, acc)
             return
         }
