@@ -30,6 +30,9 @@ public final class HybridSignNetwork: Layer {
     let velocityHeads: [Linear]
     /// Fixed joint-index half of the 2-D sin-cos embedding per part (joint tokens): `[1, 1, n, D]`.
     let jointPositions: [Tensor]
+    /// Multiply-adds per layer from which a streaming pass runs its parts concurrently (tests lower
+    /// it to exercise the concurrent path on tiny models).
+    var concurrentPartWork = HybridSignNetwork.defaultConcurrentPartWork
 
     var hasCleanStream: Bool { config.mode != .diffusion }
     var hasNoisyStream: Bool { config.mode != .ar }
@@ -238,7 +241,7 @@ public final class HybridSignNetwork: Layer {
               let graph = tokens.first?.graph, !graph.isRecording, !graph.isProfiling, !graph.checksFinite else { return nil }
         let rows = tokens.map { $0.value.count / max(config.dim, 1) }
         // About 11 D × D products per token and layer (spatial, temporal, cross, MLP).
-        guard rows.reduce(0, +) * config.dim * config.dim * 11 >= Self.concurrentPartWork else { return nil }
+        guard rows.reduce(0, +) * config.dim * config.dim * 11 >= concurrentPartWork else { return nil }
         var groups = [[Int]](repeating: [], count: min(Parallel.workerCount, tokens.count))
         var load = [Int](repeating: 0, count: groups.count)
         for p in rows.indices.sorted(by: { rows[$0] > rows[$1] }) {
@@ -249,9 +252,9 @@ public final class HybridSignNetwork: Layer {
         return groups
     }
 
-    /// Multiply-adds per layer above which the parts of a streaming pass run concurrently
+    /// Multiply-adds per layer from which the parts of a streaming pass run concurrently by default
     /// (the `small` preset's ~0.7 M stay in turn; the `paper` preset's ~400 M split).
-    static let concurrentPartWork = 16_000_000
+    static let defaultConcurrentPartWork = 16_000_000
 
     /// Confidence bias of each part's keys from `confidence: [B, T, J]`.
     func biases(_ confidence: Var) -> [Var?] {
