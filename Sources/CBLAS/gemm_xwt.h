@@ -123,4 +123,97 @@ void hybridsign_gemm_xwt(int m, int n0, int n1, int k, const float *x, long ldx,
     }
 }
 
+/// Y[m, n] = β·Y + A[m, k]·B[k, n] for a few rows of A (the weighted sum of value rows in
+/// one-query attention): per row, up to 128 columns of Y stay in 8 accumulators while the k rows of
+/// B stream past. Row-major with leading dimensions. Call only when ``hybridsign_has_avx512`` is 1.
+static inline HYBRIDSIGN_AVX512
+void hybridsign_gemm_rows(int m, int n, int k, const float *a, long lda, const float *b, long ldb,
+                          float beta, float *y, long ldy) {
+    for (int i = 0; i < m; i++) {
+        const float *ai = a + i * lda;
+        float *yi = y + i * ldy;
+        for (int j = 0; j < n; j += 128) {
+            int width = n - j < 128 ? n - j : 128;
+            int vectors = (width + 15) / 16;
+            __mmask16 masks[8];
+            for (int v = 0; v < 8; v++) {
+                int left = width - 16 * v;
+                masks[v] = left >= 16 ? (__mmask16)0xFFFF : left > 0 ? (__mmask16)((1u << left) - 1) : (__mmask16)0;
+            }
+            __m512 c0 = _mm512_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+            for (int p = 0; p < k; p++) {
+                __m512 s = _mm512_set1_ps(ai[p]);
+                const float *bp = b + p * ldb + j;
+                c0 = _mm512_fmadd_ps(s, _mm512_maskz_loadu_ps(masks[0], bp), c0);
+                if (vectors > 1) c1 = _mm512_fmadd_ps(s, _mm512_maskz_loadu_ps(masks[1], bp + 16), c1);
+                if (vectors > 2) c2 = _mm512_fmadd_ps(s, _mm512_maskz_loadu_ps(masks[2], bp + 32), c2);
+                if (vectors > 3) c3 = _mm512_fmadd_ps(s, _mm512_maskz_loadu_ps(masks[3], bp + 48), c3);
+                if (vectors > 4) c4 = _mm512_fmadd_ps(s, _mm512_maskz_loadu_ps(masks[4], bp + 64), c4);
+                if (vectors > 5) c5 = _mm512_fmadd_ps(s, _mm512_maskz_loadu_ps(masks[5], bp + 80), c5);
+                if (vectors > 6) c6 = _mm512_fmadd_ps(s, _mm512_maskz_loadu_ps(masks[6], bp + 96), c6);
+                if (vectors > 7) c7 = _mm512_fmadd_ps(s, _mm512_maskz_loadu_ps(masks[7], bp + 112), c7);
+            }
+            __m512 bv = _mm512_set1_ps(beta);
+#define HS_PUT(v) if (vectors > v) { float *o = yi + j + 16 * v; \
+            __m512 r = beta == 0 ? c##v : _mm512_fmadd_ps(bv, _mm512_maskz_loadu_ps(masks[v], o), c##v); \
+            _mm512_mask_storeu_ps(o, masks[v], r); }
+            HS_PUT(0) HS_PUT(1) HS_PUT(2) HS_PUT(3) HS_PUT(4) HS_PUT(5) HS_PUT(6) HS_PUT(7)
+#undef HS_PUT
+        }
+    }
+}
+
+/// e^x on 16 lanes by the same range reduction and degree-6 polynomial as `Tensors.Fast.exp`:
+/// exactly 0 below −87.3, clamped at 88.
+static inline __attribute__((always_inline)) HYBRIDSIGN_AVX512
+__m512 hybridsign_exp16(__m512 x) {
+    __m512 c = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.0f));
+    __m512 shifter = _mm512_set1_ps(12582912.0f);
+    __m512 k = _mm512_sub_ps(_mm512_fmadd_ps(c, _mm512_set1_ps(1.442695041f), shifter), shifter);
+    __m512 r = _mm512_fnmadd_ps(k, _mm512_set1_ps(0.693145752f), c);
+    r = _mm512_fnmadd_ps(k, _mm512_set1_ps(1.42860677e-6f), r);
+    __m512 p = _mm512_set1_ps(1.0f / 720);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    __m512i bits = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(k), _mm512_set1_epi32(127)), 23);
+    __m512 e = _mm512_mul_ps(p, _mm512_castsi512_ps(bits));
+    __mmask16 under = _mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.3f), _CMP_LT_OQ);
+    return _mm512_mask_blend_ps(under, e, _mm512_setzero_ps());
+}
+
+/// y = softmax(x) over n values (y may be x). Returns 0 when every x is −∞ (the caller zeroes the row).
+static inline HYBRIDSIGN_AVX512
+int hybridsign_softmax(const float *x, float *y, int n) {
+    __m512 mv = _mm512_set1_ps(-__builtin_inff());
+    int i = 0;
+    for (; i + 16 <= n; i += 16) mv = _mm512_max_ps(mv, _mm512_loadu_ps(x + i));
+    if (i < n) mv = _mm512_mask_max_ps(mv, (__mmask16)((1u << (n - i)) - 1), mv, _mm512_maskz_loadu_ps((__mmask16)((1u << (n - i)) - 1), x + i));
+    float m = _mm512_reduce_max_ps(mv);
+    if (m == -__builtin_inff()) return 0;
+    __m512 mb = _mm512_set1_ps(m), sv = _mm512_setzero_ps();
+    for (i = 0; i + 16 <= n; i += 16) {
+        __m512 e = hybridsign_exp16(_mm512_sub_ps(_mm512_loadu_ps(x + i), mb));
+        _mm512_storeu_ps(y + i, e);
+        sv = _mm512_add_ps(sv, e);
+    }
+    if (i < n) {
+        __mmask16 mask = (__mmask16)((1u << (n - i)) - 1);
+        __m512 e = hybridsign_exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(mask, x + i), mb));
+        e = _mm512_maskz_mov_ps(mask, e);
+        _mm512_mask_storeu_ps(y + i, mask, e);
+        sv = _mm512_add_ps(sv, e);
+    }
+    __m512 inv = _mm512_set1_ps(1 / _mm512_reduce_add_ps(sv));
+    for (i = 0; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_loadu_ps(y + i), inv));
+    if (i < n) {
+        __mmask16 mask = (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(y + i, mask, _mm512_mul_ps(_mm512_maskz_loadu_ps(mask, y + i), inv));
+    }
+    return 1;
+}
+
 #endif

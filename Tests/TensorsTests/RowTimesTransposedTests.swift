@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import Tensors
 
@@ -74,5 +75,58 @@ final class RowTimesTransposedTests: XCTestCase {
             XCTAssertEqual(nestedInside, [true, true], "a loop inside a task runs on the task's thread")
         }
         XCTAssertFalse(Parallel.isInsideTask)
+    }
+}
+
+/// The AVX-512 row kernels of one-query attention: `Y = β·Y + A·B` for a few rows of A (columns
+/// beyond one 128-wide block, masked tails) and the row softmax (−∞ entries, all-−∞ rows).
+final class RowKernelTests: XCTestCase {
+    func testFewRowProductsMatchReference() {
+        var rng = RandomGenerator(seed: 9)
+        for (m, n, k) in [(1, 128, 60), (1, 7, 3), (3, 130, 17), (4, 300, 33), (2, 16, 1)] {
+            for beta: Float in [0, 1] {
+                let ldb = n + 3, ldc = n + 2
+                let a = rng.normal([m * k]).scalars, b = rng.normal([k * ldb]).scalars
+                let start = rng.normal([m * ldc]).scalars
+                var c = start
+                a.withUnsafeBufferPointer { ab in
+                    b.withUnsafeBufferPointer { bb in
+                        c.withUnsafeMutableBufferPointer { cb in
+                            BLAS.gemm(m: m, n: n, k: k, a: ab.baseAddress!, b: bb.baseAddress!, ldb: ldb,
+                                      beta: beta, c: cb.baseAddress!, ldc: ldc)
+                        }
+                    }
+                }
+                for i in 0..<m {
+                    for j in 0..<ldc {
+                        var expected = Double(start[i * ldc + j])
+                        if j < n {
+                            var sum = 0.0
+                            for p in 0..<k { sum += Double(a[i * k + p]) * Double(b[p * ldb + j]) }
+                            expected = Double(beta) * expected + sum
+                        }
+                        XCTAssertEqual(Double(c[i * ldc + j]), expected, accuracy: 1e-4 * max(1, abs(expected)),
+                                       "\(m)×\(n)×\(k) β \(beta) at [\(i), \(j)]")
+                    }
+                }
+            }
+        }
+    }
+
+    func testSoftmaxRows() {
+        for n in [1, 5, 16, 17, 137] {
+            var rng = RandomGenerator(seed: UInt64(n))
+            var x = (rng.normal([n]) * 4).scalars
+            if n > 2 { x[1] = -.infinity }
+            var y = [Float](repeating: .nan, count: n)
+            RowKernels.softmax(x, &y, n)
+            let m = x.max()!
+            let e = x.map { $0 == -.infinity ? 0 : Foundation.exp(Double($0 - m)) }
+            let total = e.reduce(0, +)
+            for i in 0..<n { XCTAssertEqual(Double(y[i]), e[i] / total, accuracy: 1e-6, "n \(n) at \(i)") }
+        }
+        var y = [Float](repeating: .nan, count: 20)
+        RowKernels.softmax([Float](repeating: -.infinity, count: 20), &y, 20)
+        XCTAssertEqual(y, [Float](repeating: 0, count: 20), "a fully masked row is zeros")
     }
 }

@@ -15,16 +15,23 @@ public enum BLAS {
             for i in 0..<m { for j in 0..<n { let p = c + i * (ldc ?? n) + j; p.pointee = beta == 0 ? 0 : beta * p.pointee } }
             return
         }
+        if CPUFeatures.hasAVX512 && !transposeA && m <= RowTimesTransposed.maxRows {
+            let (lda, ldc) = (lda ?? k, ldc ?? n)
+            if transposeB && (beta == 0 || alpha == 1 && beta == 1) {
+                RowTimesTransposed.product(m: m, n: n, k: k, x: a, ldx: lda, w: b, ldw: ldb ?? k,
+                                           accumulate: beta == 1, y: c, ldy: ldc)
+                if alpha != 1 { for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= alpha } } }
+                return
+            }
+            if !transposeB && m <= 4 && alpha == 1 {
+                hybridsign_gemm_rows(Int32(m), Int32(n), Int32(k), a, lda, b, ldb ?? n, beta, c, ldc)
+                return
+            }
+        }
         if m <= 4 && !transposeA {
             // Few rows (streaming attention, one query at a time): direct loops beat sgemm's set-up cost.
             smallGemm(transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda ?? k,
                       b: b, ldb: ldb ?? (transposeB ? k : n), beta: beta, c: c, ldc: ldc ?? n)
-            return
-        }
-        if transposeB && !transposeA && alpha == 1 && (beta == 0 || beta == 1) && m <= RowTimesTransposed.maxRows
-            && RowTimesTransposed.isAvailable {
-            RowTimesTransposed.product(m: m, n: n, k: k, x: a, ldx: lda ?? k, w: b, ldw: ldb ?? k,
-                                       accumulate: beta == 1, y: c, ldy: ldc ?? n)
             return
         }
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,

@@ -12,9 +12,6 @@ enum RowTimesTransposed {
     /// kernel is the better choice (training batches).
     static let maxRows = 512
 
-    /// Whether the CPU runs the AVX-512 kernel (else callers use sgemm).
-    static let isAvailable: Bool = hybridsign_has_avx512() != 0
-
     /// Products of at least this many multiply-adds split W's rows over the cores (below it the
     /// hand-off costs more than it saves).
     static let parallelWork = 1 << 22
