@@ -15,9 +15,9 @@ public enum BLAS {
             for i in 0..<m { for j in 0..<n { let p = c + i * (ldc ?? n) + j; p.pointee = beta == 0 ? 0 : beta * p.pointee } }
             return
         }
-        if CPUFeatures.hasAVX512 && !transposeA && m <= RowTimesTransposed.maxRows {
+        if CPUFeatures.hasAVX512 && !transposeA {
             let (lda, ldc) = (lda ?? k, ldc ?? n)
-            if transposeB && (beta == 0 || alpha == 1 && beta == 1) {
+            if transposeB && RowTimesTransposed.isFaster(m: m, k: k) && (beta == 0 || alpha == 1 && beta == 1) {
                 RowTimesTransposed.product(m: m, n: n, k: k, x: a, ldx: lda, w: b, ldw: ldb ?? k,
                                            accumulate: beta == 1, y: c, ldy: ldc)
                 if alpha != 1 { for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= alpha } } }

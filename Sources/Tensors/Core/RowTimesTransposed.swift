@@ -6,11 +6,16 @@ import Dispatch
 /// OpenBLAS packs W on every call, which for M ≲ 100 rows costs as much as the multiplication;
 /// the AVX-512 kernel in `gemm_xwt.h` reads W in place (dot products of rows) and streams it once.
 /// Measured single-threaded on the 2-core EPYC: 94 vs 62 GFLOP/s (OpenBLAS) at 21 × 1536 × 512,
-/// 94 vs 86 at 70 × 1536 × 512, equal at 137 × 2048 × 512.
+/// 94 vs 86 at 70 × 1536 × 512, equal at 137 × 2048 × 512 (M × N × K).
 enum RowTimesTransposed {
-    /// Above this many rows X no longer sits in L2 while W streams past it: OpenBLAS's blocked
-    /// kernel is the better choice (training batches).
-    static let maxRows = 512
+    /// Whether this kernel beats OpenBLAS for `m` rows and inner dimension `k` (measured
+    /// single-threaded, W in cache): always for m ≤ 4 (the alternative is scalar loops); for wide
+    /// rows (k ≥ 256, the linear layers of the `paper` preset) up to ~160 rows, where packing W
+    /// stops dominating; never for short rows (k ≤ 128: 42–79 vs 65–100 GFLOP/s), where the
+    /// per-output horizontal sums cost too much — so training batches keep OpenBLAS.
+    static func isFaster(m: Int, k: Int) -> Bool {
+        m <= 4 || k >= 256 && m <= 160
+    }
 
     /// Products of at least this many multiply-adds split W's rows over the cores (below it the
     /// hand-off costs more than it saves).
