@@ -18,8 +18,10 @@ enum RowTimesTransposed {
     }
 
     /// Products of at least this many multiply-adds split W's rows over the cores (below it the
-    /// hand-off costs more than it saves).
-    static let parallelWork = 1 << 22
+    /// hand-off, ~10 µs, costs more than it saves). Low, because one-row products with a big W
+    /// (the adaLN projections, 512 × 6144 for the `paper` preset) are bound by streaming W from
+    /// memory, which two cores do faster than one.
+    static let parallelWork = 1 << 20
 
     /// `y[m, n] (+)= x[m, k] · w[n, k]ᵀ`, row-major with leading dimensions. Splits the n columns
     /// over the cores when the product is large, the caller is not itself a parallel task and
