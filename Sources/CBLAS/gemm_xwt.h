@@ -7,6 +7,7 @@
 #ifndef HYBRIDSIGN_GEMM_XWT_H
 #define HYBRIDSIGN_GEMM_XWT_H
 
+#if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #include <immintrin.h>
 
@@ -215,5 +216,40 @@ int hybridsign_softmax(const float *x, float *y, int n) {
     }
     return 1;
 }
+
+
+#else  // Not x86: the AVX-512 paths are never taken (hybridsign_has_avx512 is 0); plain loops keep the
+       // same functions defined and correct.
+#include <math.h>
+
+static inline int hybridsign_has_avx512(void) { return 0; }
+
+static inline void hybridsign_gemm_xwt(int m, int n0, int n1, int k, const float *x, long ldx, const float *w, long ldw,
+                                       float *y, long ldy, int accumulate) {
+    for (int i = 0; i < m; i++) for (int j = n0; j < n1; j++) {
+        float s = 0;
+        for (int p = 0; p < k; p++) s += x[i * ldx + p] * w[j * ldw + p];
+        y[i * ldy + j] = accumulate ? y[i * ldy + j] + s : s;
+    }
+}
+
+static inline void hybridsign_gemm_rows(int m, int n, int k, const float *a, long lda, const float *b, long ldb,
+                                        float beta, float *y, long ldy) {
+    for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+        float s = 0;
+        for (int p = 0; p < k; p++) s += a[i * lda + p] * b[p * ldb + j];
+        y[i * ldy + j] = beta == 0 ? s : beta * y[i * ldy + j] + s;
+    }
+}
+
+static inline int hybridsign_softmax(const float *x, float *y, int n) {
+    float m = -INFINITY, sum = 0;
+    for (int i = 0; i < n; i++) m = x[i] > m ? x[i] : m;
+    if (m == -INFINITY) return 0;
+    for (int i = 0; i < n; i++) { y[i] = expf(x[i] - m); sum += y[i]; }
+    for (int i = 0; i < n; i++) y[i] /= sum;
+    return 1;
+}
+#endif
 
 #endif
