@@ -1,4 +1,5 @@
 import CBLAS
+internal import TensorKernels
 
 /// Row-major `cblas_sgemm` wrappers.
 public enum BLAS {
@@ -24,7 +25,7 @@ public enum BLAS {
                 return
             }
             if !transposeB && m <= 4 && alpha == 1 {
-                hybridsign_gemm_rows(Int32(m), Int32(n), Int32(k), a, lda, b, ldb ?? n, beta, c, ldc)
+                TensorKernels.rowsTimesMatrix(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb ?? n, beta: beta, y: c, ldy: ldc)
                 return
             }
         }

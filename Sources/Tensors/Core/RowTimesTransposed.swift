@@ -1,10 +1,11 @@
 import CBLAS
 import Dispatch
+internal import TensorKernels
 
 /// `Y = X·Wᵀ` (or `Y += X·Wᵀ`) for few rows of X: the product of a linear layer at inference.
 ///
 /// OpenBLAS packs W on every call, which for M ≲ 100 rows costs as much as the multiplication;
-/// the AVX-512 kernel in `gemm_xwt.h` reads W in place (dot products of rows) and streams it once.
+/// the AVX-512 kernel `TensorKernels.rowTimesTransposed` reads W in place (dot products of rows) and streams it once.
 /// Measured single-threaded on the 2-core EPYC: 94 vs 62 GFLOP/s (OpenBLAS) at 21 × 1536 × 512,
 /// 94 vs 86 at 70 × 1536 × 512, equal at 137 × 2048 × 512 (M × N × K).
 enum RowTimesTransposed {
@@ -29,10 +30,10 @@ enum RowTimesTransposed {
     /// stays on its own core).
     static func product(m: Int, n: Int, k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer<Float>, ldw: Int,
                         accumulate: Bool, y: UnsafeMutablePointer<Float>, ldy: Int) {
-        let acc: Int32 = accumulate ? 1 : 0
         let workers = Parallel.workerCount
         guard workers > 1, m * n * k >= parallelWork, n >= 12, !Parallel.isInsideTask, openblas_get_num_threads() > 1 else {
-            hybridsign_gemm_xwt(Int32(m), 0, Int32(n), Int32(k), x, ldx, w, ldw, y, ldy, acc)
+            TensorKernels.rowTimesTransposed(m: m, columns: 0, to: n, k: k, x: x, ldx: ldx, w: w, ldw: ldw,
+                                             y: y, ldy: ldy, accumulate: accumulate)
             return
         }
         // Chunks of whole 6-column tiles, one per core.
@@ -42,7 +43,10 @@ enum RowTimesTransposed {
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let (x, w, y) = pointers.value
             let lo = min(n, tiles * c / chunks * 6), hi = min(n, tiles * (c + 1) / chunks * 6)
-            if lo < hi { hybridsign_gemm_xwt(Int32(m), Int32(lo), Int32(hi), Int32(k), x, ldx, w, ldw, y, ldy, acc) }
+            if lo < hi {
+                TensorKernels.rowTimesTransposed(m: m, columns: lo, to: hi, k: k, x: x, ldx: ldx, w: w, ldw: ldw,
+                                                 y: y, ldy: ldy, accumulate: accumulate)
+            }
         }
     }
 }

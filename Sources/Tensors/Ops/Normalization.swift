@@ -1,4 +1,4 @@
-import CBLAS
+internal import TensorKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,7 +10,7 @@ enum RowKernels {
     /// Softmax of each row (`-inf` entries get 0; a row of all `-inf` becomes zeros).
     static func softmax(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
         if CPUFeatures.hasAVX512 {
-            if hybridsign_softmax(x, y, Int32(n)) == 0 { for i in 0..<n { y[i] = 0 } }
+            if !TensorKernels.softmax(x, y, count: n) { for i in 0..<n { y[i] = 0 } }
             return
         }
         let m = Vec.max(x, n)

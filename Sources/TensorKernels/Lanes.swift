@@ -1,0 +1,32 @@
+/// 16 floats: one AVX-512 register (this module is compiled for x86-64-v4).
+typealias Lanes = SIMD16<Float>
+
+extension UnsafePointer where Pointee == Float {
+    /// The 16 floats starting here (no alignment needed).
+    @inline(always)
+    func lanes() -> Lanes {
+        UnsafeRawPointer(self).loadUnaligned(as: Lanes.self)
+    }
+
+    /// The first `count` (< 16) floats starting here, zeros after them; reads nothing past `count`.
+    @inline(always)
+    func lanes(count: Int) -> Lanes {
+        var v = Lanes()
+        for i in 0..<count { v[i] = self[i] }
+        return v
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == Float {
+    /// Writes 16 floats starting here (no alignment needed).
+    @inline(always)
+    func store(_ v: Lanes) {
+        UnsafeMutableRawPointer(self).storeBytes(of: v, as: Lanes.self)
+    }
+
+    /// Writes the first `count` (< 16) lanes of `v`; touches nothing past `count`.
+    @inline(always)
+    func store(_ v: Lanes, count: Int) {
+        for i in 0..<count { self[i] = v[i] }
+    }
+}
