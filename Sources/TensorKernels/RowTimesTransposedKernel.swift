@@ -48,7 +48,7 @@ public func rowTimesTransposed(m: Int, columns n0: Int, to n1: Int, k: Int,
 /// Adds the lane sum of `a` to `*y`, or stores it.
 @inline(always)
 private func put(_ a: Lanes, _ y: UnsafeMutablePointer<Float>, _ accumulate: Bool) {
-    let s = a.sum()
+    let s = a.halvingSum()
     y.pointee = accumulate ? y.pointee + s : s
 }
 

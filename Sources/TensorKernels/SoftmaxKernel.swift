@@ -32,7 +32,7 @@ public func softmax(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
         (y + full).store(e, count: left)
         sv += e
     }
-    let inv = Lanes(repeating: 1 / sv.sum())
+    let inv = Lanes(repeating: 1 / sv.halvingSum())
     i = 0
     while i < full {
         (y + i).store(UnsafePointer(y + i).lanes() * inv)
@@ -49,7 +49,7 @@ private func exp16(_ x: Lanes) -> Lanes {
     let c = pointwiseMin(pointwiseMax(x, Lanes(repeating: -87.3)), Lanes(repeating: 88))
     // Adding 1.5·2²³ rounds to an integer (round to nearest) in the float's low mantissa bits.
     let shifter = Lanes(repeating: 12582912)
-    let shifted = c.addingProduct(Lanes(repeating: 1.442695041), shifter)
+    let shifted = shifter.addingProduct(c, Lanes(repeating: 1.442695041))
     let k = shifted - shifter
     var r = c.addingProduct(-k, Lanes(repeating: 0.693145752))
     r = r.addingProduct(-k, Lanes(repeating: 1.42860677e-6))
