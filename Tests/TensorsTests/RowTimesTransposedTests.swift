@@ -83,7 +83,7 @@ final class RowTimesTransposedTests: XCTestCase {
 final class RowKernelTests: XCTestCase {
     func testFewRowProductsMatchReference() {
         var rng = RandomGenerator(seed: 9)
-        for (m, n, k) in [(1, 128, 60), (1, 7, 3), (3, 130, 17), (4, 300, 33), (2, 16, 1)] {
+        for (m, n, k) in [(1, 128, 60), (1, 7, 3), (3, 130, 17), (4, 300, 33), (2, 16, 1), (1, 69, 9), (2, 112, 5), (1, 32, 40)] {
             for beta: Float in [0, 1] {
                 let ldb = n + 3, ldc = n + 2
                 let a = rng.normal([m * k]).scalars, b = rng.normal([k * ldb]).scalars
