@@ -17,6 +17,19 @@ extension UnsafePointer where Pointee == Float {
     }
 }
 
+extension UnsafePointer where Pointee == Float {
+    /// The `count` (1..<16) floats starting here in the last `count` lanes, zeros before them: one
+    /// unaligned load of the 16 floats that end where these do (so nothing past them is read; the
+    /// `16 − count` floats before this pointer must be readable), then a masked move. A lane-by-lane
+    /// gather of a short tail costs more than the rest of a 512-long dot product.
+    @inline(always)
+    func lanes(endingTail count: Int) -> Lanes {
+        let v = (self + count - 16).lanes()
+        let lane = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+        return v.replacing(with: 0, where: lane .< SIMD16<Int32>(repeating: Int32(16 - count)))
+    }
+}
+
 extension UnsafeMutablePointer where Pointee == Float {
     /// Writes 16 floats starting here (no alignment needed).
     @inline(always)

@@ -52,7 +52,7 @@ private func put(_ a: Lanes, _ y: UnsafeMutablePointer<Float>, _ accumulate: Boo
     y.pointee = accumulate ? y.pointee + s : s
 }
 
-/// A 4 × 6 tile: rows x[0..3], columns w[0..5], over the whole K (the last < 16 values zero-padded).
+/// A 4 × 6 tile: rows x[0..3], columns w[0..5], over the whole K.
 @inline(always)
 private func tile4x6(k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer<Float>, ldw: Int,
                      y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool) {
@@ -84,8 +84,10 @@ private func tile4x6(k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer
         p += 16
     }
     if p < k {
+        // The tail: x and w lanes line up whichever way they are loaded, so when K ≥ 16 load the
+        // last 16 values of each row with the ones already summed zeroed.
         let left = k - p
-        step { ($0 + p).lanes(count: left) }
+        if p > 0 { step { ($0 + p).lanes(endingTail: left) } } else { step { $0.lanes(count: left) } }
     }
     let (y1, y2, y3) = (y + ldy, y + 2 * ldy, y + 3 * ldy)
     put(a00, y, accumulate); put(a01, y + 1, accumulate); put(a02, y + 2, accumulate)
@@ -116,8 +118,10 @@ private func tile1x6(k: Int, x: UnsafePointer<Float>, w: UnsafePointer<Float>, l
         p += 16
     }
     if p < k {
+        // The tail: x and w lanes line up whichever way they are loaded, so when K ≥ 16 load the
+        // last 16 values of each row with the ones already summed zeroed.
         let left = k - p
-        step { ($0 + p).lanes(count: left) }
+        if p > 0 { step { ($0 + p).lanes(endingTail: left) } } else { step { $0.lanes(count: left) } }
     }
     put(a0, y, accumulate); put(a1, y + 1, accumulate); put(a2, y + 2, accumulate)
     put(a3, y + 3, accumulate); put(a4, y + 4, accumulate); put(a5, y + 5, accumulate)
@@ -141,8 +145,10 @@ private func tile4x1(k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer
         p += 16
     }
     if p < k {
+        // The tail: x and w lanes line up whichever way they are loaded, so when K ≥ 16 load the
+        // last 16 values of each row with the ones already summed zeroed.
         let left = k - p
-        step { ($0 + p).lanes(count: left) }
+        if p > 0 { step { ($0 + p).lanes(endingTail: left) } } else { step { $0.lanes(count: left) } }
     }
     put(a0, y, accumulate); put(a1, y + ldy, accumulate); put(a2, y + 2 * ldy, accumulate); put(a3, y + 3 * ldy, accumulate)
 }
@@ -156,6 +162,13 @@ private func tile1x1(k: Int, x: UnsafePointer<Float>, w: UnsafePointer<Float>, y
         a = a.addingProduct((x + p).lanes(), (w + p).lanes())
         p += 16
     }
-    if p < k { a = a.addingProduct((x + p).lanes(count: k - p), (w + p).lanes(count: k - p)) }
+    if p < k {
+        let left = k - p
+        if p > 0 {
+            a = a.addingProduct((x + p).lanes(endingTail: left), (w + p).lanes(endingTail: left))
+        } else {
+            a = a.addingProduct(x.lanes(count: left), w.lanes(count: left))
+        }
+    }
     put(a, y, accumulate)
 }
