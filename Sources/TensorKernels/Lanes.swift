@@ -56,3 +56,19 @@ extension SIMD16 where Scalar == Float {
         return s2[0] + s2[1]
     }
 }
+
+// Lane-wise max/min by compare and select: the stdlib's generic `pointwiseMax`/`pointwiseMin` are
+// emitted here as out-of-line (weak, shared-by-name) specialisations, which costs a call in the
+// softmax loop and could let the linker hand this module's AVX-512 copy to a baseline module.
+
+/// The larger of `a` and `b` in each lane (`b` where `a` is NaN).
+@inline(always)
+func lanewiseMax(_ a: Lanes, _ b: Lanes) -> Lanes {
+    a.replacing(with: b, where: .!(a .>= b))
+}
+
+/// The smaller of `a` and `b` in each lane (`b` where `a` is NaN).
+@inline(always)
+func lanewiseMin(_ a: Lanes, _ b: Lanes) -> Lanes {
+    a.replacing(with: b, where: .!(a .<= b))
+}

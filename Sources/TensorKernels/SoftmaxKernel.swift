@@ -10,7 +10,7 @@ public func softmax(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
     var mv = Lanes(repeating: -.infinity)
     var i = 0
     while i < full {
-        mv = pointwiseMax(mv, (x + i).lanes())
+        mv = lanewiseMax(mv, (x + i).lanes())
         i += 16
     }
     var largest = mv.max()
@@ -46,7 +46,7 @@ public func softmax(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
 /// degree-6 polynomial, 2ᵏ built in the exponent bits. Exactly 0 below −87.3, clamped at 88.
 @inline(always)
 private func exp16(_ x: Lanes) -> Lanes {
-    let c = pointwiseMin(pointwiseMax(x, Lanes(repeating: -87.3)), Lanes(repeating: 88))
+    let c = lanewiseMin(lanewiseMax(x, Lanes(repeating: -87.3)), Lanes(repeating: 88))
     // Adding 1.5·2²³ rounds to an integer (round to nearest) in the float's low mantissa bits.
     let shifter = Lanes(repeating: 12582912)
     let shifted = shifter.addingProduct(c, Lanes(repeating: 1.442695041))
