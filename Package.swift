@@ -8,6 +8,16 @@ let numericSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
 
+/// The hand-vectorised kernels (Sources/TensorKernels) are compiled for AVX-512 and only they:
+/// everything else stays portable x86-64, and `Tensors` calls the kernels only after a runtime CPU
+/// check. `-target-cpu x86-64-v4` is not accepted by this Swift's LLVM (and `-Xcc -mavx512f` does not
+/// reach Swift code); `skylake-avx512` is the oldest CPU with the x86-64-v4 instruction set
+/// (AVX-512 F/CD/BW/DQ/VL), the set the runtime check requires. The project targets Linux x86-64
+/// only (SwiftPM conditions on platform, not architecture), so Linux means x86-64 here.
+let avx512KernelSettings: [SwiftSetting] = numericSettings + [
+    .unsafeFlags(["-target-cpu", "skylake-avx512"], .when(platforms: [.linux])),
+]
+
 let package = Package(
     name: "hybridsign",
     products: [
@@ -34,7 +44,8 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
 
         // Modules, lowest first; each depends only on modules above it in this list.
-        .target(name: "Tensors", dependencies: ["CBLAS"], swiftSettings: numericSettings),
+        .target(name: "TensorKernels", swiftSettings: avx512KernelSettings),
+        .target(name: "Tensors", dependencies: ["CBLAS", "TensorKernels"], swiftSettings: numericSettings),
         .target(name: "PoseData", dependencies: ["CZlib"], swiftSettings: numericSettings),
         .target(name: "Evaluation", dependencies: ["PoseData"], swiftSettings: numericSettings),
         .target(name: "HybridSign", dependencies: ["Tensors", "PoseData", "Evaluation"], swiftSettings: numericSettings),

@@ -7,6 +7,29 @@ int openblas_get_num_threads(void);
 
 #include <malloc.h>
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+
+/// 1 when the CPU and the OS support the x86-64-v4 instruction set the Swift kernels
+/// (Sources/TensorKernels) are compiled for: AVX-512 F/CD/BW/DQ/VL plus AVX2, FMA, BMI1/2, with
+/// the AVX-512 registers saved on context switch; else 0.
+static inline int hybridsign_has_avx512(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    if (!(c & (1u << 27)) || !(c & (1u << 12))) return 0;  // OSXSAVE, FMA
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 0xE6) != 0xE6) return 0;  // XMM, YMM, opmask, ZMM state enabled by the OS
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    // AVX2 (5), BMI1 (3), BMI2 (8), AVX512F (16), DQ (17), CD (28), BW (30), VL (31).
+    const unsigned needed = (1u << 3) | (1u << 5) | (1u << 8) | (1u << 16) | (1u << 17) | (1u << 28) | (1u << 30) | (1u << 31);
+    return (b & needed) == needed ? 1 : 0;
+}
+#else
+/// Not x86-64: the AVX-512 kernels are never called.
+static inline int hybridsign_has_avx512(void) { return 0; }
+#endif
+
 /// Keeps freed memory in the process instead of returning it to the kernel: large blocks come from
 /// the heap rather than fresh mmaps, so re-allocating a big tensor does not page-fault every page.
 static inline void hybridsign_keep_freed_memory(void) {

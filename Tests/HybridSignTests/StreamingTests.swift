@@ -7,9 +7,10 @@ final class StreamingTests: XCTestCase {
     /// The sampler's cached, frame-by-frame computation equals one teacher-forced pass over the
     /// same frames: the clean stream's estimates, confidences and progress, and the noisy
     /// stream's velocity for every frame.
-    func checkStreamingEqualsTeacherForcing(tokens: TokenKind) throws {
+    func checkStreamingEqualsTeacherForcing(tokens: TokenKind, concurrentPartWork: Int? = nil) throws {
         let model = try HybridSignModel(config: tinyConfig(.hybrid, tokens: tokens), fitting: syntheticDataset(), seed: 1)
         perturb(model)
+        if let concurrentPartWork { model.network.concurrentPartWork = concurrentPartWork }
         let sampler = Sampler(model: model)
         var recorded: Sampler.Trace? = Sampler.Trace()
         let steps = 2, frames = 6
@@ -47,6 +48,11 @@ final class StreamingTests: XCTestCase {
         try checkStreamingEqualsTeacherForcing(tokens: .joint)
     }
 
+    /// The same with the parts of each streaming pass running concurrently (as the `paper` preset does).
+    func testStreamingEqualsTeacherForcingWithConcurrentParts() throws {
+        try checkStreamingEqualsTeacherForcing(tokens: .joint, concurrentPartWork: 0)
+    }
+
     func testStreamingDeliversFramesInOrderWithTimestamps() throws {
         let model = try HybridSignModel(config: tinyConfig(), fitting: syntheticDataset(), seed: 1)
         var seen: [GeneratedFrame] = []
@@ -76,5 +82,31 @@ final class StreamingTests: XCTestCase {
             XCTAssertNil(sequence.firstNonFinite(), "\(mode)")
             XCTAssertEqual(sequence.layout, tinyLayout)
         }
+    }
+}
+
+/// The streaming passes' concurrent per-part path (two groups of parts on two threads) computes
+/// exactly what the parts computed in turn compute.
+final class ConcurrentPartsTests: XCTestCase {
+    func testConcurrentPartsMatchSerialPartsAndTeacherForcing() throws {
+        try XCTSkipIf(Parallel.workerCount < 2, "needs two cores for the concurrent path")
+        let model = try HybridSignModel(config: tinyConfig(.hybrid, tokens: .joint), fitting: syntheticDataset(), seed: 1)
+        perturb(model)
+        let network = model.network
+        let g = Graph(recording: false)
+        g.checksFinite = false
+        let tokens = network.partRanges.map { g.constant(Tensor(zeros: [1, 1, $0.count, model.config.dim])) }
+        XCTAssertNil(network.concurrentGroups(tokens, memory: .streaming(StreamingCache())), "tiny models stay serial by default")
+        network.concurrentPartWork = 0
+        defer { network.concurrentPartWork = HybridSignNetwork.defaultConcurrentPartWork }
+        let groups = try XCTUnwrap(network.concurrentGroups(tokens, memory: .streaming(StreamingCache())))
+        XCTAssertEqual(groups.flatMap { $0 }.sorted(), Array(network.partRanges.indices))
+        XCTAssertNil(network.concurrentGroups(tokens, memory: .none), "only streaming passes run concurrently")
+
+        let options = SamplingOptions(steps: 2, seed: 5, frames: .fixed(6))
+        let concurrent = try Sampler(model: model).sample(text: "abc", options: options)
+        network.concurrentPartWork = .max
+        let serial = try Sampler(model: model).sample(text: "abc", options: options)
+        assertClose(concurrent.values, serial.values, tolerance: 1e-6, "concurrent vs serial parts")
     }
 }

@@ -1,4 +1,5 @@
 import CBLAS
+internal import TensorKernels
 
 /// Row-major `cblas_sgemm` wrappers.
 public enum BLAS {
@@ -14,6 +15,19 @@ public enum BLAS {
             // sgemm with k = 0 must still scale C by beta.
             for i in 0..<m { for j in 0..<n { let p = c + i * (ldc ?? n) + j; p.pointee = beta == 0 ? 0 : beta * p.pointee } }
             return
+        }
+        if CPUFeatures.hasAVX512 && !transposeA {
+            let (lda, ldc) = (lda ?? k, ldc ?? n)
+            if transposeB && RowTimesTransposed.isFaster(m: m, k: k) && (beta == 0 || alpha == 1 && beta == 1) {
+                RowTimesTransposed.product(m: m, n: n, k: k, x: a, ldx: lda, w: b, ldw: ldb ?? k,
+                                           accumulate: beta == 1, y: c, ldy: ldc)
+                if alpha != 1 { for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= alpha } } }
+                return
+            }
+            if !transposeB && m <= 4 && alpha == 1 {
+                TensorKernels.rowsTimesMatrix(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb ?? n, beta: beta, y: c, ldy: ldc)
+                return
+            }
         }
         if m <= 4 && !transposeA {
             // Few rows (streaming attention, one query at a time): direct loops beat sgemm's set-up cost.

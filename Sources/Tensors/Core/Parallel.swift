@@ -16,7 +16,7 @@ public enum Parallel {
     @inline(__always)
     public static func forChunks(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
         let workers = workerCount
-        if workers <= 1 || count < 2 || count * costPerItem < 32_768 {
+        if workers <= 1 || count < 2 || count * costPerItem < 32_768 || isInsideTask {
             if count > 0 { body(0..<count) }
             return
         }
@@ -25,7 +25,7 @@ public enum Parallel {
             let work = UncheckedSendable(body)
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 let lo = count * c / chunks, hi = count * (c + 1) / chunks
-                if lo < hi { work.value(lo..<hi) }
+                if lo < hi { markedAsTask { work.value(lo..<hi) } }
             }
         }
     }
@@ -34,7 +34,7 @@ public enum Parallel {
     /// thread inside (for loops of independent small matrix products).
     public static func forEach(_ count: Int, _ body: (Int) -> Void) {
         let workers = workerCount
-        if workers <= 1 || count < 2 {
+        if workers <= 1 || count < 2 || isInsideTask {
             for i in 0..<count { body(i) }
             return
         }
@@ -44,10 +44,47 @@ public enum Parallel {
                 let work = UncheckedSendable(body)
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     let lo = count * c / chunks, hi = count * (c + 1) / chunks
-                    for i in lo..<hi { work.value(i) }
+                    markedAsTask { for i in lo..<hi { work.value(i) } }
                 }
             }
         }
+    }
+
+    /// Runs `body(0)`, …, `body(tasks − 1)` at the same time, one per thread, with OpenBLAS limited
+    /// to one thread and every ``forChunks(_:costPerItem:_:)`` / ``forEach(_:_:)`` inside running
+    /// inline on its task's thread (for a few coarse, independent pieces of work, such as the
+    /// per-part expert blocks of a streaming pass). Runs them in turn on a single core or when
+    /// called from inside another task.
+    public static func concurrently(_ tasks: Int, _ body: (Int) -> Void) {
+        if workerCount <= 1 || tasks < 2 || isInsideTask {
+            for i in 0..<tasks { body(i) }
+            return
+        }
+        withSingleThreadedBLAS {
+            withoutActuallyEscaping(body) { body in
+                let work = UncheckedSendable(body)
+                DispatchQueue.concurrentPerform(iterations: tasks) { i in markedAsTask { work.value(i) } }
+            }
+        }
+    }
+
+    /// Whether this thread is running a piece of a parallel loop or task (nested loops then run
+    /// inline: the cores are already busy).
+    public static var isInsideTask: Bool { pthread_getspecific(taskKey) != nil }
+
+    /// The thread-specific slot that marks a thread running a task (set only for its duration).
+    static let taskKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    @inline(__always)
+    static func markedAsTask(_ body: () -> Void) {
+        let previous = pthread_getspecific(taskKey)
+        pthread_setspecific(taskKey, UnsafeRawPointer(bitPattern: 1))
+        defer { pthread_setspecific(taskKey, previous) }
+        body()
     }
 
     /// OpenBLAS's thread count outside parallel regions (read once, at first use).

@@ -1,3 +1,4 @@
+internal import TensorKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,6 +9,10 @@ import Darwin
 enum RowKernels {
     /// Softmax of each row (`-inf` entries get 0; a row of all `-inf` becomes zeros).
     static func softmax(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        if CPUFeatures.hasAVX512 {
+            if !TensorKernels.softmax(x, y, count: n) { for i in 0..<n { y[i] = 0 } }
+            return
+        }
         let m = Vec.max(x, n)
         if m == -.infinity {
             for i in 0..<n { y[i] = 0 }
