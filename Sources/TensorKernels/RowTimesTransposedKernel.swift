@@ -53,6 +53,23 @@ private func put(_ a: Lanes, _ y: UnsafeMutablePointer<Float>, _ accumulate: Boo
 }
 
 /// A 4 × 6 tile: rows x[0..3], columns w[0..5], over the whole K.
+/// Runs a tile's `step` over K in 16-lane chunks: `step` is given the load for the chunk (applied
+/// to each row pointer it reads), then once for the tail. x and w lanes line up whichever way they
+/// are loaded, so when K ≥ 16 the tail loads the last 16 values of each row with the ones already
+/// summed zeroed.
+@inline(always)
+private func sweep(k: Int, _ step: ((UnsafePointer<Float>) -> Lanes) -> Void) {
+    var p = 0
+    while p + 16 <= k {
+        step { ($0 + p).lanes() }
+        p += 16
+    }
+    if p < k {
+        let left = k - p
+        if p > 0 { step { ($0 + p).lanes(endingTail: left) } } else { step { $0.lanes(count: left) } }
+    }
+}
+
 @inline(always)
 private func tile4x6(k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer<Float>, ldw: Int,
                      y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool) {
@@ -78,17 +95,7 @@ private func tile4x6(k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer
         a30 = a30.addingProduct(xv, v0); a31 = a31.addingProduct(xv, v1); a32 = a32.addingProduct(xv, v2)
         a33 = a33.addingProduct(xv, v3); a34 = a34.addingProduct(xv, v4); a35 = a35.addingProduct(xv, v5)
     }
-    var p = 0
-    while p + 16 <= k {
-        step { ($0 + p).lanes() }
-        p += 16
-    }
-    if p < k {
-        // The tail: x and w lanes line up whichever way they are loaded, so when K ≥ 16 load the
-        // last 16 values of each row with the ones already summed zeroed.
-        let left = k - p
-        if p > 0 { step { ($0 + p).lanes(endingTail: left) } } else { step { $0.lanes(count: left) } }
-    }
+    sweep(k: k, step)
     let (y1, y2, y3) = (y + ldy, y + 2 * ldy, y + 3 * ldy)
     put(a00, y, accumulate); put(a01, y + 1, accumulate); put(a02, y + 2, accumulate)
     put(a03, y + 3, accumulate); put(a04, y + 4, accumulate); put(a05, y + 5, accumulate)
@@ -112,17 +119,7 @@ private func tile1x6(k: Int, x: UnsafePointer<Float>, w: UnsafePointer<Float>, l
         a0 = a0.addingProduct(xv, load(w)); a1 = a1.addingProduct(xv, load(w1)); a2 = a2.addingProduct(xv, load(w2))
         a3 = a3.addingProduct(xv, load(w3)); a4 = a4.addingProduct(xv, load(w4)); a5 = a5.addingProduct(xv, load(w5))
     }
-    var p = 0
-    while p + 16 <= k {
-        step { ($0 + p).lanes() }
-        p += 16
-    }
-    if p < k {
-        // The tail: x and w lanes line up whichever way they are loaded, so when K ≥ 16 load the
-        // last 16 values of each row with the ones already summed zeroed.
-        let left = k - p
-        if p > 0 { step { ($0 + p).lanes(endingTail: left) } } else { step { $0.lanes(count: left) } }
-    }
+    sweep(k: k, step)
     put(a0, y, accumulate); put(a1, y + 1, accumulate); put(a2, y + 2, accumulate)
     put(a3, y + 3, accumulate); put(a4, y + 4, accumulate); put(a5, y + 5, accumulate)
 }
@@ -139,17 +136,7 @@ private func tile4x1(k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer
         a0 = a0.addingProduct(load(x), wv); a1 = a1.addingProduct(load(x1), wv)
         a2 = a2.addingProduct(load(x2), wv); a3 = a3.addingProduct(load(x3), wv)
     }
-    var p = 0
-    while p + 16 <= k {
-        step { ($0 + p).lanes() }
-        p += 16
-    }
-    if p < k {
-        // The tail: x and w lanes line up whichever way they are loaded, so when K ≥ 16 load the
-        // last 16 values of each row with the ones already summed zeroed.
-        let left = k - p
-        if p > 0 { step { ($0 + p).lanes(endingTail: left) } } else { step { $0.lanes(count: left) } }
-    }
+    sweep(k: k, step)
     put(a0, y, accumulate); put(a1, y + ldy, accumulate); put(a2, y + 2 * ldy, accumulate); put(a3, y + 3 * ldy, accumulate)
 }
 
