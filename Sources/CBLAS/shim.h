@@ -32,7 +32,16 @@ static inline int hybridsign_has_avx512(void) { return 0; }
 
 /// Keeps freed memory in the process instead of returning it to the kernel: large blocks come from
 /// the heap rather than fresh mmaps, so re-allocating a big tensor does not page-fault every page.
+/// One arena for every thread: a thread's own arena is a set of mmapped 64 MB heaps that glibc
+/// unmaps as they empty, so tensors made on a worker thread would page-fault afresh each time.
+/// (The arena limit binds only threads that have not allocated yet: call this first thing.)
 static inline void hybridsign_keep_freed_memory(void) {
+    mallopt(M_ARENA_MAX, 1);
     mallopt(M_MMAP_MAX, 0);
     mallopt(M_TRIM_THRESHOLD, 0x7fffffff);
+}
+
+/// Returns the freed memory at the top of the heap to the kernel (after a training run).
+static inline void hybridsign_release_freed_memory(void) {
+    malloc_trim(0);
 }

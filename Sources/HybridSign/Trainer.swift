@@ -101,16 +101,22 @@ public final class Trainer {
         Int(Float(frames * model.config.tokensPerFrame) * (model.config.mode == .hybrid ? 1 + model.config.flowFraction : 1))
     }
 
+    /// The time per op of the last step run with `profiled: true` (``Graph/profileReport()``).
+    public private(set) var lastProfile: String?
+
     /// One optimiser step on the next batch; returns its losses and the number of real frames.
+    /// `profiled` records the time per op in ``lastProfile`` (slower: use for diagnosis only).
     @discardableResult
-    public func trainStep() throws(HybridSignError) -> (loss: LossBreakdown, frames: Int) {
+    public func trainStep(profiled: Bool = false) throws(HybridSignError) -> (loss: LossBreakdown, frames: Int) {
         let batch = data.batch(step: step)
         var rng = RandomGenerator(seed: options.seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(step + 1))
         let graph = Graph()
+        graph.isProfiling = profiled
         let (loss, parts) = Objective.loss(model: model, batch: batch, rng: &rng, graph: graph)
         do { try graph.backward(loss) } catch {
             throw HybridSignError.diverged("step \(step): \(error)")
         }
+        if profiled { lastProfile = graph.profileReport() }
         let parameters = model.network.parameters
         clipGradientNorm(parameters, maxNorm: options.clipNorm)
         optimizer.learningRate = learningRate(at: step)

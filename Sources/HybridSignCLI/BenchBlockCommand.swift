@@ -29,7 +29,6 @@ struct BenchBlockCommand: ParsableCommand {
     }
 
     func run() throws {
-        Memory.keepFreedBuffers()  // as a training run would: big buffers are reused, not re-faulted
         var rng = RandomGenerator(seed: 7)
         let block = TransformerBlock(dim: dim, heads: heads, rng: &rng)
         let input = rng.normal([batch, tokens, dim])

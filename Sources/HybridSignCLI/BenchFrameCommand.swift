@@ -27,7 +27,6 @@ struct BenchFrameCommand: ParsableCommand {
     }
 
     func run() throws {
-        Memory.keepFreedBuffers()  // as a training run would: big buffers are reused, not re-faulted
         var rng = RandomGenerator(seed: 3)
         let block = TransformerBlock(dim: dim, heads: heads, rng: &rng)
         let temporalQKV = Linear(dim, 3 * dim, rng: &rng)

@@ -13,6 +13,7 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Frames per sequence.") var frames: Int = 40
     @Option(help: "Timed steps (after one warm-up step).") var steps: Int = 3
     @Option(help: "Mode: hybrid, ar or diffusion.") var mode: String = "hybrid"
+    @Flag(help: "Also print time per op of one extra profiled step.") var profile = false
     @Flag(help: "Print one JSON object: {\"seconds_per_step\": ..., \"tokens_per_s\": ...}.") var json = false
 
     func validate() throws {
@@ -35,6 +36,11 @@ struct BenchTrainCommand: ParsableCommand {
             var times: [Double] = []
             for _ in 0..<steps { times.append(clock.measure { _ = try? trainer.trainStep() }.seconds) }
             let perStep = times.sorted()[times.count / 2]
+            if profile {
+                try trainer.trainStep(profiled: true)
+                // On stderr, so `--json` output stays one object.
+                FileHandle.standardError.write(Data((trainer.lastProfile ?? "").utf8))
+            }
             // Tokens: every (frame, token) of the batch once — batch × frames × tokens per frame.
             let tokens = Double(batch * frames * config.tokensPerFrame)
             if json {

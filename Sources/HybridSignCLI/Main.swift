@@ -1,7 +1,16 @@
 import ArgumentParser
+import Tensors
+
+/// The process entry: memory set up for numeric work before any other thread allocates, then the command.
+@main
+enum Entry {
+    static func main() async {
+        Memory.keepFreedBuffers()
+        await HybridSignCommand.main()
+    }
+}
 
 /// The `hybridsign` command: the REPL, scripts, conversions, training, sampling and benchmarks.
-@main
 struct HybridSignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hybridsign",

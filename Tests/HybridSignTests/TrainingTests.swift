@@ -90,6 +90,20 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(a.model.network.stateDict(), b.model.network.stateDict())
     }
 
+    /// A profiled step names the ops it timed (forward and backward) and changes nothing else:
+    /// the weights equal those of an unprofiled run.
+    func testProfiledStepReportsOpsAndTrainsTheSame() throws {
+        let plain = try Trainer(config: tinyConfig(), dataset: syntheticDataset(), options: options(steps: 2))
+        let profiled = try Trainer(config: tinyConfig(), dataset: syntheticDataset(), options: options(steps: 2))
+        try plain.trainStep()
+        try profiled.trainStep(profiled: true)
+        let report = try XCTUnwrap(profiled.lastProfile)
+        XCTAssertTrue(report.contains("linear"), report)
+        XCTAssertTrue(report.contains("backward"), report)
+        XCTAssertNil(plain.lastProfile)
+        XCTAssertEqual(plain.model.network.stateDict(), profiled.model.network.stateDict())
+    }
+
     /// Each objective's loss goes down on the real word data (a slice of it, briefly).
     func testObjectivesDecreaseOnRealData() throws {
         guard let url = sharedWords("dev") else { throw XCTSkip("shared word data not found") }

@@ -1,6 +1,7 @@
 import Foundation
 import HybridSign
 import PoseData
+import Tensors
 
 /// `train MODEL on DATASET steps: N | minutes: M …`: trains a model in place, with a progress
 /// line, optional evaluation on development data, and a checkpoint file.
@@ -58,6 +59,8 @@ struct TrainVerb: Verb {
         var tokensPerSecond = 0.0
         let deadline = minutes.map { Date().addingTimeInterval($0 * 60) }
         let progress = context.progress("train", total: steps)
+        // A session goes on after training: hand the run's peak heap back to the system.
+        defer { Memory.releaseFreedBuffers() }
         var budgetFixed = minutes == nil
         let started = Date()
         var reportedSkipped = false
