@@ -188,13 +188,14 @@ public final class HybridSignNetwork: Layer {
         return joined.count == 1 ? joined[0] : concat(joined, axis: 2)
     }
 
-    /// Runs the expert stacks (layer by layer, part by part), then fusion. In streaming inference
-    /// the parts of a layer run concurrently, in groups of about equal token counts (one per core).
+    /// Runs the expert stacks (layer by layer, part by part), then fusion. The parts of a layer run
+    /// concurrently, in groups of about equal token counts (one per core), when they are large
+    /// enough (``Graph/concurrently(_:_:)``: training records, and differentiates, on both cores).
     func runBlocks(_ tokens: [Var], cond: Var, memory: History, ownBiases: [Var?], masks: [Tensor?],
                    text: TextContext, modulations: ModulationTable = ModulationTable()) -> ([Var], CleanStreamCache) {
         var x = tokens
         var produced = [[TemporalMemory]](repeating: [], count: x.count)
-        let groups = concurrentGroups(tokens, memory: memory)
+        let groups = concurrentGroups(tokens)
         for layer in 0..<config.depth {
             // The shared tables are filled here, on this thread: the per-part work only reads them.
             let blocks = x.indices.map { stacks[$0][layer] }
@@ -213,9 +214,9 @@ public final class HybridSignNetwork: Layer {
                           temporalMask: masks[p], text: texts[p])
             }
             var outputs = [(Var, TemporalMemory)?](repeating: nil, count: x.count)
-            if let groups {
+            if let groups, let graph = inputs.first?.graph {
                 outputs.withUnsafeMutableBufferPointer { out in
-                    Parallel.concurrently(groups.count) { g in for p in groups[g] { out[p] = run(p) } }
+                    graph.concurrently(groups.count) { g in for p in groups[g] { out[p] = run(p) } }
                 }
             } else {
                 for p in x.indices { outputs[p] = run(p) }
@@ -233,12 +234,10 @@ public final class HybridSignNetwork: Layer {
     }
 
     /// The parts split into one group per core with about equal token counts (largest part first,
-    /// each to the least loaded group), or nil to run them in turn: outside streaming inference
-    /// (a recording, profiling or checking graph is not thread-safe) and when a layer's products
-    /// are too small to pay for the hand-off.
-    func concurrentGroups(_ tokens: [Var], memory: History) -> [[Int]]? {
-        guard case .streaming = memory, tokens.count > 1, Parallel.workerCount > 1,
-              let graph = tokens.first?.graph, !graph.isRecording, !graph.isProfiling, !graph.checksFinite else { return nil }
+    /// each to the least loaded group), or nil to run them in turn when a layer's products are too
+    /// small to pay for the hand-off.
+    func concurrentGroups(_ tokens: [Var]) -> [[Int]]? {
+        guard tokens.count > 1, Parallel.workerCount > 1, tokens.first?.graph != nil else { return nil }
         let rows = tokens.map { $0.value.count / max(config.dim, 1) }
         // About 11 D × D products per token and layer (spatial, temporal, cross, MLP).
         guard rows.reduce(0, +) * config.dim * config.dim * 11 >= concurrentPartWork else { return nil }

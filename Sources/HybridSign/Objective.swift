@@ -95,22 +95,36 @@ enum Objective {
     }
 
     /// A logit-normal flow-time pair: t = max, r = min of two samples; r = t with probability
-    /// `flowMatchingFraction`.
+    /// `flowMatchingFraction` (or as `equal` says).
     static let minimumTime: Float = 0.02
 
-    static func timePair(_ config: ModelConfig, rng: inout RandomGenerator) -> (t: Float, r: Float) {
+    static func timePair(_ config: ModelConfig, equal: Bool? = nil, rng: inout RandomGenerator) -> (t: Float, r: Float) {
         func sample() -> Float { 1 / (1 + expf(-(config.timeMean + config.timeStd * rng.normal()))) }
         let a = sample(), b = sample()
         // u = (z − x̂)/t: keep t away from 0 so the parametrisation stays well conditioned.
         let t = max(a, b, minimumTime)
-        return rng.uniform() < config.flowMatchingFraction ? (t, t) : (t, min(a, b))
+        let equal = equal ?? (rng.uniform() < config.flowMatchingFraction)
+        return equal ? (t, t) : (t, min(a, b))
     }
 
-    /// One group of noisy items packed as `[B, Tg]` (frame index −1 = padding).
-    struct NoisyGroup {
-        var frames: [[Int]]
-        var z: [Float], velocity: [Float], mean: [Float], ownConfidence: [Float], weight: [Float]
-        var t: [Float], r: [Float]
+    /// `x` rounded down or up at random, up with probability frac(x) (the expectation stays x).
+    static func stochasticRound(_ x: Float, rng: inout RandomGenerator) -> Int {
+        let low = x.rounded(.down)
+        return Int(low) + (rng.uniform() < x - low ? 1 : 0)
+    }
+
+    /// The frames of a sequence of `length` the flow trains on, split into those with r ≠ t (the
+    /// JVP group) and those with r = t, in frame order. Stratified: `flowFraction · length` frames
+    /// and `1 − flowMatchingFraction` of them with r ≠ t, each count rounded at random, so every
+    /// frame has the chances of independent draws while the sequences of a batch get groups of
+    /// (almost) equal size: a group is packed to its longest row, and padding costs a full pass.
+    static func flowFrames(length: Int, _ config: ModelConfig, rng: inout RandomGenerator) -> (jvp: [Int], equal: [Int]) {
+        let count = min(length, stochasticRound(config.flowFraction * Float(length), rng: &rng))
+        var order = Array(0..<length)
+        for i in 0..<count { order.swapAt(i, i + Int(rng.uniform() * Float(length - i)) % (length - i)) }
+        let chosen = order.prefix(count)
+        let jvpCount = min(count, stochasticRound(Float(count) * (1 - config.flowMatchingFraction), rng: &rng))
+        return (chosen.prefix(jvpCount).sorted(), chosen.dropFirst(jvpCount).sorted())
     }
 
     /// The per-frame MeanFlow loss of the hybrid: frames split into the r ≠ t group (which needs
@@ -121,21 +135,27 @@ enum Objective {
         let (b, t, j) = (batch.batchSize, batch.maxFrames, batch.coordinates.shape[2])
         let x = batch.coordinates.scalars, c = batch.confidence.scalars
         let mu = clean.mean.value.scalars, chat = clean.confidence.value.scalars   // detached: μ feeds the flow as data
-        // Sample every frame's pair and noise first (fixed order: deterministic for a seed).
+        // Sample the frames, their pairs and noise first (fixed order: deterministic for a seed).
+        // members[0]: frames with r ≠ t (JVP), members[1]: r = t; per sequence.
         var members: [[[Int]]] = [[[Int]](repeating: [], count: b), [[Int]](repeating: [], count: b)]
         var pairs = [(Float, Float)](repeating: (0, 0), count: b * t)
         var noise = [Float](repeating: 0, count: b * t * j * 2)
         for k in 0..<b {
-            for i in 0..<batch.lengths[k] {
-                let pair = timePair(config, rng: &rng)
-                let selected = rng.uniform() < config.flowFraction
-                pairs[k * t + i] = pair
-                if selected { members[pair.0 == pair.1 ? 1 : 0][k].append(i) }
+            let (jvp, equal) = flowFrames(length: batch.lengths[k], config, rng: &rng)
+            members[0][k] = jvp
+            members[1][k] = equal
+            for i in jvp { pairs[k * t + i] = timePair(config, equal: false, rng: &rng) }
+            for i in equal { pairs[k * t + i] = timePair(config, equal: true, rng: &rng) }
+            for i in jvp + equal {
                 for e in 0..<(j * 2) { noise[(k * t + i) * j * 2 + e] = rng.normal() }
             }
         }
-        // The flow trains on a random `flowFraction` of the frames (at least one per batch).
-        if members.allSatisfy({ $0.allSatisfy(\.isEmpty) }) { members[1][0].append(0) }
+        // At least one frame per batch.
+        if members.allSatisfy({ $0.allSatisfy(\.isEmpty) }) {
+            members[1][0].append(0)
+            pairs[0] = timePair(config, equal: true, rng: &rng)
+            for e in 0..<(j * 2) { noise[e] = rng.normal() }
+        }
         let realFrames = Float(members.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } })
         let history = config.detachHistory ? clean.cache.detached() : clean.cache
         var total: Var?

@@ -106,19 +106,27 @@ public final class Trainer {
 
     /// One optimiser step on the next batch; returns its losses and the number of real frames.
     /// `profiled` records the time per op in ``lastProfile`` (slower: use for diagnosis only).
+    /// Throws ``HybridSignError/diverged(_:)`` (and leaves the weights as they were) when the loss
+    /// or a gradient is NaN or infinite.
     @discardableResult
     public func trainStep(profiled: Bool = false) throws(HybridSignError) -> (loss: LossBreakdown, frames: Int) {
         let batch = data.batch(step: step)
-        var rng = RandomGenerator(seed: options.seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(step + 1))
         let graph = Graph()
         graph.isProfiling = profiled
-        let (loss, parts) = Objective.loss(model: model, batch: batch, rng: &rng, graph: graph)
+        // Checking every op's output for NaN costs a pass over ~10 GB per `paper` step: check the
+        // loss and the gradient norm instead, and find the op only once something went wrong.
+        graph.checksFinite = false
+        let (loss, parts) = lossOfStep(batch, graph: graph)
         do { try graph.backward(loss) } catch {
             throw HybridSignError.diverged("step \(step): \(error)")
         }
         if profiled { lastProfile = graph.profileReport() }
         let parameters = model.network.parameters
-        clipGradientNorm(parameters, maxNorm: options.clipNorm)
+        let norm = clipGradientNorm(parameters, maxNorm: options.clipNorm)
+        guard parts.total.isFinite, norm.isFinite else {
+            model.network.zeroGrad()
+            throw HybridSignError.diverged("step \(step): \(diagnoseNonFinite(batch))")
+        }
         optimizer.learningRate = learningRate(at: step)
         optimizer.step()
         model.network.zeroGrad()
@@ -128,6 +136,23 @@ public final class Trainer {
         ema.update()
         step += 1
         return (parts, batch.lengths.reduce(0, +))
+    }
+
+    /// The loss of this step's batch; the noise comes from the step's own seed, so a rerun of the
+    /// step (``diagnoseNonFinite(_:)``) sees the same numbers.
+    private func lossOfStep(_ batch: ModelBatch, graph: Graph) -> (Var, LossBreakdown) {
+        var rng = RandomGenerator(seed: options.seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(step + 1))
+        return Objective.loss(model: model, batch: batch, rng: &rng, graph: graph)
+    }
+
+    /// Reruns the step with every op's value, tangent and gradient checked, and names the first
+    /// op that produced a NaN or an infinity.
+    private func diagnoseNonFinite(_ batch: ModelBatch) -> String {
+        let graph = Graph()
+        let (loss, _) = lossOfStep(batch, graph: graph)
+        defer { model.network.zeroGrad() }
+        do { try graph.backward(loss) } catch { return "\(error)" }
+        return "the gradient norm is not finite (NaN or Inf); lower the learning rate"
     }
 
     /// Trains until `options.steps`, `deadline`, or `shouldStop()` returns true, reporting

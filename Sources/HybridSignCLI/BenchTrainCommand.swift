@@ -13,18 +13,23 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Frames per sequence.") var frames: Int = 40
     @Option(help: "Timed steps (after one warm-up step).") var steps: Int = 3
     @Option(help: "Mode: hybrid, ar or diffusion.") var mode: String = "hybrid"
+    @Option(help: "Share of frames the flow trains on per step (hybrid; default: the preset's).") var flowFraction: Float?
+    @Flag(inversion: .prefixedNo, help: "Stop the flow's gradient at the clean stream's keys/values (hybrid; default: the preset's).") var detachHistory: Bool?
     @Flag(help: "Also print time per op of one extra profiled step.") var profile = false
     @Flag(help: "Print one JSON object: {\"seconds_per_step\": ..., \"tokens_per_s\": ...}.") var json = false
 
     func validate() throws {
         guard batch >= 1, frames >= 2, steps >= 1 else { throw ValidationError("--batch, --steps must be ≥ 1 and --frames ≥ 2") }
         guard ModelMode(rawValue: mode) != nil else { throw ValidationError("--mode must be hybrid, ar or diffusion") }
+        if let flowFraction, !(flowFraction > 0 && flowFraction <= 1) { throw ValidationError("--flow-fraction must be in (0, 1]") }
     }
 
     func run() throws {
         do {
             var config = try ModelConfig.preset(preset)
             config.mode = ModelMode(rawValue: mode)!
+            if let flowFraction { config.flowFraction = flowFraction }
+            if let detachHistory { config.detachHistory = detachHistory }
             let dataset = try BenchmarkModels.randomDataset(layout: config.layout, count: batch, frames: frames)
             var options = TrainingOptions()
             options.batchSize = batch

@@ -96,17 +96,39 @@ final class ConcurrentPartsTests: XCTestCase {
         let g = Graph(recording: false)
         g.checksFinite = false
         let tokens = network.partRanges.map { g.constant(Tensor(zeros: [1, 1, $0.count, model.config.dim])) }
-        XCTAssertNil(network.concurrentGroups(tokens, memory: .streaming(StreamingCache())), "tiny models stay serial by default")
+        XCTAssertNil(network.concurrentGroups(tokens), "tiny models stay serial by default")
         network.concurrentPartWork = 0
         defer { network.concurrentPartWork = HybridSignNetwork.defaultConcurrentPartWork }
-        let groups = try XCTUnwrap(network.concurrentGroups(tokens, memory: .streaming(StreamingCache())))
+        let groups = try XCTUnwrap(network.concurrentGroups(tokens))
         XCTAssertEqual(groups.flatMap { $0 }.sorted(), Array(network.partRanges.indices))
-        XCTAssertNil(network.concurrentGroups(tokens, memory: .none), "only streaming passes run concurrently")
 
         let options = SamplingOptions(steps: 2, seed: 5, frames: .fixed(6))
         let concurrent = try Sampler(model: model).sample(text: "abc", options: options)
         network.concurrentPartWork = .max
         let serial = try Sampler(model: model).sample(text: "abc", options: options)
         assertClose(concurrent.values, serial.values, tolerance: 1e-6, "concurrent vs serial parts")
+    }
+
+    /// A training step with the parts on two threads (recorded and differentiated on branches)
+    /// gives the weights of the same step with the parts in turn, up to summation order.
+    func testConcurrentPartsTrainLikeSerialParts() throws {
+        try XCTSkipIf(Parallel.workerCount < 2, "needs two cores for the concurrent path")
+        func weightsAfterTwoSteps(concurrentWork: Int) throws -> [String: Tensor] {
+            var options = TrainingOptions()
+            options.steps = 2
+            options.batchSize = 2
+            options.learningRate = 3e-3
+            options.warmupSteps = 1
+            let trainer = try Trainer(config: tinyConfig(.hybrid, tokens: .joint), dataset: syntheticDataset(), options: options)
+            trainer.model.network.concurrentPartWork = concurrentWork
+            try trainer.run()
+            return trainer.model.network.stateDict()
+        }
+        let concurrent = try weightsAfterTwoSteps(concurrentWork: 0)
+        let serial = try weightsAfterTwoSteps(concurrentWork: .max)
+        XCTAssertEqual(Set(concurrent.keys), Set(serial.keys))
+        for (name, value) in serial {
+            assertClose(concurrent[name]!.scalars, value.scalars, tolerance: 1e-5, name)
+        }
     }
 }

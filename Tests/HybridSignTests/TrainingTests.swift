@@ -90,6 +90,23 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(a.model.network.stateDict(), b.model.network.stateDict())
     }
 
+    /// A step whose loss turns NaN throws `diverged` naming the op that made the first NaN, and
+    /// leaves the weights and the step count as they were.
+    func testNonFiniteStepIsReportedWithItsOpAndChangesNothing() throws {
+        let trainer = try Trainer(config: tinyConfig(), dataset: syntheticDataset(), options: options(steps: 2))
+        let named = trainer.model.network.namedParameters()
+        let poisoned = try XCTUnwrap(named.first { $0.name.hasPrefix("mean_head.0.weight") }).parameter
+        poisoned.assign(Tensor(repeating: .nan, shape: poisoned.shape))
+        let before = named.filter { $0.parameter !== poisoned }.map(\.parameter.value)
+        XCTAssertThrowsError(try trainer.trainStep()) { error in
+            guard case HybridSignError.diverged(let message) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(message.contains("step 0") && message.contains("'linear'"), message)
+        }
+        XCTAssertEqual(trainer.step, 0)
+        XCTAssertEqual(named.filter { $0.parameter !== poisoned }.map(\.parameter.value), before)
+        XCTAssertTrue(named.allSatisfy { $0.parameter.grad == nil }, "gradients are cleared")
+    }
+
     /// A profiled step names the ops it timed (forward and backward) and changes nothing else:
     /// the weights equal those of an unprofiled run.
     func testProfiledStepReportsOpsAndTrainsTheSame() throws {

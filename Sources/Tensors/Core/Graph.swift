@@ -3,7 +3,8 @@ import Foundation
 /// The tape of a differentiable computation.
 ///
 /// Keep the graph alive for the whole computation (nodes refer to it weakly, so that a graph and its
-/// nodes never form a reference cycle). Use one graph per thread.
+/// nodes never form a reference cycle). A graph is used from one thread at a time; to record on
+/// several cores at once, use ``concurrently(_:_:)``, which gives each thread a branch of its own.
 ///
 /// Create one per training step (or per sampling pass), make inputs with ``input(_:tangent:requiresGrad:)``,
 /// apply ops, then call ``backward(_:seed:)``. With `Graph(recording: false)` nothing is recorded:
@@ -20,7 +21,14 @@ public final class Graph {
     /// The first non-finite value seen, if any.
     public private(set) var firstNonFinite: NonFiniteError?
 
-    var tape: [TapeEntry] = []
+    var tape: [TapeItem] = []
+    /// The top-level graph this one is a branch of (nil for a top-level graph).
+    private(set) weak var parentGraph: Graph?
+    /// The branches made by ``concurrently(_:_:)``, kept alive with their nodes.
+    var branches: [Graph] = []
+
+    /// The top-level graph: itself, or the graph it is a branch of.
+    var root: Graph { parentGraph ?? self }
 
     /// When set, the graph accumulates time per op name into ``profile`` (forward: the time since the
     /// previous op finished, so glue code between ops is charged to the next op; backward: each closure).
@@ -28,7 +36,7 @@ public final class Graph {
         didSet { lastStamp = .now }
     }
     /// Seconds and calls per op (`"gelu"`, `"backward attention"`, ...), collected while ``isProfiling``.
-    public private(set) var profile: [String: (seconds: Double, calls: Int)] = [:]
+    public internal(set) var profile: [String: (seconds: Double, calls: Int)] = [:]
     var lastStamp = ContinuousClock.now
 
     func noteForward(_ op: String) {
@@ -37,7 +45,7 @@ public final class Graph {
         lastStamp = now
     }
 
-    private func add(_ op: String, _ d: Duration) {
+    func add(_ op: String, _ d: Duration) {
         let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         let old = profile[op] ?? (0, 0)
         profile[op] = (old.seconds + seconds, old.calls + 1)
@@ -57,8 +65,23 @@ public final class Graph {
         self.isRecording = recording
     }
 
-    /// Number of recorded ops waiting for `backward`.
-    public var recordedOpCount: Int { tape.count }
+    /// A branch of `parent` (see ``concurrently(_:_:)``), with its settings.
+    init(branchOf parent: Graph) {
+        isRecording = parent.isRecording
+        parentGraph = parent
+        checksFinite = parent.checksFinite
+        isProfiling = parent.isProfiling
+    }
+
+    /// Number of recorded ops waiting for `backward` (those of branches included).
+    public var recordedOpCount: Int {
+        tape.reduce(0) { count, item in
+            switch item {
+            case .op: count + 1
+            case .branches(let graphs): count + graphs.reduce(0) { $0 + $1.recordedOpCount }
+            }
+        }
+    }
 
     /// A leaf node holding `value`. Give a `tangent` (same shape) to seed forward-mode
     /// differentiation through it; set `requiresGrad` to receive `grad` from ``backward(_:seed:)``.
@@ -94,25 +117,42 @@ public final class Graph {
         requireShape(seed.shape == loss.shape, "Graph.backward: seed shape \(seed.shape) differs from loss shape \(loss.shape)")
         guard loss.requiresGrad else { throw GraphError.lossNotDifferentiable(op: loss.op) }
         loss.accumulateGrad(seed)
+        runTape(keepingGradientOf: loss, deferred: nil)
+        try checkFinite()
+    }
+
+    /// Runs the tape backwards, accumulating each op's input gradients. With `deferred` (a branch
+    /// running beside its siblings), gradients for nodes this graph does not own — inputs from
+    /// before the branch, parameters — are collected there instead, to be added on one thread
+    /// once every branch is done.
+    func runTape(keepingGradientOf loss: Var?, deferred: UnsafeMutablePointer<[(Var, Tensor)]>?) {
         // Pop entries so each closure (and the tensors it captured) is freed once used.
         var entries = tape
         tape = []
-        while let entry = entries.popLast() {
-            guard let g = entry.output.grad else { continue }
-            let started = isProfiling ? ContinuousClock.now : lastStamp
-            let grads = entry.backward(g)
-            if isProfiling { add("backward " + entry.output.op, ContinuousClock.now - started) }
-            for (input, gi) in zip(entry.inputs, grads) {
-                guard let gi, input.requiresGrad else { continue }
-                if checksFinite && !Elementwise.allFinite(gi) {
-                    noteNonFinite(op: entry.output.op, kind: .gradient, shape: gi.shape)
+        while let item = entries.popLast() {
+            switch item {
+            case .branches(let graphs):
+                runBranchesBackward(graphs)
+            case .op(let entry):
+                guard let g = entry.output.grad else { continue }
+                let started = isProfiling ? ContinuousClock.now : lastStamp
+                let grads = entry.backward(g)
+                if isProfiling { add("backward " + entry.output.op, ContinuousClock.now - started) }
+                for (input, gi) in zip(entry.inputs, grads) {
+                    guard let gi, input.requiresGrad else { continue }
+                    if checksFinite && !Elementwise.allFinite(gi) {
+                        noteNonFinite(op: entry.output.op, kind: .gradient, shape: gi.shape)
+                    }
+                    if let deferred, input.graph !== self {
+                        deferred.pointee.append((input, gi))
+                    } else {
+                        input.accumulateGrad(gi)
+                    }
                 }
-                input.accumulateGrad(gi)
+                if entry.output !== loss { entry.output.grad = nil }
             }
-            if entry.output !== loss { entry.output.grad = nil }
             if firstNonFinite != nil { break }
         }
-        try checkFinite()
     }
 
     /// Throws the first non-finite value seen by this graph, naming the op and the kind of value.
@@ -127,7 +167,11 @@ public final class Graph {
     }
 
     func record(_ output: Var, inputs: [Var], _ backward: @escaping (Tensor) -> [Tensor?]) {
-        tape.append(TapeEntry(output: output, inputs: inputs, backward: backward))
+        tape.append(.op(TapeEntry(output: output, inputs: inputs, backward: backward)))
+    }
+
+    func noteNonFinite(_ error: NonFiniteError) {
+        if firstNonFinite == nil { firstNonFinite = error }
     }
 
     func noteNonFinite(op: String, kind: NonFiniteError.Kind, shape: [Int]) {
@@ -141,6 +185,13 @@ struct TapeEntry {
     let output: Var
     let inputs: [Var]
     let backward: (Tensor) -> [Tensor?]
+}
+
+/// One item of a tape: an op, or the branches of a ``Graph/concurrently(_:_:)`` call (whose
+/// tapes run backwards concurrently when `backward` reaches this point).
+enum TapeItem {
+    case op(TapeEntry)
+    case branches([Graph])
 }
 
 /// Misuse of ``Graph/backward(_:seed:)``.

@@ -25,6 +25,8 @@ public class Var {
         self.op = op
         self.value = value
         self.tangent = tangent
+        // On a thread recording into a branch, the branch (see Graph.concurrently).
+        let graph = Graph.resolve(graph)
         self.graph = graph
         self.requiresGrad = requiresGrad
         if let graph, graph.isProfiling { graph.noteForward(op) }
@@ -87,6 +89,7 @@ extension Var {
                        backward: @escaping (Tensor) -> [Tensor?]) -> Var {
         var graph = graph
         if graph == nil { for v in inputs { if let g = v.graph { graph = g; break } } }
+        graph = Graph.resolve(graph)
         // Only nodes of a recording graph can receive gradients: on inference graphs nothing requires them.
         let recording = graph?.isRecording ?? false
         let needsGrad = recording && inputs.contains { $0.requiresGrad }
