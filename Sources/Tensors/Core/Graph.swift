@@ -24,6 +24,8 @@ public final class Graph {
     var tape: [TapeItem] = []
     /// The top-level graph this one is a branch of (nil for a top-level graph).
     private(set) weak var parentGraph: Graph?
+    /// Whether this graph is a branch (checked on every op, so a stored flag, not the weak link).
+    let isBranch: Bool
     /// The branches made by ``concurrently(_:_:)``, kept alive with their nodes.
     var branches: [Graph] = []
 
@@ -63,12 +65,14 @@ public final class Graph {
     /// A graph; `recording: false` for inference (no tape, ~no overhead).
     public init(recording: Bool = true) {
         self.isRecording = recording
+        isBranch = false
     }
 
     /// A branch of `parent` (see ``concurrently(_:_:)``), with its settings.
     init(branchOf parent: Graph) {
         isRecording = parent.isRecording
         parentGraph = parent
+        isBranch = true
         checksFinite = parent.checksFinite
         isProfiling = parent.isProfiling
     }

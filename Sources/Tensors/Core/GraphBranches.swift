@@ -72,9 +72,12 @@ extension Graph {
     @inline(__always)
     static func resolve(_ graph: Graph?) -> Graph? {
         guard let graph else { return nil }
-        let root = graph.root
-        if let branch = activeBranch, branch.root === root { return branch }
-        return root
+        // Cheap when no branch is active (every op of inference passes here).
+        if let slot = pthread_getspecific(branchKey) {
+            let branch = Unmanaged<Graph>.fromOpaque(slot).takeUnretainedValue()
+            if branch.root === graph.root { return branch }
+        }
+        return graph.isBranch ? graph.root : graph
     }
 
     /// The branch the current thread records into, if any.
