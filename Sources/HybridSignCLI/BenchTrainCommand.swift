@@ -39,7 +39,7 @@ struct BenchTrainCommand: ParsableCommand {
             try trainer.trainStep()
             let clock = ContinuousClock()
             var times: [Double] = []
-            for _ in 0..<steps { times.append(clock.measure { _ = try? trainer.trainStep() }.seconds) }
+            for _ in 0..<steps { times.append(try clock.measure { try trainer.trainStep() }.seconds) }
             let perStep = times.sorted()[times.count / 2]
             if profile {
                 try trainer.trainStep(profiled: true)
