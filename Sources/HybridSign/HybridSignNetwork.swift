@@ -237,7 +237,7 @@ public final class HybridSignNetwork: Layer {
     /// each to the least loaded group), or nil to run them in turn when a layer's products are too
     /// small to pay for the hand-off.
     func concurrentGroups(_ tokens: [Var]) -> [[Int]]? {
-        guard tokens.count > 1, Parallel.workerCount > 1, tokens.first?.graph != nil else { return nil }
+        guard tokens.count > 1, Parallel.workerCount > 1 else { return nil }
         let rows = tokens.map { $0.value.count / max(config.dim, 1) }
         // About 11 D × D products per token and layer (spatial, temporal, cross, MLP).
         guard rows.reduce(0, +) * config.dim * config.dim * 11 >= concurrentPartWork else { return nil }

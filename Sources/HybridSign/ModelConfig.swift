@@ -96,26 +96,26 @@ public struct ModelConfig: Sendable, Equatable {
         var config = ModelConfig()
         config.layout = layout
         switch name.lowercased() {
-        case "small", "paper":
-            // Measured on the word data (Docs/model.md): with the flow at full weight on every
-            // frame the shared backbone learns its AR estimate more slowly than a pure `ar` model;
-            // a light flow (weight 0.01, a quarter of the frames, history detached) refines the
-            // estimate without holding the backbone back. Adam's scale invariance keeps the
-            // flow-only weights learning at full speed. Both presets train this way; the full
-            // flow stays available (`--flow-fraction 1 --no-detach-history --flow-weight 1`).
-            config.flowWeight = 0.01
-            config.flowFraction = 0.25
-            config.detachHistory = true
-            if name.lowercased() == "paper" {
-                config.dim = 512
-                config.heads = 4
-                config.depth = 1
-                config.mlp = 256
-                config.tokens = .joint
-            }
+        case "small":
+            break
+        case "paper":
+            config.dim = 512
+            config.heads = 4
+            config.depth = 1
+            config.mlp = 256
+            config.tokens = .joint
         default:
             throw HybridSignError.invalidConfig("unknown preset '\(name)'; the presets are: small, paper")
         }
+        // Measured on the word data (Docs/model.md): with the flow at full weight on every
+        // frame the shared backbone learns its AR estimate more slowly than a pure `ar` model;
+        // a light flow (weight 0.01, a quarter of the frames, history detached) refines the
+        // estimate without holding the backbone back. Adam's scale invariance keeps the
+        // flow-only weights learning at full speed. Both presets train this way; the full
+        // flow stays available (`--flow-fraction 1 --no-detach-history --flow-weight 1`).
+        config.flowWeight = 0.01
+        config.flowFraction = 0.25
+        config.detachHistory = true
         return config
     }
 

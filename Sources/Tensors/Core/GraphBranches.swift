@@ -30,10 +30,7 @@ extension Graph {
         graph.branches += branches
         // The branches' ops carry their own times: the wait for them is not the next op's.
         if graph.isProfiling { graph.lastStamp = .now }
-        for branch in branches {
-            graph.mergeProfile(of: branch)
-            if let error = branch.firstNonFinite { graph.noteNonFinite(error) }
-        }
+        for branch in branches { graph.collectReports(of: branch) }
         if graph.isRecording && branches.contains(where: { !$0.tape.isEmpty }) {
             graph.tape.append(.branches(branches))
         }
@@ -51,19 +48,20 @@ extension Graph {
             }
         }
         for (branch, grads) in zip(branches, owed) {
-            mergeProfile(of: branch)
-            if let error = branch.firstNonFinite { noteNonFinite(error) }
+            collectReports(of: branch)
             for (node, gradient) in grads { node.accumulateGrad(gradient) }
         }
     }
 
-    /// Adds a branch's op times to this graph's profile (and clears them there).
-    func mergeProfile(of branch: Graph) {
+    /// Takes over what a branch noted since last time: its op times (added to this graph's
+    /// profile, cleared there) and its first non-finite value.
+    func collectReports(of branch: Graph) {
         for (op, value) in branch.profile {
             let old = profile[op] ?? (0, 0)
             profile[op] = (old.seconds + value.seconds, old.calls + value.calls)
         }
         branch.profile = [:]
+        if let error = branch.firstNonFinite { noteNonFinite(error) }
     }
 
     /// The graph a node made on this thread belongs to, given the graph its inputs belong to: the
@@ -73,10 +71,7 @@ extension Graph {
     static func resolve(_ graph: Graph?) -> Graph? {
         guard let graph else { return nil }
         // Cheap when no branch is active (every op of inference passes here).
-        if let slot = pthread_getspecific(branchKey) {
-            let branch = Unmanaged<Graph>.fromOpaque(slot).takeUnretainedValue()
-            if branch.root === graph.root { return branch }
-        }
+        if let branch = activeBranch, branch.root === graph.root { return branch }
         return graph.isBranch ? graph.root : graph
     }
 
