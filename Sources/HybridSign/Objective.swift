@@ -12,14 +12,50 @@ public struct LossBreakdown: Sendable, Equatable {
     public var ar: Float
     public var confidence: Float
     public var progress: Float
+
+    /// Adds another part of the batch's losses (``Objective/loss(model:batch:rng:graph:shards:)``).
+    mutating func add(_ other: LossBreakdown) {
+        total += other.total
+        flow += other.flow
+        flowError += other.flowError
+        ar += other.ar
+        confidence += other.confidence
+        progress += other.progress
+    }
 }
 
 /// The training objectives: `hybrid` (AR heads + per-frame MeanFlow refinement), `ar`, `diffusion`.
 enum Objective {
     /// Builds the loss of `batch` on a recording graph (call `backward` on the returned node).
-    static func loss(model: HybridSignModel, batch: ModelBatch, rng: inout RandomGenerator, graph g: Graph) -> (Var, LossBreakdown) {
+    ///
+    /// The random draws and the loss normalisers are made for the whole batch first; then the
+    /// batch runs as `shards` groups of sequences, concurrently (``Graph/concurrently(_:_:)``,
+    /// one core each), whose losses add up to the batch's. Every op of a step then has both
+    /// cores, not only the expert stacks, and a shard's padding is that of its own sequences.
+    static func loss(model: HybridSignModel, batch: ModelBatch, rng: inout RandomGenerator, graph g: Graph,
+                     shards: Int = Parallel.workerCount) -> (Var, LossBreakdown) {
+        let draws = StepDraws(model.config, batch: batch, rng: &rng)
+        let ranges = StepDraws.shardRanges(batchSize: batch.batchSize, shards: shards)
+        guard ranges.count > 1 else { return shardLoss(model: model, draws: draws, graph: g) }
+        var results = [(Var, LossBreakdown)?](repeating: nil, count: ranges.count)
+        results.withUnsafeMutableBufferPointer { out in
+            g.concurrently(ranges.count) { s in out[s] = shardLoss(model: model, draws: draws.sequences(ranges[s]), graph: g) }
+        }
+        // Shard order, so the sums do not depend on timing.
+        var total = results[0]!.0, parts = results[0]!.1
+        for (loss, shardParts) in results.dropFirst().map({ $0! }) {
+            total = total + loss
+            parts.add(shardParts)
+        }
+        parts.total = total.value.scalar
+        return (total, parts)
+    }
+
+    /// The loss of the sequences in `draws`, each term divided by the whole batch's normaliser.
+    static func shardLoss(model: HybridSignModel, draws: StepDraws, graph g: Graph) -> (Var, LossBreakdown) {
         let network = model.network
         let config = model.config
+        let batch = draws.batch
         let text = network.encodeText(ids: config.text == .sentence ? nil : batch.textIDs,
                                       features: config.text == .sentence ? batch.features : nil, graph: g)
         var total: Var?
@@ -27,15 +63,14 @@ enum Objective {
         func add(_ term: Var, _ weight: Float) { total = total.map { $0 + term * weight } ?? term * weight }
 
         if config.mode == .diffusion {
-            let (flow, error) = diffusionLoss(model: model, batch: batch, rng: &rng, graph: g)
+            let (flow, error) = diffusionLoss(model: model, draws: draws, graph: g)
             add(flow, 1)
             parts.flow = flow.value.scalar
             parts.flowError = error
         } else {
-            let input = cleanInput(batch, std: config.historyNoise, rng: &rng)
-            let clean = network.cleanPass(frames: input.coordinates, confidence: input.confidence, firstFrame: 0,
+            let clean = network.cleanPass(frames: draws.input.coordinates, confidence: draws.input.confidence, firstFrame: 0,
                                           prependBOS: true, text: text, history: .none, graph: g)
-            let (ar, conf, progress) = headLosses(clean: clean, batch: batch, graph: g)
+            let (ar, conf, progress) = headLosses(clean: clean, batch: batch, normalizers: draws.normalizers, graph: g)
             add(ar, config.arWeight)
             add(conf, config.confidenceWeight)
             add(progress, config.progressWeight)
@@ -43,7 +78,7 @@ enum Objective {
             parts.confidence = conf.value.scalar
             parts.progress = progress.value.scalar
             if config.mode == .hybrid {
-                let (flow, error) = hybridFlowLoss(model: model, batch: batch, clean: clean, text: text, rng: &rng, graph: g)
+                let (flow, error) = hybridFlowLoss(model: model, draws: draws, clean: clean, text: text, graph: g)
                 if let flow {
                     add(flow, config.flowWeight)
                     parts.flow = flow.value.scalar
@@ -70,12 +105,12 @@ enum Objective {
     }
 
     /// AR estimate, confidence and progress losses of the clean stream (positions 0...T).
-    static func headLosses(clean: CleanOutput, batch: ModelBatch, graph g: Graph) -> (Var, Var, Var) {
+    static func headLosses(clean: CleanOutput, batch: ModelBatch, normalizers: LossNormalizers, graph g: Graph) -> (Var, Var, Var) {
         let (b, t, j) = (batch.batchSize, batch.maxFrames, batch.coordinates.shape[2])
         // Position q < T predicts frame q.
         let mean = slice(clean.mean, axis: 1, 0..<t)
         let weight = batch.confidence.reshaped([b, t, j, 1])
-        let ar = maskedMSE(mean, g.constant(batch.coordinates), mask: weight)
+        let ar = maskedMSE(mean, g.constant(batch.coordinates), mask: weight, normalizer: normalizers.ar)
         var frameMask = [Float](repeating: 0, count: b * t * j)
         var progressTarget = [Float](repeating: 0, count: b * t)
         var progressMask = [Float](repeating: 0, count: b * t)
@@ -87,10 +122,10 @@ enum Objective {
             }
         }
         let conf = maskedMSE(slice(clean.confidence, axis: 1, 0..<t), g.constant(batch.confidence),
-                             mask: Tensor(shape: [b, t, j], scalars: frameMask))
+                             mask: Tensor(shape: [b, t, j], scalars: frameMask), normalizer: normalizers.confidence)
         // Position q ≥ 1 holds frame q − 1.
         let progress = maskedMSE(slice(clean.progress, axis: 1, 1..<(t + 1)), g.constant(Tensor(shape: [b, t], scalars: progressTarget)),
-                                 mask: Tensor(shape: [b, t], scalars: progressMask))
+                                 mask: Tensor(shape: [b, t], scalars: progressMask), normalizer: normalizers.progress)
         return (ar, conf, progress)
     }
 
@@ -129,34 +164,19 @@ enum Objective {
 
     /// The per-frame MeanFlow loss of the hybrid: frames split into the r ≠ t group (which needs
     /// the JVP) and the r = t group (target v), each one noisy pass against the clean stream.
-    static func hybridFlowLoss(model: HybridSignModel, batch: ModelBatch, clean: CleanOutput,
-                               text: HybridSignNetwork.TextContext, rng: inout RandomGenerator, graph g: Graph) -> (Var?, Float) {
+    static func hybridFlowLoss(model: HybridSignModel, draws: StepDraws, clean: CleanOutput,
+                               text: HybridSignNetwork.TextContext, graph g: Graph) -> (Var?, Float) {
         let config = model.config
+        let batch = draws.batch, sequences = draws.flow!
         let (b, t, j) = (batch.batchSize, batch.maxFrames, batch.coordinates.shape[2])
         let x = batch.coordinates.scalars, c = batch.confidence.scalars
-        let mu = clean.mean.value.scalars, chat = clean.confidence.value.scalars   // detached: μ feeds the flow as data
-        // Sample the frames, their pairs and noise first (fixed order: deterministic for a seed).
+        // Detached: μ feeds the flow as data. Position i of the clean stream (T + 1 positions,
+        // the start token first) estimates frame i.
+        let mu = clean.mean.value.scalars, chat = clean.confidence.value.scalars
+        let positions = clean.mean.shape[1]
         // members[0]: frames with r ≠ t (JVP), members[1]: r = t; per sequence.
-        var members: [[[Int]]] = [[[Int]](repeating: [], count: b), [[Int]](repeating: [], count: b)]
-        var pairs = [(Float, Float)](repeating: (0, 0), count: b * t)
-        var noise = [Float](repeating: 0, count: b * t * j * 2)
-        for k in 0..<b {
-            let (jvp, equal) = flowFrames(length: batch.lengths[k], config, rng: &rng)
-            members[0][k] = jvp
-            members[1][k] = equal
-            for i in jvp { pairs[k * t + i] = timePair(config, equal: false, rng: &rng) }
-            for i in equal { pairs[k * t + i] = timePair(config, equal: true, rng: &rng) }
-            for i in jvp + equal {
-                for e in 0..<(j * 2) { noise[(k * t + i) * j * 2 + e] = rng.normal() }
-            }
-        }
-        // At least one frame per batch.
-        if members.allSatisfy({ $0.allSatisfy(\.isEmpty) }) {
-            members[1][0].append(0)
-            pairs[0] = timePair(config, equal: true, rng: &rng)
-            for e in 0..<(j * 2) { noise[e] = rng.normal() }
-        }
-        let realFrames = Float(members.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } })
+        let members = [sequences.map(\.jvp), sequences.map(\.equal)]
+        let realFrames = draws.normalizers.flow
         let history = config.detachHistory ? clean.cache.detached() : clean.cache
         var total: Var?
         var errorSum: Float = 0
@@ -172,21 +192,22 @@ enum Objective {
             for k in 0..<b {
                 for (slot, i) in group[k].enumerated() {
                     frames[k][slot] = i
-                    let (tt, rr) = pairs[k * t + i]
+                    let (tt, rr) = sequences[k].pairs[i]
                     ts[k * tg + slot] = tt
                     rs[k * tg + slot] = rr
                     var visible: Float = 0
                     for m in 0..<j { visible += c[(k * t + i) * j + m] }
                     for m in 0..<j {
                         let src = (k * t + i) * j + m, dst = (k * tg + slot) * j + m
-                        ownConf[dst] = chat[src]
+                        let estimate = (k * positions + i) * j + m
+                        ownConf[dst] = chat[estimate]
                         weight[dst] = visible > 0 ? c[src] / (2 * visible) : 0
                         for e in 0..<2 {
-                            let s = mu[src * 2 + e] + config.sigma * noise[src * 2 + e]
+                            let s = mu[estimate * 2 + e] + config.sigma * sequences[k].noise[(i * j + m) * 2 + e]
                             let xv = x[src * 2 + e]
                             z[dst * 2 + e] = (1 - tt) * xv + tt * s
                             v[dst * 2 + e] = s - xv
-                            mean[dst * 2 + e] = mu[src * 2 + e]
+                            mean[dst * 2 + e] = mu[estimate * 2 + e]
                         }
                     }
                 }
@@ -235,17 +256,13 @@ enum Objective {
 
     /// The `diffusion` baseline: non-causal MeanFlow over whole sequences, one (t, r) per
     /// sequence, source ε; sequences with r ≠ t run as one group with the JVP.
-    static func diffusionLoss(model: HybridSignModel, batch: ModelBatch, rng: inout RandomGenerator, graph g: Graph) -> (Var, Float) {
+    static func diffusionLoss(model: HybridSignModel, draws: StepDraws, graph g: Graph) -> (Var, Float) {
         let config = model.config
+        let batch = draws.batch, sequences = draws.diffusion!
         let (b, t, j) = (batch.batchSize, batch.maxFrames, batch.coordinates.shape[2])
         let x = batch.coordinates.scalars, c = batch.confidence.scalars
-        var pairs: [(Float, Float)] = []
-        var noise = [Float](repeating: 0, count: b * t * j * 2)
-        for k in 0..<b {
-            pairs.append(timePair(config, rng: &rng))
-            for e in 0..<(t * j * 2) { noise[k * t * j * 2 + e] = rng.normal() }
-        }
-        let realFrames = Float(batch.lengths.reduce(0, +))
+        let pairs = sequences.map(\.pair)
+        let realFrames = draws.normalizers.flow
         var total: Var?
         var errorSum: Float = 0
         for needsJVP in [true, false] {
@@ -269,7 +286,7 @@ enum Objective {
                         let src = (k * t + i) * j + m, dst = (slot * t + i) * j + m
                         weight[dst] = visible > 0 ? c[src] / (2 * visible) : 0
                         for e in 0..<2 {
-                            let s = noise[src * 2 + e], xv = x[src * 2 + e]
+                            let s = sequences[k].noise[(i * j + m) * 2 + e], xv = x[src * 2 + e]
                             z[dst * 2 + e] = (1 - tt) * xv + tt * s
                             v[dst * 2 + e] = s - xv
                         }

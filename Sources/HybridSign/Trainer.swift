@@ -51,6 +51,9 @@ public final class Trainer {
     let data: TrainingData
     let optimizer: AdamW
     let ema: EMA
+    /// Groups of sequences a batch runs as, one per core (``Objective/loss(model:batch:rng:graph:shards:)``).
+    /// Only the order of float sums depends on it.
+    var shards = Parallel.workerCount
 
     /// A trainer for `model` on `dataset`.
     public init(model: HybridSignModel, dataset: PoseDataset, options: TrainingOptions) throws(HybridSignError) {
@@ -142,7 +145,7 @@ public final class Trainer {
     /// step (``diagnoseNonFinite(_:)``) sees the same numbers.
     private func lossOfStep(_ batch: ModelBatch, graph: Graph) -> (Var, LossBreakdown) {
         var rng = RandomGenerator(seed: options.seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(step + 1))
-        return Objective.loss(model: model, batch: batch, rng: &rng, graph: graph)
+        return Objective.loss(model: model, batch: batch, rng: &rng, graph: graph, shards: shards)
     }
 
     /// Reruns the step with every op's value, tangent and gradient checked, and names the first
