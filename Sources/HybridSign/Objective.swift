@@ -47,7 +47,6 @@ enum Objective {
             total = total + loss
             parts.add(shardParts)
         }
-        parts.total = total.value.scalar
         return (total, parts)
     }
 

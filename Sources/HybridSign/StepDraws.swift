@@ -7,7 +7,7 @@ import Tensors
 struct StepDraws {
     /// The batch as recorded (targets and loss weights).
     let batch: ModelBatch
-    /// The clean stream's input: ``Objective/cleanInput(_:std:rng:)`` as a batch.
+    /// The clean stream's input: ``Objective/cleanInput(_:std:rng:)`` as a batch (diffusion: the batch).
     let input: ModelBatch
     /// Hybrid: the flow frames, (t, r) pairs and noise of each sequence.
     let flow: [SequenceFlowDraws]?
@@ -19,16 +19,21 @@ struct StepDraws {
     /// Draws in a fixed order: clean-input noise, then per sequence its flow frames, pairs and noise.
     init(_ config: ModelConfig, batch: ModelBatch, rng: inout RandomGenerator) {
         self.batch = batch
-        let clean = Objective.cleanInput(batch, std: config.mode == .diffusion ? 0 : config.historyNoise, rng: &rng)
-        input = ModelBatch(coordinates: clean.coordinates, confidence: clean.confidence, lengths: batch.lengths,
-                           textIDs: batch.textIDs, features: batch.features)
+        if config.mode == .diffusion {
+            input = batch   // no clean stream
+        } else {
+            let clean = Objective.cleanInput(batch, std: config.historyNoise, rng: &rng)
+            input = ModelBatch(coordinates: clean.coordinates, confidence: clean.confidence, lengths: batch.lengths,
+                               textIDs: batch.textIDs, features: batch.features)
+        }
         let j = batch.coordinates.shape[2]
-        var flowFrames = Float(batch.lengths.reduce(0, +))
+        let frames = Float(batch.lengths.reduce(0, +))
+        var flowItems = frames
         switch config.mode {
         case .hybrid:
             let draws = SequenceFlowDraws.draw(config, lengths: batch.lengths, joints: j, rng: &rng)
             flow = draws
-            flowFrames = Float(draws.reduce(0) { $0 + $1.jvp.count + $1.equal.count })
+            flowItems = Float(draws.reduce(0) { $0 + $1.jvp.count + $1.equal.count })
             diffusion = nil
         case .diffusion:
             flow = nil
@@ -40,8 +45,7 @@ struct StepDraws {
             flow = nil
             diffusion = nil
         }
-        let frames = Float(batch.lengths.reduce(0, +))
-        normalizers = LossNormalizers(ar: 2 * batch.confidence.sum(), confidence: frames * Float(j), progress: frames, flow: flowFrames)
+        normalizers = LossNormalizers(ar: 2 * batch.confidence.sum(), confidence: frames * Float(j), progress: frames, flow: flowItems)
     }
 
     private init(batch: ModelBatch, input: ModelBatch, flow: [SequenceFlowDraws]?, diffusion: [SequenceDiffusionDraws]?,

@@ -86,14 +86,12 @@ struct ModelBatch {
     let textIDs: [[Int]]
     let features: [TextFeatures]?
 
-    init(coordinates: Tensor, confidence: Tensor, lengths: [Int], textIDs: [[Int]], features: [TextFeatures]?) {
-        self.coordinates = coordinates
-        self.confidence = confidence
-        self.lengths = lengths
-        self.textIDs = textIDs
-        self.features = features
-    }
+    var batchSize: Int { lengths.count }
+    var maxFrames: Int { coordinates.shape[1] }
+}
 
+extension ModelBatch {
+    /// The padded batch of `items` (outside the struct, which keeps the memberwise initialiser).
     init(items: [TrainingData.Item], jointCount j: Int) {
         let b = items.count
         let t = items.map(\.frames).max() ?? 1
@@ -110,27 +108,11 @@ struct ModelBatch {
         features = items.allSatisfy { $0.features != nil } ? items.map { $0.features! } : nil
     }
 
-    var batchSize: Int { lengths.count }
-    var maxFrames: Int { coordinates.shape[1] }
-}
-
-extension ModelBatch {
     /// The sequences `range` of this batch, padded to their own longest length.
     func sequences(_ range: Range<Int>) -> ModelBatch {
-        let (t, j) = (maxFrames, coordinates.shape[2])
         let length = range.map { lengths[$0] }.max() ?? 1
-        let c = coordinates.scalars, q = confidence.scalars
-        let coords = Tensor(shape: [range.count, length, j, 2]) { out in
-            for (slot, k) in range.enumerated() {
-                for i in 0..<(length * j * 2) { out[slot * length * j * 2 + i] = c[k * t * j * 2 + i] }
-            }
-        }
-        let conf = Tensor(shape: [range.count, length, j]) { out in
-            for (slot, k) in range.enumerated() {
-                for i in 0..<(length * j) { out[slot * length * j + i] = q[k * t * j + i] }
-            }
-        }
-        return ModelBatch(coordinates: coords, confidence: conf, lengths: Array(lengths[range]),
-                          textIDs: Array(textIDs[range]), features: features.map { Array($0[range]) })
+        return ModelBatch(coordinates: coordinates.slice(axis: 0, range).slice(axis: 1, 0..<length),
+                          confidence: confidence.slice(axis: 0, range).slice(axis: 1, 0..<length),
+                          lengths: Array(lengths[range]), textIDs: Array(textIDs[range]), features: features.map { Array($0[range]) })
     }
 }
