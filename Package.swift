@@ -22,6 +22,7 @@ let package = Package(
     name: "hybridsign",
     products: [
         .executable(name: "hybridsign", targets: ["HybridSignCLI"]),
+        .library(name: "Platform", targets: ["Platform"]),
         .library(name: "Tensors", targets: ["Tensors"]),
         .library(name: "PoseData", targets: ["PoseData"]),
         .library(name: "HybridSign", targets: ["HybridSign"]),
@@ -44,6 +45,7 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
 
         // Modules, lowest first; each depends only on modules above it in this list.
+        .target(name: "Platform"),
         .target(name: "TensorKernels", swiftSettings: avx512KernelSettings),
         .target(name: "Tensors", dependencies: ["CBLAS", "TensorKernels"], swiftSettings: numericSettings),
         .target(name: "PoseData", dependencies: ["CZlib"], swiftSettings: numericSettings),
@@ -56,7 +58,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "TensorsTests", dependencies: ["Tensors"], exclude: ["Fixtures"]),
+        // Shared by the test targets: running the Python references (Tests/TestSupport).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PoseDataTests", dependencies: ["PoseData"], exclude: ["Fixtures"]),
         .testTarget(name: "HybridSignTests", dependencies: ["HybridSign", "Tensors", "PoseData"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "PoseData"]),

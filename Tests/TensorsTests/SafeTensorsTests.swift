@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 @testable import Tensors
 
 final class SafeTensorsTests: XCTestCase {
@@ -125,27 +126,14 @@ final class SafeTensorsInteropTests: XCTestCase {
         try SafeTensors.write(tensors, metadata: ["config": "{\"dim\": 4}"], to: url)
         let script = """
         import json, sys
-        try:
-            from safetensors.numpy import load_file
-            from safetensors import safe_open
-        except ImportError:
-            sys.exit(77)
+        from safetensors.numpy import load_file
+        from safetensors import safe_open
         t = load_file(sys.argv[1])
         with safe_open(sys.argv[1], framework="numpy") as f:
             meta = f.metadata()
         print(json.dumps({"tensors": {k: {"dtype": str(v.dtype), "shape": list(v.shape), "values": [float(x) for x in v.ravel()]} for k, v in t.items()}, "metadata": meta}))
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { throw XCTSkip("python3 not available") }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        if process.terminationStatus == 77 { throw XCTSkip("Python safetensors package not installed") }
-        XCTAssertEqual(process.terminationStatus, 0, "the Python reader rejected our file")
+        let output = try PythonReference.run(script, arguments: [url.path])
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: output) as? [String: Any])
         XCTAssertEqual(json["metadata"] as? [String: String], ["config": "{\"dim\": 4}"])
         let loaded = try XCTUnwrap(json["tensors"] as? [String: [String: Any]])
