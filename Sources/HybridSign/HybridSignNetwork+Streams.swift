@@ -48,7 +48,10 @@ extension HybridSignNetwork {
         var tokens: [Var] = []
         for p in partRanges.indices {
             var pieces: [Var] = []
-            if prependBOS { pieces.append(broadcast(bos[p].reshaped([1, 1, tokensPerPart[p], d]), to: [b, 1, tokensPerPart[p], d])) }
+            if prependBOS {
+                // Attached: an op on the parameter alone would belong to no graph and never learn.
+                pieces.append(broadcast(graph.attach(bos[p]).reshaped([1, 1, tokensPerPart[p], d]), to: [b, 1, tokensPerPart[p], d]))
+            }
             if let frameVar, tf > 0 {
                 pieces.append(cleanEmbedders[p](partSlice(frameVar, p)) + positions(part: p, frames: frameIndices, graph: graph))
             }

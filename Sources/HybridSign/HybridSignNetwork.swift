@@ -170,7 +170,7 @@ public final class HybridSignNetwork: Layer {
         let d = config.dim
         if config.tokens == .part {
             let framePart = graph.constant(framePositions(frames, width: d, offset: 0, total: d))
-            return framePart + slice(partEmbedding!, axis: 0, p..<(p + 1)).reshaped([1, 1, 1, d])
+            return framePart + slice(graph.attach(partEmbedding!), axis: 0, p..<(p + 1)).reshaped([1, 1, 1, d])
         }
         return graph.constant(framePositions(frames, width: d / 2, offset: 0, total: d) + jointPositions[p])
     }
