@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PoseDataTests", dependencies: ["PoseData"], exclude: ["Fixtures"]),
-        .testTarget(name: "HybridSignTests", dependencies: ["HybridSign", "Tensors", "PoseData"]),
+        .testTarget(name: "HybridSignTests", dependencies: ["HybridSign", "Tensors", "PoseData", "Evaluation", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "PoseData"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "PoseData"], exclude: ["Fixtures"]),
         .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Fixtures"]),

@@ -1,0 +1,129 @@
+"""Training batches as the Swift trainer makes them: PoseData's ``PoseBatcher`` (seeded epochs, length
+buckets) and HybridSign's ``TrainingData`` (model space, padded). Step k uses batch k mod (batches per
+epoch) of epoch k / (batches per epoch), so a resumed run sees the same data as an uninterrupted one,
+in either engine. Samples are read when their batch is made: a dataset need not fit in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .model import HybridSignModel, check_dataset
+from .poses import DataError, PoseSource
+from .rng import SeededGenerator
+from .vocabulary import UnsupportedText
+
+_EPOCH_MIX = 0xD1B54A32D192ED03
+_MASK = (1 << 64) - 1
+
+
+class PoseBatcher:
+    """Each epoch shuffles the samples, sorts pools of ``pool_batches × batch_size`` by length, cuts
+    them into batches and shuffles the batches; the order depends only on the seed and the epoch."""
+
+    def __init__(self, lengths: Sequence[int], batch_size: int, seed: int, pool_batches: int = 50) -> None:
+        if batch_size < 1:
+            raise DataError(f"batch size must be at least 1, not {batch_size}")
+        self.lengths = list(lengths)
+        self.batch_size = batch_size
+        self.seed = seed
+        self.pool_batches = pool_batches
+
+    def batch_indices(self, epoch: int) -> list[list[int]]:
+        generator = SeededGenerator(self.seed ^ ((epoch & _MASK) * _EPOCH_MIX & _MASK))
+        order = list(range(len(self.lengths)))
+        generator.shuffle(order)
+        pool = self.pool_batches * self.batch_size
+        batches: list[list[int]] = []
+        for start in range(0, len(order), pool):
+            members = order[start:start + pool]
+            # Sort by length; the shuffled position breaks ties.
+            ranked = sorted(enumerate(members), key=lambda item: (self.lengths[item[1]], item[0]))
+            sorted_pool = [index for _, index in ranked]
+            batches += [sorted_pool[i:i + self.batch_size] for i in range(0, len(sorted_pool), self.batch_size)]
+        generator.shuffle(batches)
+        return batches
+
+
+@dataclass
+class ModelBatch:
+    """A padded batch in model space: ``coordinates`` ``[B, T, J, 2]``, ``confidence`` ``[B, T, J]`` (0 on
+    padding), lengths, text ids and (``text: sentence``) features ``[L, width]`` per sequence."""
+
+    coordinates: np.ndarray
+    confidence: np.ndarray
+    lengths: list[int]
+    text_ids: list[list[int]]
+    features: list[np.ndarray] | None
+
+    @property
+    def batch_size(self) -> int:
+        return len(self.lengths)
+
+    @property
+    def max_frames(self) -> int:
+        return self.coordinates.shape[1]
+
+    def sequences(self, start: int, end: int) -> "ModelBatch":
+        """Sequences ``start..<end``, padded to their own longest length."""
+        length = max(self.lengths[start:end], default=1)
+        return ModelBatch(self.coordinates[start:end, :length], self.confidence[start:end, :length], self.lengths[start:end],
+                          self.text_ids[start:end], None if self.features is None else self.features[start:end])
+
+
+class TrainingData:
+    """A dataset prepared for a model: checked, batched by length with a seeded order; each batch is
+    read and converted to model space when it is asked for."""
+
+    def __init__(self, dataset: PoseSource, model: HybridSignModel, batch_size: int, seed: int, check: bool = True) -> None:
+        if check:
+            check_dataset(dataset, model.config, "training")
+            self._check_texts(dataset, model)
+        self.dataset = dataset
+        self.model = model
+        self.batcher = PoseBatcher(dataset.frame_counts(), batch_size, seed)
+        self.batches_per_epoch = max(len(self.batcher.batch_indices(0)), 1)
+        self._epoch: tuple[int, list[list[int]]] | None = None
+
+    @staticmethod
+    def _check_texts(dataset: PoseSource, model: HybridSignModel) -> None:
+        config = model.config
+        for index in range(len(dataset)):
+            sample = dataset[index]
+            if config.text != "sentence":
+                try:
+                    model.text_ids(sample.text or "")
+                except UnsupportedText as error:
+                    raise DataError(f"{sample.label(index)}: {error}") from None
+            elif sample.text_features is None or sample.text_features.shape[1] != config.sentence_width:
+                raise DataError(f"sample {index} has no sentence features of width {config.sentence_width}, which text: sentence needs")
+
+    def indices(self, step: int) -> list[int]:
+        """Dataset indices of the batch of global step ``step``."""
+        epoch = step // self.batches_per_epoch
+        if self._epoch is None or self._epoch[0] != epoch:
+            self._epoch = (epoch, self.batcher.batch_indices(epoch))
+        return self._epoch[1][step % self.batches_per_epoch]
+
+    def batch(self, step: int) -> ModelBatch:
+        return self.batch_of(self.indices(step))
+
+    def batch_of(self, indices: list[int]) -> ModelBatch:
+        model, config = self.model, self.model.config
+        items = []
+        for index in indices:
+            sample = self.dataset[index]
+            coordinates, confidence = model.model_space(sample.values, config.max_frames)
+            ids = model.text_ids(sample.text or "") if config.text != "sentence" else []
+            items.append((coordinates, confidence, ids, sample.text_features))
+        b, t, j = len(items), max(item[1].shape[0] for item in items), model.part_order.shape[0]
+        coordinates = np.zeros((b, t, j, 2), dtype=np.float32)
+        confidence = np.zeros((b, t, j), dtype=np.float32)
+        for k, (xy, c, _, _) in enumerate(items):
+            coordinates[k, :xy.shape[0]] = xy
+            confidence[k, :c.shape[0]] = c
+        features = [item[3] for item in items] if all(item[3] is not None for item in items) else None
+        return ModelBatch(coordinates, confidence, [item[1].shape[0] for item in items], [item[2] for item in items], features)

@@ -1,0 +1,126 @@
+"""A HybridSign model: the network plus the mappings between data and model space (``HybridSignModel``):
+the normaliser, the text vocabulary, the length model, each joint's mean confidence, the frame rate.
+
+Model space: normalised (x, y) per joint, joints in part order; missing joints (c = 0) have x = y = 0.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+from .config import ConfigError, ModelConfig
+from .length_model import LengthModel
+from .network import HybridSignNetwork
+from .normalizer import Normalizer
+from .poses import DataError, PoseSample, PoseSource
+from .vocabulary import TextVocabulary, UnsupportedText, characters, words
+
+
+class HybridSignModel:
+    def __init__(self, config: ModelConfig, normalizer: Normalizer, vocabulary: TextVocabulary | None,
+                 length_model: LengthModel, joint_confidence: np.ndarray, fps: float, seed: int | None) -> None:
+        if config.text != "sentence" and vocabulary is None:
+            raise ConfigError(f"text: {config.text} needs a vocabulary")
+        if len(joint_confidence) != config.layout.joint_count:
+            raise ConfigError(f"joint confidence has {len(joint_confidence)} values for {config.layout.joint_count} joints")
+        self.network = HybridSignNetwork(config, vocabulary.size if vocabulary else 1, seed)
+        self.normalizer = normalizer
+        self.vocabulary = vocabulary
+        self.length_model = length_model
+        self.joint_confidence = np.asarray(joint_confidence, dtype=np.float32)
+        self.fps = float(fps)
+        self.part_order = np.array(config.layout.part_order, dtype=np.int64)
+
+    @property
+    def config(self) -> ModelConfig:
+        return self.network.config
+
+    @classmethod
+    def fit(cls, config: ModelConfig, dataset: PoseSource, seed: int | None) -> "HybridSignModel":
+        """A new model for ``dataset``: normaliser, vocabulary, length model and joint confidences
+        fitted on it (one pass per statistic, a sample at a time); the layout is the dataset's."""
+        config.layout = dataset.layout
+        check_dataset(dataset, config, "training")
+        normalizer = Normalizer.fit(_values(dataset))
+        texts = (dataset[i].text for i in range(len(dataset)))
+        vocabulary = None
+        if config.text != "sentence":
+            vocabulary = TextVocabulary.fit(config.text, (t for t in texts if t is not None))
+        units, lengths = [], []
+        j = dataset.layout.joint_count
+        confidence = np.zeros(j, dtype=np.float64)
+        frames = 0
+        fps = None
+        for i in range(len(dataset)):
+            sample = dataset[i]
+            fps = sample.fps if fps is None else fps
+            units.append(text_units(sample, config.text))
+            lengths.append(min(sample.frame_count, config.max_frames))
+            confidence += sample.values[:, :, 2].astype(np.float64).sum(axis=0)
+            frames += sample.frame_count
+        return cls(config, normalizer, vocabulary, LengthModel.fit(units, lengths),
+                   (confidence / max(frames, 1)).astype(np.float32), fps if fps is not None else 25.0, seed)
+
+    def text_ids(self, text: str) -> list[int]:
+        if self.vocabulary is None:
+            raise UnsupportedText("this model is conditioned on precomputed sentence features; give a sample with them instead of text")
+        return self.vocabulary.encode(text)
+
+    def model_space(self, values: np.ndarray, max_frames: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``[T, J, 3]`` data values → coordinates ``[T', J, 2]`` and confidences ``[T', J]`` in model
+        space (normalised, part order, cropped to ``max_frames``)."""
+        t = values.shape[0] if max_frames is None else min(values.shape[0], max_frames)
+        normalized = self.normalizer.normalize(values[:t])[:, self.part_order]
+        confidence = normalized[..., 2].copy()
+        coordinates = np.where((confidence > 0)[..., None], normalized[..., :2], 0).astype(np.float32)
+        return coordinates, confidence
+
+    def data_space(self, coordinates: np.ndarray, confidence: np.ndarray) -> np.ndarray:
+        """Model-space ``[T, J, 2]`` and ``[T, J]`` → data values ``[T, J, 3]`` in layout order."""
+        t, j = confidence.shape
+        values = np.zeros((t, j, 3), dtype=np.float32)
+        values[:, self.part_order, :2] = coordinates
+        values[:, self.part_order, 2] = confidence
+        return self.normalizer.denormalize(values)
+
+
+def text_units(sample: PoseSample, conditioning: str) -> int:
+    """The text's length in the units the model reads (characters, words or feature rows)."""
+    if conditioning == "characters":
+        return len(characters(sample.text)) if sample.text is not None else 0
+    if conditioning == "words":
+        return len(words(sample.text)) if sample.text is not None else 0
+    return sample.text_features.shape[0] if sample.text_features is not None else 0
+
+
+class _values:
+    """The samples' values, one sample at a time, re-iterable (the normaliser reads them twice)."""
+
+    def __init__(self, dataset: PoseSource) -> None:
+        self.dataset = dataset
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return (self.dataset[i].values for i in range(len(self.dataset)))
+
+
+def check_dataset(dataset: PoseSource, config: ModelConfig, role: str) -> None:
+    """Swift's ``TrainingData.check``: samples present, the model's layout, ≥ 2 frames each with some
+    visible joint, finite values."""
+    if len(dataset) == 0:
+        raise DataError(f"the {role} data has no samples")
+    if not dataset.layout.same_parts(config.layout):
+        raise DataError(f"the {role} data follows layout '{dataset.layout.name}' ({dataset.layout.joint_count} joints); "
+                        f"the model was built for '{config.layout.name}' ({config.layout.joint_count} joints)")
+    for index in range(len(dataset)):
+        sample = dataset[index]
+        label = sample.label(index, f"{role} sample")
+        if sample.frame_count < 2:
+            raise DataError(f"{label} has {sample.frame_count} frames; a sequence needs at least 2 frames of keypoints")
+        bad = np.argwhere(~np.isfinite(sample.values))
+        if len(bad):
+            f, j, c = bad[0]
+            raise DataError(f"{label} holds NaN or infinity at frame {f}, joint {j}, channel {c}; clean the data first")
+        if not (sample.values[:, :, 2] > 0).any():
+            raise DataError(f"{label} has no keypoints with confidence above 0")
