@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .model import HybridSignModel, check_dataset
+from .model import DataMapping, check_dataset
 from .poses import DataError, PoseSource
 from .rng import SeededGenerator
 from .vocabulary import UnsupportedText
@@ -78,24 +78,24 @@ class TrainingData:
     """A dataset prepared for a model: checked, batched by length with a seeded order; each batch is
     read and converted to model space when it is asked for."""
 
-    def __init__(self, dataset: PoseSource, model: HybridSignModel, batch_size: int, seed: int, check: bool = True) -> None:
+    def __init__(self, dataset: PoseSource, mapping: DataMapping, batch_size: int, seed: int, check: bool = True) -> None:
         if check:
-            check_dataset(dataset, model.config, "training")
-            self._check_texts(dataset, model)
+            check_dataset(dataset, mapping.config, "training")
+            self._check_texts(dataset, mapping)
         self.dataset = dataset
-        self.model = model
+        self.mapping = mapping
         self.batcher = PoseBatcher(dataset.frame_counts(), batch_size, seed)
         self.batches_per_epoch = max(len(self.batcher.batch_indices(0)), 1)
         self._epoch: tuple[int, list[list[int]]] | None = None
 
     @staticmethod
-    def _check_texts(dataset: PoseSource, model: HybridSignModel) -> None:
-        config = model.config
+    def _check_texts(dataset: PoseSource, mapping: DataMapping) -> None:
+        config = mapping.config
         for index in range(len(dataset)):
             sample = dataset[index]
             if config.text != "sentence":
                 try:
-                    model.text_ids(sample.text or "")
+                    mapping.text_ids(sample.text or "")
                 except UnsupportedText as error:
                     raise DataError(f"{sample.label(index)}: {error}") from None
             elif sample.text_features is None or sample.text_features.shape[1] != config.sentence_width:
@@ -112,14 +112,14 @@ class TrainingData:
         return self.batch_of(self.indices(step))
 
     def batch_of(self, indices: list[int]) -> ModelBatch:
-        model, config = self.model, self.model.config
+        mapping, config = self.mapping, self.mapping.config
         items = []
         for index in indices:
             sample = self.dataset[index]
-            coordinates, confidence = model.model_space(sample.values, config.max_frames)
-            ids = model.text_ids(sample.text or "") if config.text != "sentence" else []
+            coordinates, confidence = mapping.model_space(sample.values, config.max_frames)
+            ids = mapping.text_ids(sample.text or "") if config.text != "sentence" else []
             items.append((coordinates, confidence, ids, sample.text_features))
-        b, t, j = len(items), max(item[1].shape[0] for item in items), model.part_order.shape[0]
+        b, t, j = len(items), max(item[1].shape[0] for item in items), mapping.part_order.shape[0]
         coordinates = np.zeros((b, t, j, 2), dtype=np.float32)
         confidence = np.zeros((b, t, j), dtype=np.float32)
         for k, (xy, c, _, _) in enumerate(items):

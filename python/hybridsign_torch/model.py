@@ -6,6 +6,7 @@ Model space: normalised (x, y) per joint, joints in part order; missing joints (
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
 import numpy as np
@@ -18,24 +19,95 @@ from .poses import DataError, PoseSample, PoseSource
 from .vocabulary import TextVocabulary, UnsupportedText, characters, words
 
 
+@dataclass
+class DataMapping:
+    """Everything that maps between data and model space, without the network (cheap to hand to
+    data-loader workers): configuration, normaliser, vocabulary, length model, joint confidences, fps."""
+
+    config: ModelConfig
+    normalizer: Normalizer
+    vocabulary: TextVocabulary | None
+    length_model: LengthModel
+    joint_confidence: np.ndarray
+    fps: float
+
+    def __post_init__(self) -> None:
+        if self.config.text != "sentence" and self.vocabulary is None:
+            raise ConfigError(f"text: {self.config.text} needs a vocabulary")
+        if len(self.joint_confidence) != self.config.layout.joint_count:
+            raise ConfigError(f"joint confidence has {len(self.joint_confidence)} values for {self.config.layout.joint_count} joints")
+        self.joint_confidence = np.asarray(self.joint_confidence, dtype=np.float32)
+        self.fps = float(self.fps)
+        #: Layout joint index of each model-space joint.
+        self.part_order = np.array(self.config.layout.part_order, dtype=np.int64)
+
+    def text_ids(self, text: str) -> list[int]:
+        if self.vocabulary is None:
+            raise UnsupportedText("this model is conditioned on precomputed sentence features; give a sample with them instead of text")
+        return self.vocabulary.encode(text)
+
+    def model_space(self, values: np.ndarray, max_frames: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``[T, J, 3]`` data values → coordinates ``[T', J, 2]`` and confidences ``[T', J]`` in model
+        space (normalised, part order, cropped to ``max_frames``)."""
+        t = values.shape[0] if max_frames is None else min(values.shape[0], max_frames)
+        normalized = self.normalizer.normalize(values[:t])[:, self.part_order]
+        confidence = normalized[..., 2].copy()
+        coordinates = np.where((confidence > 0)[..., None], normalized[..., :2], 0).astype(np.float32)
+        return coordinates, confidence
+
+    def data_space(self, coordinates: np.ndarray, confidence: np.ndarray) -> np.ndarray:
+        """Model-space ``[T, J, 2]`` and ``[T, J]`` → data values ``[T, J, 3]`` in layout order."""
+        t, j = confidence.shape
+        values = np.zeros((t, j, 3), dtype=np.float32)
+        values[:, self.part_order, :2] = coordinates
+        values[:, self.part_order, 2] = confidence
+        return self.normalizer.denormalize(values)
+
+
 class HybridSignModel:
+    """The network and its ``DataMapping``."""
+
     def __init__(self, config: ModelConfig, normalizer: Normalizer, vocabulary: TextVocabulary | None,
                  length_model: LengthModel, joint_confidence: np.ndarray, fps: float, seed: int | None) -> None:
-        if config.text != "sentence" and vocabulary is None:
-            raise ConfigError(f"text: {config.text} needs a vocabulary")
-        if len(joint_confidence) != config.layout.joint_count:
-            raise ConfigError(f"joint confidence has {len(joint_confidence)} values for {config.layout.joint_count} joints")
+        self.mapping = DataMapping(config, normalizer, vocabulary, length_model, joint_confidence, fps)
         self.network = HybridSignNetwork(config, vocabulary.size if vocabulary else 1, seed)
-        self.normalizer = normalizer
-        self.vocabulary = vocabulary
-        self.length_model = length_model
-        self.joint_confidence = np.asarray(joint_confidence, dtype=np.float32)
-        self.fps = float(fps)
-        self.part_order = np.array(config.layout.part_order, dtype=np.int64)
 
     @property
     def config(self) -> ModelConfig:
         return self.network.config
+
+    @property
+    def normalizer(self) -> Normalizer:
+        return self.mapping.normalizer
+
+    @property
+    def vocabulary(self) -> TextVocabulary | None:
+        return self.mapping.vocabulary
+
+    @property
+    def length_model(self) -> LengthModel:
+        return self.mapping.length_model
+
+    @property
+    def joint_confidence(self) -> np.ndarray:
+        return self.mapping.joint_confidence
+
+    @property
+    def fps(self) -> float:
+        return self.mapping.fps
+
+    @property
+    def part_order(self) -> np.ndarray:
+        return self.mapping.part_order
+
+    def text_ids(self, text: str) -> list[int]:
+        return self.mapping.text_ids(text)
+
+    def model_space(self, values: np.ndarray, max_frames: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        return self.mapping.model_space(values, max_frames)
+
+    def data_space(self, coordinates: np.ndarray, confidence: np.ndarray) -> np.ndarray:
+        return self.mapping.data_space(coordinates, confidence)
 
     @classmethod
     def fit(cls, config: ModelConfig, dataset: PoseSource, seed: int | None) -> "HybridSignModel":
@@ -62,28 +134,6 @@ class HybridSignModel:
             frames += sample.frame_count
         return cls(config, normalizer, vocabulary, LengthModel.fit(units, lengths),
                    (confidence / max(frames, 1)).astype(np.float32), fps if fps is not None else 25.0, seed)
-
-    def text_ids(self, text: str) -> list[int]:
-        if self.vocabulary is None:
-            raise UnsupportedText("this model is conditioned on precomputed sentence features; give a sample with them instead of text")
-        return self.vocabulary.encode(text)
-
-    def model_space(self, values: np.ndarray, max_frames: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """``[T, J, 3]`` data values → coordinates ``[T', J, 2]`` and confidences ``[T', J]`` in model
-        space (normalised, part order, cropped to ``max_frames``)."""
-        t = values.shape[0] if max_frames is None else min(values.shape[0], max_frames)
-        normalized = self.normalizer.normalize(values[:t])[:, self.part_order]
-        confidence = normalized[..., 2].copy()
-        coordinates = np.where((confidence > 0)[..., None], normalized[..., :2], 0).astype(np.float32)
-        return coordinates, confidence
-
-    def data_space(self, coordinates: np.ndarray, confidence: np.ndarray) -> np.ndarray:
-        """Model-space ``[T, J, 2]`` and ``[T, J]`` → data values ``[T, J, 3]`` in layout order."""
-        t, j = confidence.shape
-        values = np.zeros((t, j, 3), dtype=np.float32)
-        values[:, self.part_order, :2] = coordinates
-        values[:, self.part_order, 2] = confidence
-        return self.normalizer.denormalize(values)
 
 
 def text_units(sample: PoseSample, conditioning: str) -> int:

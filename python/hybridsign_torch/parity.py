@@ -63,7 +63,7 @@ def compare_case(directory: Path) -> dict[str, float]:
     model = checkpoints.load(directory / "model.safetensors").model
     network = model.network
     dataset = read_json_dataset(directory / "data.json")
-    data = TrainingData(dataset, model, batch_size, seed)
+    data = TrainingData(dataset, model.mapping, batch_size, seed)
     if str(data.indices(step)) != meta["indices"]:
         report["batch indices"] = float("inf")
     batch = data.batch(step)

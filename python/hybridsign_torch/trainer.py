@@ -64,8 +64,8 @@ class StepSource(torch.utils.data.Dataset):
 
     def __init__(self, data: TrainingData, options: TrainingOptions, topology: Topology, micro_batch: int | None) -> None:
         self.data = data
-        self.config = data.model.config
-        self.tokens_per_part = data.model.network.tokens_per_part
+        self.config = data.mapping.config
+        self.tokens_per_part = self.config.tokens_per_part
         self.options = options
         self.topology = topology
         self.micro_batch = micro_batch
@@ -101,13 +101,13 @@ class Trainer:
         self.step = 0
         model.network.to(topology.device)
         model.network.fused_attention = topology.device.type == "cuda"
-        self.data = TrainingData(dataset, model, options.batch_size, options.seed, check=check_data)
+        self.data = TrainingData(dataset, model.mapping, options.batch_size, options.seed, check=check_data)
         self.steps = StepSource(self.data, options, topology, micro_batch)
         self.loss = StepLoss(model.network)
         self.parallel = None
         if topology.world_size > 1:
             self.parallel = DistributedDataParallel(self.loss, device_ids=[topology.device.index] if topology.device.type == "cuda" else None,
-                                                    broadcast_buffers=False, gradient_as_bucket_view=True)
+                                                    gradient_as_bucket_view=True)
         self.optimizer = make_adamw(model.network, options.learning_rate, options.weight_decay)
         self.ema = EMA(model.network, options.ema_decay)
         self.optimizer_steps = 0
@@ -146,29 +146,36 @@ class Trainer:
 
     def train_step(self, prepared: PreparedStep | None = None) -> LossParts:
         """One optimiser step on the next batch; returns its losses (device tensors)."""
-        if prepared is None:
-            prepared = self.steps[self.step]
-        assert prepared.step == self.step, f"prepared step {prepared.step} is not the trainer's step {self.step}"
+        parts = self.accumulate_gradients(prepared)
         lr = self.learning_rate(self.step)
         for group in self.optimizer.param_groups:
             group["lr"] = lr
-        module = self.parallel if self.parallel is not None else self.loss
-        parts_sum: LossParts | None = None
-        for index, shard in enumerate(prepared.shards):
-            last = index == len(prepared.shards) - 1
-            sync = contextlib.nullcontext() if last or self.parallel is None else self.parallel.no_sync()
-            with sync, self._autocast():
-                total, parts = module(shard.to(self.topology.device))
-            (total * self.topology.world_size).backward()
-            parts_sum = parts.detached() if parts_sum is None else parts_sum + parts.detached()
-        parameters = list(self.model.network.parameters())
-        norm = clip_gradients(parameters, self.options.clip_norm)
-        self.non_finite |= ~(torch.isfinite(norm) & torch.isfinite(parts_sum.total))
+        norm = clip_gradients(list(self.model.network.parameters()), self.options.clip_norm)
+        self.non_finite |= ~(torch.isfinite(norm) & torch.isfinite(parts.total))
         self.optimizer.step()
         self.optimizer.zero_grad(set_to_none=True)
         self.optimizer_steps += 1
         self.ema.update(self.step)
         self.step += 1
+        return parts
+
+    def accumulate_gradients(self, prepared: PreparedStep | None = None) -> LossParts:
+        """Forward and backward of this process's shards of the current step's batch: the
+        parameters' ``grad`` is then the whole batch's gradient (summed over processes by DDP)."""
+        if prepared is None:
+            prepared = self.steps[self.step]
+        if prepared.step != self.step:
+            raise ValueError(f"prepared step {prepared.step} is not the trainer's step {self.step}")
+        module = self.parallel if self.parallel is not None else self.loss
+        parts_sum: LossParts | None = None
+        for index, shard in enumerate(prepared.shards):
+            last = index == len(prepared.shards) - 1
+            sync = contextlib.nullcontext() if last or self.parallel is None else self.parallel.no_sync()
+            with sync:
+                with self._autocast():
+                    total, parts = module(shard.to(self.topology.device))
+                (total * self.topology.world_size).backward()
+            parts_sum = parts.detached() if parts_sum is None else parts_sum + parts.detached()
         return parts_sum
 
     def _autocast(self):

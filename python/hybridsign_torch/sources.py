@@ -1,0 +1,71 @@
+"""Where the twin's training data comes from (``--data``).
+
+- a sharded dataset (a directory with ``index.json``, written by ``hybridsign convert IN DIR --shards N``):
+  read through ``hybridsign_torch.shards``, memory-mapped, one sample at a time;
+- a dataset JSON file (``hybridsign convert IN OUT.json``): parsed here (JSON cannot execute anything);
+- anything else ``hybridsign`` reads (``.pkl``, ``.pkl.gz``, ``.pose``, a directory of ``.pose`` files):
+  converted once by the ``hybridsign`` tool into a cache, then read as above. The twin never unpickles:
+  a pickle can run code when loaded, and the Swift reader is the one place that decodes pickles safely
+  (Docs/pickle.md); it also maps MediaPipe ``.pose`` files to OpenPose-137 as ``hybridsign train`` does,
+  so both engines train on the same samples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from .poses import DataError, PoseSource, read_json_dataset
+
+SHARD_INDEX = "index.json"
+
+
+def hybridsign_binary() -> str:
+    """The ``hybridsign`` executable: ``$HYBRIDSIGN_BIN``, the one on ``PATH``, or this checkout's build."""
+    candidates = [os.environ.get("HYBRIDSIGN_BIN"), shutil.which("hybridsign"),
+                  str(Path(__file__).resolve().parents[2] / ".build" / "release" / "hybridsign")]
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    raise DataError("converting this data needs the hybridsign tool: build it (`make build` in the repository), put it on PATH "
+                    "or set HYBRIDSIGN_BIN; or convert the data yourself with `hybridsign convert DATA DATA.json`")
+
+
+def open_source(path: str | Path, cache: str | Path | None = None) -> PoseSource:
+    """The dataset at ``path`` as a ``PoseSource`` (see the module note for the forms)."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(f"{path}: no such file or directory")
+    if path.is_dir() and (path / SHARD_INDEX).exists():
+        return open_shards(path)
+    if path.suffix.lower() == ".json":
+        return read_json_dataset(path)
+    return read_json_dataset(convert(path, cache))
+
+
+def open_shards(path: Path) -> PoseSource:
+    try:
+        from . import shards
+    except ImportError:
+        raise DataError(f"{path} is a sharded dataset, but this installation has no shard reader (hybridsign_torch.shards)") from None
+    return shards.open_dataset(path)
+
+
+def convert(path: Path, cache: str | Path | None = None) -> Path:
+    """``hybridsign convert PATH CACHE/<key>.json`` unless the cache already holds this file's
+    conversion (keyed by its absolute path, size and modification time)."""
+    cache = Path(cache) if cache is not None else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "hybridsign-torch"
+    stat = path.stat()
+    key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:24]
+    target = cache / f"{path.name}.{key}.json"
+    if target.exists():
+        return target
+    cache.mkdir(parents=True, exist_ok=True)
+    # hybridsign writes atomically: a reader never sees half a file, and a failed run leaves nothing.
+    result = subprocess.run([hybridsign_binary(), "convert", str(path), str(target)], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise DataError(f"hybridsign convert {path} failed: {result.stderr.strip() or result.stdout.strip()}")
+    return target
