@@ -18,7 +18,7 @@ final class TwinParityTests: XCTestCase {
         defer { if kept == nil { try? FileManager.default.removeItem(at: directory) } }
         try TwinFixtures.write(to: directory)
         let output = try PythonReference.run("import sys; from hybridsign_torch import parity; parity.main(sys.argv[1:])",
-                                             arguments: [directory.path])
+                                             arguments: [directory.path], environment: ["OMP_NUM_THREADS": "1"])
         let report = try JSONSerialization.jsonObject(with: output) as! [String: [String: Double]]
         print("twin parity (max relative differences):")
         for name in report.keys.sorted() {

@@ -96,12 +96,21 @@ def validate(args: argparse.Namespace) -> None:
 
 
 class StopRequest:
-    """Set by SIGINT / SIGTERM: the run saves its checkpoint after the current step and stops."""
+    """Set by SIGINT / SIGTERM while training (a context): the run saves its checkpoint after the
+    current step and stops. The previous handlers come back on exit."""
 
     def __init__(self) -> None:
         self.requested = False
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> "StopRequest":
         for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, self._handle)
+            self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
 
     def _handle(self, signum, frame) -> None:
         self.requested = True
@@ -153,14 +162,14 @@ def run(args: argparse.Namespace) -> None:
             dataset = open_source(args.data, args.cache)
         dev = open_source(args.dev, args.cache) if args.dev and topology.is_main else None
         trainer = make_trainer(args, dataset, topology)
-        train_loop(args, trainer, dev, control)
+        with StopRequest() as stop:
+            train_loop(args, trainer, dev, control, stop)
     finally:
         distributed.stop()
 
 
-def train_loop(args: argparse.Namespace, trainer: Trainer, dev, control) -> None:
+def train_loop(args: argparse.Namespace, trainer: Trainer, dev, control, stop: StopRequest) -> None:
     topology = trainer.topology
-    stop = StopRequest()
     workers = args.workers if args.workers is not None else (2 if topology.device.type == "cuda" else 0)
     started, first, tokens = time.monotonic(), trainer.step, 0.0
     deadline = started + args.minutes * 60 if args.minutes else None
