@@ -40,13 +40,27 @@ def _camel(name: str) -> str:
     return head + "".join(w.title() for w in rest)
 
 
+class _Float32Fields:
+    """Float fields hold 32-bit values, as Swift's ``Float``s do, however they are set."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _float_fields(type(self)) and value is not None:
+            value = float(np.float32(value))
+        super().__setattr__(name, value)
+
+
+@lru_cache(maxsize=None)
+def _float_fields(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls) if f.type == "float")
+
+
 TOKEN_KINDS = ("joint", "part")
 MODES = ("hybrid", "ar", "diffusion")
 TEXT_CONDITIONINGS = ("characters", "words", "sentence")
 
 
 @dataclass
-class ModelConfig:
+class ModelConfig(_Float32Fields):
     """``HybridSign.ModelConfig``: architecture and objective (stored as JSON in checkpoints)."""
 
     dim: int
@@ -180,7 +194,7 @@ class ModelConfig:
 
 
 @dataclass
-class TrainingOptions:
+class TrainingOptions(_Float32Fields):
     """``HybridSign.TrainingOptions``: optimiser, schedule, batch and budget (stored in checkpoints)."""
 
     steps: int
