@@ -138,6 +138,14 @@ def _item_weights(confidence: np.ndarray) -> np.ndarray:
     return np.where(visible > 0, confidence / (np.float32(2) * np.where(visible > 0, visible, 1)), 0).astype(np.float32)
 
 
+def _item_arrays(rows: int, items: int, joints: int, time: float) -> tuple[np.ndarray, ...]:
+    """Frame indices (−1: padding), t, r (filled with ``time``), two ``[rows, items, J, 2]`` value arrays
+    and the per-joint weights of a group's items, to be filled in."""
+    times = [np.full((rows, items), time, dtype=np.float32) for _ in range(2)]
+    values = [np.zeros((rows, items, joints, 2), dtype=np.float32) for _ in range(2)]
+    return (np.full((rows, items), -1, dtype=np.int64), *times, *values, np.zeros((rows, items, joints), dtype=np.float32))
+
+
 def _flow_groups(draws: StepDraws, tokens_per_part: list[int]) -> list[FlowGroup]:
     batch, sequences = draws.batch, draws.flow
     b, j = batch.batch_size, batch.coordinates.shape[2]
@@ -146,12 +154,8 @@ def _flow_groups(draws: StepDraws, tokens_per_part: list[int]) -> list[FlowGroup
         tg = max((len(m) for m in members), default=0)
         if tg == 0:
             continue
-        frames = np.full((b, tg), -1, dtype=np.int64)
-        t = np.ones((b, tg), dtype=np.float32)
-        r = np.ones((b, tg), dtype=np.float32)
-        x = np.zeros((b, tg, j, 2), dtype=np.float32)
-        noise = np.zeros((b, tg, j, 2), dtype=np.float32)
-        weight = np.zeros((b, tg, j), dtype=np.float32)
+        # Padding items get t = r = 1 (u divides by t) and weight 0.
+        frames, t, r, x, noise, weight = _item_arrays(b, tg, j, time=1)
         for k, chosen in enumerate(members):
             if not chosen:
                 continue
@@ -179,12 +183,7 @@ def _diffusion_groups(draws: StepDraws, config: ModelConfig, tokens_per_part: li
         if not members:
             continue
         bg = len(members)
-        frames = np.full((bg, t), -1, dtype=np.int64)
-        tt = np.zeros((bg, t), dtype=np.float32)
-        rr = np.zeros((bg, t), dtype=np.float32)
-        z = np.zeros((bg, t, j, 2), dtype=np.float32)
-        v = np.zeros((bg, t, j, 2), dtype=np.float32)
-        weight = np.zeros((bg, t, j), dtype=np.float32)
+        frames, tt, rr, z, v, weight = _item_arrays(bg, t, j, time=0)
         for slot, k in enumerate(members):
             n = batch.lengths[k]
             tt[slot], rr[slot] = pairs[k]
