@@ -18,7 +18,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .poses import DataError, PoseSource, read_json_dataset
+import numpy as np
+
+from .layout import Layout, Part
+from .poses import DataError, PoseSample, PoseSource, read_json_dataset
 
 SHARD_INDEX = "index.json"
 
@@ -51,7 +54,32 @@ def open_shards(path: Path) -> PoseSource:
         from . import shards
     except ImportError:
         raise DataError(f"{path} is a sharded dataset, but this installation has no shard reader (hybridsign_torch.shards)") from None
-    return shards.open_dataset(path)
+    try:
+        return ShardSource(shards.ShardDataset(path))
+    except shards.ShardFormatError as error:
+        raise DataError(str(error)) from None
+
+
+class ShardSource:
+    """A ``shards.ShardDataset`` (memory-mapped shards) as a ``PoseSource``: samples as the twin holds them."""
+
+    def __init__(self, dataset) -> None:
+        self.dataset = dataset
+        raw = dataset.layout
+        self.layout = Layout(raw.name, tuple(raw.joints), tuple(Part(name, tuple(joints)) for name, joints in raw.parts),
+                             tuple(tuple(bone) for bone in raw.bones))
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+    def __getitem__(self, index: int) -> PoseSample:
+        s = self.dataset[index]
+        features = None if s.text_features is None else np.asarray(s.text_features, dtype=np.float32)
+        return PoseSample(np.asarray(s.frames, dtype=np.float32), float(s.fps), text=s.text, name=s.name, gloss=s.gloss,
+                          signer=s.signer, text_features=features)
+
+    def frame_counts(self) -> list[int]:
+        return [int(n) for n in self.dataset.frame_counts]
 
 
 def convert(path: Path, cache: str | Path | None = None) -> Path:
