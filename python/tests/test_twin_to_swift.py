@@ -88,3 +88,22 @@ def test_hybridsign_eval_scores_what_the_twin_scores(trained) -> None:
     assert swift["samples"] == twin.samples == len(TEXTS)
     assert abs(swift["dtw_mje"] - twin.dtw_mje) <= 1e-4 * twin.dtw_mje
     assert abs(swift["mje"] - twin.mje) <= 1e-4 * twin.mje
+
+
+def test_hybridsign_train_resumes_the_twin_checkpoint(trained, tmp_path: Path) -> None:
+    """Both engines continue the twin's 50-step run for 4 more steps to the same weights."""
+    model_path, data = trained
+    swift_run, twin_run = tmp_path / "swift.safetensors", tmp_path / "twin.safetensors"
+    for copy in (swift_run, twin_run):
+        copy.write_bytes(model_path.read_bytes())
+    output = run_hybridsign("train", "--data", str(data), "--out", str(swift_run), "--resume", "--steps", "54", "--log-every", "1",
+                            cwd=tmp_path)
+    assert "resuming" in output and "at step 50 of 54" in output, output
+    train.main(["--data", str(data), "--out", str(twin_run), "--resume", "--steps", "54", "--log-every", "1", "--device", "cpu"])
+    swift, twin = checkpoint.load(swift_run), checkpoint.load(twin_run)
+    assert swift.step == twin.step == 54 and swift.adamw_step == twin.adamw_step == 54
+    a, b = swift.model.network.state_dict(), twin.model.network.state_dict()
+    scale = max(float(v.abs().max()) for v in a.values())
+    difference = max(float((a[n] - b[n]).abs().max()) for n in a) / scale
+    print(f"hybridsign train and the twin, 4 steps after the twin's checkpoint: weights differ by {difference:.2e} of the largest")
+    assert difference <= 1e-4
