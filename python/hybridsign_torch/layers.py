@@ -81,10 +81,16 @@ def sin_cos_frequencies(dim: int, max_period: float = 10_000.0) -> np.ndarray:
     return np.exp(-np.log(np.float32(max_period)) * k / np.float32(half)).astype(np.float32)
 
 
+_frequency_tables: dict[tuple[int, torch.device], torch.Tensor] = {}
+
+
 def sin_cos(positions: torch.Tensor, dim: int) -> torch.Tensor:
     """Sinusoidal embeddings ``[sin(p·f_k)…, cos(p·f_k)…]``: ``[N]`` → ``[N, dim]`` (differentiable)."""
-    freqs = torch.from_numpy(sin_cos_frequencies(dim)).to(positions.device)
-    angles = positions.reshape(-1, 1).float() * freqs
+    # Kept per device: copying the table to a GPU in every pass would make the host wait for it.
+    key = (dim, positions.device)
+    if key not in _frequency_tables:
+        _frequency_tables[key] = torch.from_numpy(sin_cos_frequencies(dim)).to(positions.device)
+    angles = positions.reshape(-1, 1).float() * _frequency_tables[key]
     return torch.cat([torch.sin(angles), torch.cos(angles)], dim=1)
 
 

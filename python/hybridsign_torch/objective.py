@@ -20,7 +20,7 @@ import torch
 from torch import nn
 from torch.func import jvp
 
-from .network import HybridSignNetwork, TextContext
+from .network import CleanOutput, History, HybridSignNetwork, TextContext
 from .shard_inputs import DiffusionGroup, FlowGroup, ShardInputs, TextInputs
 
 #: ε of the adaptive weight 1/(err + ε)^p.
@@ -93,7 +93,7 @@ class StepLoss(nn.Module):
         net = self.network
         return [*net.noisy_embed.parameters(), *net.final_modulation.parameters(), *net.velocity_head.parameters()]
 
-    def head_losses(self, clean, shard: ShardInputs) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def head_losses(self, clean: CleanOutput, shard: ShardInputs) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         t = shard.coordinates.shape[1]
         normalizers = shard.normalizers
         ar = masked_mse(clean.mean[:, :t], shard.coordinates, shard.confidence.unsqueeze(3), normalizers.ar)
@@ -101,7 +101,7 @@ class StepLoss(nn.Module):
         progress = masked_mse(clean.progress[:, 1:t + 1], shard.progress_target, shard.progress_mask, normalizers.progress)
         return ar, conf, progress
 
-    def hybrid_flow_loss(self, shard: ShardInputs, clean, text: TextContext) -> tuple[torch.Tensor, torch.Tensor]:
+    def hybrid_flow_loss(self, shard: ShardInputs, clean: CleanOutput, text: TextContext) -> tuple[torch.Tensor, torch.Tensor]:
         config = self.network.config
         mu, chat = clean.mean.detach(), clean.confidence.detach()
         history = [[m.detached() for m in layers] for layers in clean.produced] if config.detach_history else clean.produced
@@ -113,7 +113,7 @@ class StepLoss(nn.Module):
         return total, error
 
     def flow_group_loss(self, group: FlowGroup, mu: torch.Tensor, chat: torch.Tensor, text: TextContext,
-                        history, flow_items: float) -> tuple[torch.Tensor, torch.Tensor]:
+                        history: History, flow_items: float) -> tuple[torch.Tensor, torch.Tensor]:
         net, config = self.network, self.network.config
         b, tg = group.frames.shape
         # Position i of the clean stream estimates frame i.
