@@ -102,9 +102,10 @@ def flow_frames(length: int, config: ModelConfig, rng: RandomGenerator) -> tuple
     return sorted(chosen[:jvp_count]), sorted(chosen[jvp_count:])
 
 
-def _flow_draws(config: ModelConfig, lengths: list[int], joints: int, rng: RandomGenerator) -> list[SequenceFlowDraws]:
+def _flow_draws(config: ModelConfig, lengths: list[int], joints: int, rng: RandomGenerator,
+                needed: range) -> list[SequenceFlowDraws]:
     draws = []
-    for length in lengths:
+    for k, length in enumerate(lengths):
         jvp, equal = flow_frames(length, config, rng)
         pairs = np.zeros((length, 2), dtype=np.float32)
         for i in jvp:
@@ -112,27 +113,37 @@ def _flow_draws(config: ModelConfig, lengths: list[int], joints: int, rng: Rando
         for i in equal:
             pairs[i] = time_pair(config, rng, equal=True)
         noise = np.zeros((length, joints, 2), dtype=np.float32)
-        for i in jvp + equal:
-            noise[i] = rng.normals(joints * 2).reshape(joints, 2)
+        chosen = jvp + equal
+        if k in needed:
+            noise[chosen] = rng.normals(len(chosen) * joints * 2).reshape(len(chosen), joints, 2)
+        else:
+            rng.skip_normals(len(chosen) * joints * 2)
         draws.append(SequenceFlowDraws(jvp, equal, pairs, noise))
     if draws and all(not d.jvp and not d.equal for d in draws):
         # At least one flow item per batch.
         first = draws[0]
         first.equal.append(0)
         first.pairs[0] = time_pair(config, rng, equal=True)
-        first.noise[0] = rng.normals(joints * 2).reshape(joints, 2)
+        if 0 in needed:
+            first.noise[0] = rng.normals(joints * 2).reshape(joints, 2)
+        else:
+            rng.skip_normals(joints * 2)
     return draws
 
 
-def clean_input(batch: ModelBatch, std: float, rng: RandomGenerator) -> tuple[np.ndarray, np.ndarray]:
+def clean_input(batch: ModelBatch, std: float, rng: RandomGenerator | None, needed: range | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The clean stream's input: joints with confidence < 0.5 missing (x = y = 0, c = 0); visible ones
     get N(0, std²) noise when std > 0 (drawn per visible coordinate in row-major order)."""
     visible = np.where(batch.confidence >= VISIBILITY_THRESHOLD, batch.confidence, np.float32(0)).astype(np.float32)
     mask = (visible > 0)[..., None].repeat(2, axis=-1)
     coordinates = np.where(mask, batch.coordinates, np.float32(0)).astype(np.float32)
     if std > 0:
-        noise = rng.normals(int(mask.sum()))
-        coordinates[mask] = coordinates[mask] + np.float32(std) * noise
+        for k in range(batch.batch_size):
+            count = int(mask[k].sum())
+            if needed is None or k in needed:
+                coordinates[k][mask[k]] += np.float32(std) * rng.normals(count)
+            else:
+                rng.skip_normals(count)
     return coordinates, visible
 
 
@@ -146,23 +157,33 @@ class StepDraws:
     normalizers: LossNormalizers
 
     @classmethod
-    def draw(cls, config: ModelConfig, batch: ModelBatch, rng: RandomGenerator) -> "StepDraws":
+    def draw(cls, config: ModelConfig, batch: ModelBatch, rng: RandomGenerator, needed: tuple[int, int] | None = None) -> "StepDraws":
+        """The step's draws; noise only for the sequences ``needed`` (start, end) — the generator skips
+        the others' (a process needs its own part of the batch; every other draw and the normalisers
+        are the whole batch's)."""
+        wanted = range(*needed) if needed is not None else range(batch.batch_size)
         if config.mode == "diffusion":
             coordinates, confidence = batch.coordinates, batch.confidence
         else:
-            coordinates, confidence = clean_input(batch, config.history_noise, rng)
+            coordinates, confidence = clean_input(batch, config.history_noise, rng, wanted)
         j = batch.coordinates.shape[2]
         frames = float(sum(batch.lengths))
         flow_items = frames
         flow = diffusion = None
         if config.mode == "hybrid":
-            flow = _flow_draws(config, batch.lengths, j, rng)
+            flow = _flow_draws(config, batch.lengths, j, rng, wanted)
             flow_items = float(sum(len(d.jvp) + len(d.equal) for d in flow))
         elif config.mode == "diffusion":
             diffusion = []
-            for _ in batch.lengths:
+            count = batch.max_frames * j * 2
+            for k in range(batch.batch_size):
                 pair = time_pair(config, rng)
-                diffusion.append(SequenceDiffusionDraws(pair, rng.normals(batch.max_frames * j * 2).reshape(batch.max_frames, j, 2)))
+                if k in wanted:
+                    noise = rng.normals(count).reshape(batch.max_frames, j, 2)
+                else:
+                    rng.skip_normals(count)
+                    noise = np.zeros((batch.max_frames, j, 2), dtype=np.float32)
+                diffusion.append(SequenceDiffusionDraws(pair, noise))
         normalizers = LossNormalizers(ar=float(np.float32(2) * np.float32(_sum(batch.confidence))), confidence=frames * j,
                                       progress=frames, flow=flow_items)
         return cls(batch, coordinates, confidence, flow, diffusion, normalizers)

@@ -73,19 +73,23 @@ class StepSource(torch.utils.data.Dataset):
     def __len__(self) -> int:
         return self.options.steps
 
-    def local_ranges(self, batch_size: int) -> list[tuple[int, int]]:
-        """This process's shards: its block of the batch, cut into micro-batches."""
+    def block(self, batch_size: int) -> tuple[int, int]:
+        """The sequences of the batch this process runs."""
         world = self.topology.world_size
         if batch_size < world:
             raise ValueError(f"a batch of {batch_size} sequences cannot be split over {world} processes; "
                              f"give --batch at least {world}")
-        start, end = shard_ranges(batch_size, world)[self.topology.rank]
+        return shard_ranges(batch_size, world)[self.topology.rank]
+
+    def local_ranges(self, batch_size: int) -> list[tuple[int, int]]:
+        """This process's shards: its block of the batch, cut into micro-batches."""
+        start, end = self.block(batch_size)
         pieces = 1 if self.micro_batch is None else max(1, math.ceil((end - start) / self.micro_batch))
         return [(start + a, start + b) for a, b in shard_ranges(end - start, pieces)]
 
     def __getitem__(self, step: int) -> PreparedStep:
         batch = self.data.batch(step)
-        draws = StepDraws.draw(self.config, batch, step_generator(self.options.seed, step))
+        draws = StepDraws.draw(self.config, batch, step_generator(self.options.seed, step), needed=self.block(batch.batch_size))
         shards = [prepare(draws.sequences(a, b), self.config, self.tokens_per_part) for a, b in self.local_ranges(batch.batch_size)]
         return PreparedStep(step, shards, int(sum(batch.lengths)))
 
