@@ -68,7 +68,7 @@ def _cpuinfo_mhz() -> float:
 
 
 def measure(preset: str, batch: int, frames: int, steps: int, mode: str, flow_fraction: float | None,
-            detach_history: bool | None, device: torch.device) -> dict[str, object]:
+            detach_history: bool | None, device: torch.device, check_syncs: bool = False) -> dict[str, object]:
     config = ModelConfig.preset(preset)
     config.mode = mode
     if flow_fraction is not None:
@@ -79,6 +79,8 @@ def measure(preset: str, batch: int, frames: int, steps: int, mode: str, flow_fr
     options.batch_size, options.steps, options.warmup_steps = batch, steps + 1, 1
     trainer = Trainer.fresh(config, random_dataset(config.layout, batch, frames), options, topology=Topology(device=device))
     prepared = [trainer.steps[k] for k in range(steps + 1)]
+    if device.type == "cuda":
+        prepared = [p.pin_memory() for p in prepared]  # as the data loader hands them over
     counter = FlopCounterMode(display=False)
     with counter:
         trainer.train_step(prepared[0])
@@ -86,7 +88,14 @@ def measure(preset: str, batch: int, frames: int, steps: int, mode: str, flow_fr
     for k in range(1, steps + 1):
         _synchronize(device)
         start = time.perf_counter()
-        trainer.train_step(prepared[k])
+        if check_syncs:
+            # Any operation that makes the host wait for the GPU inside the step raises.
+            torch.cuda.set_sync_debug_mode("error")
+        try:
+            trainer.train_step(prepared[k])
+        finally:
+            if check_syncs:
+                torch.cuda.set_sync_debug_mode("default")
         _synchronize(device)
         times.append(time.perf_counter() - start)
     per_step = statistics.median(times)
@@ -119,12 +128,17 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--flow-fraction", type=float, help="share of frames the flow trains on (default: the preset's)")
     p.add_argument("--detach-history", action=argparse.BooleanOptionalAction, default=None)
     p.add_argument("--device", choices=["cpu", "cuda"], help="default: cuda when available")
+    p.add_argument("--check-syncs", action="store_true",
+                   help="CUDA: fail if a timed step makes the host wait for the GPU (torch.cuda.set_sync_debug_mode)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     args = p.parse_args(argv)
     if args.batch < 1 or args.frames < 2 or args.steps < 1:
         p.error("--batch and --steps must be ≥ 1 and --frames ≥ 2")
     device = torch.device("cuda" if (args.device or ("cuda" if torch.cuda.is_available() else "cpu")) == "cuda" else "cpu")
-    result = measure(args.preset, args.batch, args.frames, args.steps, args.mode, args.flow_fraction, args.detach_history, device)
+    if args.check_syncs and device.type != "cuda":
+        p.error("--check-syncs needs a CUDA device")
+    result = measure(args.preset, args.batch, args.frames, args.steps, args.mode, args.flow_fraction, args.detach_history, device,
+                     args.check_syncs)
     if args.json:
         print(json.dumps(result))
     else:
