@@ -20,8 +20,8 @@ enum TwinFixtures {
     static let step = 3
     static let batchSize = 4
 
-    /// ar, diffusion and hybrid with part and joint tokens, and the hybrid with the switches off, word
-    /// texts, clean-input noise, the full flow and attached history.
+    /// ar, diffusion and hybrid with part and joint tokens, the hybrid with the switches off, word
+    /// texts, clean-input noise, the full flow and attached history, and with sentence features.
     static var cases: [Case] {
         var result: [Case] = []
         for mode in ModelMode.allCases {
@@ -43,11 +43,24 @@ enum TwinFixtures {
         light.detachHistory = true
         light.flowWeight = 0.01
         result.append(Case(name: "hybrid-light", config: light))
+        var sentence = tinyConfig(.hybrid, tokens: .part)
+        sentence.text = .sentence
+        sentence.sentenceWidth = 12
+        result.append(Case(name: "hybrid-sentence", config: sentence, text: .sentence))
         return result
     }
 
-    static func dataset(words: Bool) -> PoseDataset {
-        syntheticDataset(words ? ["a b", "b a", "a b c", "c a b"] : ["ab", "ba", "abc", "cab"], frames: [6, 7, 8, 9])
+    static func dataset(_ text: TextConditioning) -> PoseDataset {
+        let dataset = syntheticDataset(text == .words ? ["a b", "b a", "a b c", "c a b"] : ["ab", "ba", "abc", "cab"], frames: [6, 7, 8, 9])
+        guard text == .sentence else { return dataset }
+        // Precomputed sentence features of 2...5 rows, width 12.
+        var rng = RandomGenerator(seed: 31)
+        let samples = dataset.samples.enumerated().map { index, sample in
+            var copy = sample
+            copy.textFeatures = try! TextFeatures(rows: 2 + index, width: 12, values: (0..<((2 + index) * 12)).map { _ in rng.normal() })
+            return copy
+        }
+        return try! PoseDataset(layout: dataset.layout, samples: samples)
     }
 
     /// Writes every case under `directory`.
@@ -58,7 +71,7 @@ enum TwinFixtures {
 
     static func write(_ c: Case, to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let dataset = dataset(words: c.text == .words)
+        let dataset = dataset(c.text)
         try dataset.writeJSON(to: directory.appendingPathComponent("data.json"))
         let model = try HybridSignModel(config: c.config, fitting: dataset, seed: seed)
         try model.save(to: directory.appendingPathComponent("init.safetensors"))
@@ -91,7 +104,8 @@ enum TwinFixtures {
         let network = model.network
         let graph = Graph(recording: false)
         let config = model.config
-        let text = network.encodeText(ids: config.text == .sentence ? nil : batch.textIDs, graph: graph)
+        let text = network.encodeText(ids: config.text == .sentence ? nil : batch.textIDs,
+                                      features: config.text == .sentence ? batch.features : nil, graph: graph)
         let (b, t, j) = (batch.batchSize, batch.maxFrames, batch.coordinates.shape[2])
         var history = History.none
         if config.mode != .diffusion {
@@ -129,7 +143,7 @@ enum TwinFixtures {
     /// (`after.safetensors`, with the step's losses in `step.safetensors`).
     static func writeResume(to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let dataset = dataset(words: false)
+        let dataset = dataset(.characters)
         try dataset.writeJSON(to: directory.appendingPathComponent("data.json"))
         var options = TrainingOptions()
         options.steps = 10
