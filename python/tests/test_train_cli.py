@@ -80,3 +80,29 @@ def test_bad_input_is_a_clear_error(tmp_path: Path, data: Path, capsys) -> None:
     assert "has 1 frames; a sequence needs at least 2" in capsys.readouterr().err
     with pytest.raises(SystemExit, match="give --steps N or --minutes M"):
         train.main(["--data", str(data), "--out", str(tmp_path / "m.safetensors")])
+
+
+def test_a_time_budget_stops_and_saves(tmp_path: Path, data: Path, capsys) -> None:
+    out = tmp_path / "m.safetensors"
+    train.main(["--data", str(data), "--out", str(out), "--minutes", "0.03", "--batch", "2", "--dim", "16", "--depth", "1",
+                "--log-every", "1000", "--device", "cpu"])
+    saved = checkpoint.load(out)
+    # Once five steps have shown the rate, the schedule ends at the deadline (as Swift's --minutes).
+    assert saved.step >= 1 and (saved.step < 6 or saved.training.steps == saved.step)
+    assert f"saved step {saved.step}" in capsys.readouterr().out
+
+
+def test_a_failed_write_leaves_the_old_checkpoint_and_no_temporary(tmp_path: Path, data: Path, monkeypatch) -> None:
+    out = tmp_path / "m.safetensors"
+    train.main(["--data", str(data), "--out", str(out), *ARGS])
+    before = out.read_bytes()
+
+    def full_disk(descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(checkpoint.os, "fsync", full_disk)
+    saved = checkpoint.load(out)
+    with pytest.raises(OSError, match="No space left"):
+        checkpoint.save(saved, out)
+    assert out.read_bytes() == before
+    assert not list(tmp_path.glob(".*.tmp"))
