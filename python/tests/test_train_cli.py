@@ -87,8 +87,7 @@ def test_a_time_budget_stops_and_saves(tmp_path: Path, data: Path, capsys) -> No
     train.main(["--data", str(data), "--out", str(out), "--minutes", "0.03", "--batch", "2", "--dim", "16", "--depth", "1",
                 "--log-every", "1000", "--device", "cpu"])
     saved = checkpoint.load(out)
-    # Once five steps have shown the rate, the schedule ends at the deadline (as Swift's --minutes).
-    assert saved.step >= 1 and (saved.step < 6 or saved.training.steps == saved.step)
+    assert 1 <= saved.step <= saved.training.steps < 1_000_000 or saved.step < 6
     assert f"saved step {saved.step}" in capsys.readouterr().out
 
 
