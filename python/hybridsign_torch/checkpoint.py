@@ -117,7 +117,8 @@ def load(path: str | Path, use_ema: bool = False) -> Checkpoint:
         tensors = {name: f.get_tensor(name).to(torch.float32) for name in f.keys()}
     model, step, training = _model_from_metadata(meta, path)
     for name, tensor in tensors.items():
-        if not bool(torch.isfinite(tensor).all()):
+        # Weights and optimiser state must be finite; other tensors (a loss history) may hold NaN.
+        if name.startswith(("model.", "ema.", "adamw.")) and not bool(torch.isfinite(tensor).all()):
             raise CheckpointError(f"{path}: tensor '{name}' holds NaN or infinity")
     prefix = "ema." if use_ema and any(k.startswith("ema.") for k in tensors) else "model."
     weights = {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
