@@ -64,50 +64,18 @@ class DataMapping:
         return self.normalizer.denormalize(values)
 
 
-class HybridSignModel:
-    """The network and its ``DataMapping``."""
+class HybridSignModel(DataMapping):
+    """The network with its data mapping (the fields and conversions of ``DataMapping``)."""
 
     def __init__(self, config: ModelConfig, normalizer: Normalizer, vocabulary: TextVocabulary | None,
                  length_model: LengthModel, joint_confidence: np.ndarray, fps: float, seed: int | None) -> None:
-        self.mapping = DataMapping(config, normalizer, vocabulary, length_model, joint_confidence, fps)
+        super().__init__(config, normalizer, vocabulary, length_model, joint_confidence, fps)
         self.network = HybridSignNetwork(config, vocabulary.size if vocabulary else 1, seed)
 
     @property
-    def config(self) -> ModelConfig:
-        return self.network.config
-
-    @property
-    def normalizer(self) -> Normalizer:
-        return self.mapping.normalizer
-
-    @property
-    def vocabulary(self) -> TextVocabulary | None:
-        return self.mapping.vocabulary
-
-    @property
-    def length_model(self) -> LengthModel:
-        return self.mapping.length_model
-
-    @property
-    def joint_confidence(self) -> np.ndarray:
-        return self.mapping.joint_confidence
-
-    @property
-    def fps(self) -> float:
-        return self.mapping.fps
-
-    @property
-    def part_order(self) -> np.ndarray:
-        return self.mapping.part_order
-
-    def text_ids(self, text: str) -> list[int]:
-        return self.mapping.text_ids(text)
-
-    def model_space(self, values: np.ndarray, max_frames: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        return self.mapping.model_space(values, max_frames)
-
-    def data_space(self, coordinates: np.ndarray, confidence: np.ndarray) -> np.ndarray:
-        return self.mapping.data_space(coordinates, confidence)
+    def mapping(self) -> DataMapping:
+        """The mapping alone, without the network (cheap to hand to data-loader workers)."""
+        return DataMapping(self.config, self.normalizer, self.vocabulary, self.length_model, self.joint_confidence, self.fps)
 
     @classmethod
     def fit(cls, config: ModelConfig, dataset: PoseSource, seed: int | None) -> "HybridSignModel":

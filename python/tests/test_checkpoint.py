@@ -65,7 +65,8 @@ def test_damaged_and_foreign_files_are_refused(tmp_path: Path) -> None:
     save_file({"w": torch.zeros(2)}, str(foreign), metadata={"format": "other"})
     with pytest.raises(checkpoint.CheckpointError, match="not a HybridSign model .*'other'"):
         checkpoint.load(foreign)
-    tensors = {k: checkpoint.load(good).model.network.state_dict()[k[6:]] for k in header(good) if k.startswith("model.")}
+    state = checkpoint.load(good).model.network.state_dict()
+    tensors = {"model." + name: value for name, value in state.items()}
     meta = header(good)["__metadata__"]
     nan = dict(tensors)
     first = next(iter(nan))
