@@ -149,7 +149,14 @@ def loader(trainer: Trainer, workers: int):
     steps = range(trainer.step, trainer.options.steps)
     return torch.utils.data.DataLoader(trainer.steps, sampler=steps, batch_size=None, num_workers=workers,
                                        pin_memory=trainer.topology.device.type == "cuda", persistent_workers=False,
-                                       prefetch_factor=4 if workers > 0 else None)
+                                       prefetch_factor=4 if workers > 0 else None, worker_init_fn=_ignore_stop_signals)
+
+
+def _ignore_stop_signals(worker: int) -> None:
+    """Data-loader workers leave Ctrl-C and SIGTERM to the training process, which saves and stops
+    them (a worker killed by the signal would end the run with an error instead)."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
 
 
 def run(args: argparse.Namespace) -> None:

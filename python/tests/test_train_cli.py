@@ -46,17 +46,18 @@ def test_resume_continues_exactly(tmp_path: Path, data: Path, capsys, monkeypatc
 
 
 def test_sigterm_saves_a_resumable_checkpoint(tmp_path: Path, data: Path) -> None:
+    """With a data-loader worker, as on a GPU."""
     out = tmp_path / "m.safetensors"
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[1]), OMP_NUM_THREADS="1")
     process = subprocess.Popen([sys.executable, "-m", "hybridsign_torch.train", "--data", str(data), "--out", str(out),
                                 "--steps", "100000", "--batch", "2", "--dim", "16", "--depth", "1", "--log-every", "1",
-                                "--checkpoint-every", "0", "--device", "cpu"],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                "--checkpoint-every", "0", "--device", "cpu", "--workers", "1"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         for line in process.stdout:
             if line.startswith("step 3/"):
                 break
-        process.send_signal(signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGTERM)  # the whole group, workers included, as a terminal or torchrun does
         output, errors = process.communicate(timeout=120)
     finally:
         process.kill()
