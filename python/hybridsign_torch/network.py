@@ -217,19 +217,21 @@ class HybridSignNetwork(nn.Module):
 
     def noisy_pass(self, z: torch.Tensor, mean: torch.Tensor, own_confidence: torch.Tensor, frames: torch.Tensor,
                    t: torch.Tensor, r: torch.Tensor, text: TextContext, history: History | None,
-                   masks: list[torch.Tensor | None] | None = None, fused: bool | None = None) -> torch.Tensor:
+                   mask: torch.Tensor | None | str = "compute", fused: bool | None = None) -> torch.Tensor:
         """The noisy stream: item (b, i) is noisy frame ``z[b, i]`` of frame index ``frames[b, i]`` (−1
         padding) with coarse estimate ``mean[b, i]`` and own-key confidence ``own_confidence[b, i]``.
         With a ``history`` (clean positions 0...T) item (b, i) attends to clean positions 0...frames[b, i]
         and itself; without one (diffusion) the items of a sequence attend to each other.
-        Returns the average velocity u ``[B, Tg, J, 2]`` = (z − x̂)/t with x̂ = mean + Δ."""
+        ``mask``: the items' temporal mask from ``noisy_mask`` (``[B, Tg, Tk]`` or None), computed here
+        unless given (training prepares it on the host). Returns the average velocity u ``[B, Tg, J, 2]``
+        = (z − x̂)/t with x̂ = mean + Δ."""
         b, tg = z.shape[0], z.shape[1]
         values = torch.cat([z, mean], dim=3)
         tokens = [self.noisy_embed[p](self.part_slice(values, p)) + self.positions(p, frames) for p in range(len(self.part_ranges))]
         cond = self.time_condition(t, r)
-        if masks is None:
-            memory_count = history[0][0].count if history else None
-            masks = noisy_masks(frames, memory_count, self.tokens_per_part)
+        if isinstance(mask, str):
+            mask = noisy_mask(frames, history[0][0].count if history else None)
+        masks = per_token_masks(mask, self.tokens_per_part)
         use_fused = self.fused_attention if fused is None else fused
         x, _ = self.run_blocks(tokens, cond, history, self.biases(own_confidence), masks, text, fused=use_fused)
         shift, scale = self.final_modulation(nn.functional.silu(cond)).reshape(b, tg, 1, 2 * self.config.dim).split(self.config.dim, dim=3)
@@ -247,10 +249,10 @@ def causal_mask(queries: int, keys: int, device: torch.device | str) -> torch.Te
     return torch.zeros(queries, keys, device=device).masked_fill(~allowed, float("-inf"))
 
 
-def noisy_masks(frames: torch.Tensor, memory_count: int | None, tokens_per_part: list[int]) -> list[torch.Tensor | None]:
-    """Per part the noisy stream's temporal mask ``[B·n, 1, Tg, Tk]`` (None when nothing is masked).
-    With memory: item i sees clean positions ≤ its frame index and itself; without (diffusion): every
-    real item of its sequence, padding only itself."""
+def noisy_mask(frames: torch.Tensor, memory_count: int | None) -> torch.Tensor | None:
+    """The noisy stream's temporal mask ``[B, Tg, Tk]`` (0 allowed, −inf not; None when nothing is
+    masked). With memory: item i sees clean positions ≤ its frame index and itself; without
+    (diffusion): every real item of its sequence, padding only itself."""
     b, tg = frames.shape
     device = frames.device
     own = torch.eye(tg, dtype=torch.bool, device=device).expand(b, tg, tg)
@@ -262,6 +264,14 @@ def noisy_masks(frames: torch.Tensor, memory_count: int | None, tokens_per_part:
     else:
         allowed = torch.where(real[:, :, None], real[:, None, :].expand(b, tg, tg), own)
     if bool(allowed.all()):
+        return None
+    return torch.zeros(allowed.shape, device=device).masked_fill(~allowed, float("-inf"))
+
+
+def per_token_masks(mask: torch.Tensor | None, tokens_per_part: list[int]) -> list[torch.Tensor | None]:
+    """Per part the mask for the temporal attention's ``[B·n, 1, Tg, Tk]`` rows (made where the
+    mask is: on the GPU in training, so only ``[B, Tg, Tk]`` crosses from the host)."""
+    if mask is None:
         return [None] * len(tokens_per_part)
-    base = torch.zeros(allowed.shape, device=device).masked_fill(~allowed, float("-inf"))
-    return [base[:, None, None].expand(b, n, 1, tg, base.shape[2]).reshape(b * n, 1, tg, base.shape[2]) for n in tokens_per_part]
+    b, tg, tk = mask.shape
+    return [mask[:, None, None].expand(b, n, 1, tg, tk).reshape(b * n, 1, tg, tk) for n in tokens_per_part]

@@ -129,7 +129,7 @@ class StepLoss(nn.Module):
 
         def velocity(z_: torch.Tensor, t_: torch.Tensor) -> torch.Tensor:
             return net.noisy_pass(z_, mean, own_confidence, group.frames, t_, group.r, text, history,
-                                  masks=group.masks, fused=False if group.jvp else None)
+                                  mask=group.mask, fused=False if group.jvp else None)
 
         return self.weighted_flow_loss(group.jvp, velocity, z, v, group.t, group.r, group.weight, group.real, flow_items)
 
@@ -142,7 +142,7 @@ class StepLoss(nn.Module):
 
             def velocity(z_: torch.Tensor, t_: torch.Tensor, group: DiffusionGroup = group, text: TextContext = text) -> torch.Tensor:
                 return net.noisy_pass(z_, torch.zeros_like(group.z), torch.ones_like(group.weight), group.frames, t_, group.r,
-                                      text, None, masks=group.masks, fused=False if group.jvp else None)
+                                      text, None, mask=group.mask, fused=False if group.jvp else None)
 
             loss, err = self.weighted_flow_loss(group.jvp, velocity, group.z, group.v, group.t, group.r, group.weight, group.real,
                                                 shard.normalizers.flow)

@@ -71,7 +71,7 @@ def compare_case(directory: Path) -> dict[str, float]:
         report.update(_forward(network, batch, fixture))
 
     draws = StepDraws.draw(model.config, batch, step_generator(seed, step))
-    shard = prepare(draws, model.config, network.tokens_per_part)
+    shard = prepare(draws, model.config)
     total, parts = StepLoss(network)(shard)
     total.backward()
     for key in ("total", "flow", "flow_error", "ar", "confidence", "progress"):

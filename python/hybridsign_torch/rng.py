@@ -113,14 +113,20 @@ def _jump_table() -> _JumpTable:
     return _jumps
 
 
-def _lane_outputs(words: np.ndarray, steps: int) -> np.ndarray:
-    """Runs every lane (rows of ``words``, L × 4) ``steps`` steps: outputs ``[L, steps]``."""
+def _lane_outputs(words: np.ndarray, steps: int, total: int) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """Runs every lane (rows of ``words``, L × 4) ``steps`` steps: outputs ``[L, steps]``, and the
+    state after ``total`` draws counted over the lanes one after another."""
     s0, s1, s2, s3 = (np.array(words[:, i], dtype=np.uint64) for i in range(4))
-    out = np.empty((steps, s0.shape[0]), dtype=np.uint64)
+    lanes = s0.shape[0]
+    out = np.empty((steps, lanes), dtype=np.uint64)
     five, nine = np.uint64(5), np.uint64(9)
     r7, r57, l17, l45, r19 = (np.uint64(v) for v in (7, 57, 17, 45, 19))
+    lane, at = divmod(total, steps)
+    final = None
     with np.errstate(over="ignore"):
         for i in range(steps):
+            if i == at and lane < lanes:
+                final = (int(s0[lane]), int(s1[lane]), int(s2[lane]), int(s3[lane]))
             x = s1 * five
             out[i] = ((x << r7) | (x >> r57)) * nine
             t = s1 << l17
@@ -130,7 +136,9 @@ def _lane_outputs(words: np.ndarray, steps: int) -> np.ndarray:
             s0 ^= s3
             s2 ^= t
             s3 = (s3 << l45) | (s3 >> r19)
-    return out.T
+    if final is None:  # the end of the last lane
+        final = (int(s0[-1]), int(s1[-1]), int(s2[-1]), int(s3[-1]))
+    return out.T, final
 
 
 class RandomGenerator:
@@ -169,7 +177,7 @@ class RandomGenerator:
         return out
 
     def _lanes(self, count: int) -> np.ndarray:
-        """``count`` draws from lanes of 2^k steps each (lanes of 2^k steps, k about half the bits of count); advances the state."""
+        """``count`` draws from lanes of 2^k steps each (k about half the bits of count); advances the state."""
         k = max(6, (count.bit_length() + 1) // 2 - 2)
         steps = 1 << k
         lanes = -(-count // steps)
@@ -179,9 +187,8 @@ class RandomGenerator:
         while states.shape[0] < lanes:
             states = np.concatenate([states, _apply(table.power(level), states)])
             level += 1
-        outputs = _lane_outputs(states[:lanes], steps).reshape(-1)[:count]
-        self.skip_raw(count)
-        return outputs
+        outputs, self._state = _lane_outputs(states[:lanes], steps, count)
+        return outputs.reshape(-1)[:count]
 
     def skip_raw(self, count: int) -> None:
         """Advances as ``count`` calls of ``next()`` would, without making them."""

@@ -13,7 +13,7 @@ import torch
 
 from .config import ModelConfig
 from .draws import LossNormalizers, StepDraws
-from .network import noisy_masks
+from .network import noisy_mask
 
 
 @dataclass
@@ -45,7 +45,7 @@ class TextInputs:
 class FlowGroup:
     """One noisy pass of the hybrid's flow (r ≠ t with the JVP, or r = t), items ``[B, Tg]``: frame
     indices (−1 padding), times, the data's frame, the noise, per-joint loss weights (each real item's
-    sum to 1 over its visible coordinates), and the temporal masks per part."""
+    sum to 1 over its visible coordinates), and the temporal mask (``network.noisy_mask``)."""
 
     jvp: bool
     frames: torch.Tensor
@@ -55,7 +55,7 @@ class FlowGroup:
     x: torch.Tensor
     noise: torch.Tensor
     weight: torch.Tensor
-    masks: list[torch.Tensor | None]
+    mask: torch.Tensor | None
 
 
 @dataclass
@@ -72,7 +72,7 @@ class DiffusionGroup:
     t: torch.Tensor
     r: torch.Tensor
     weight: torch.Tensor
-    masks: list[torch.Tensor | None]
+    mask: torch.Tensor | None
 
 
 @dataclass
@@ -110,7 +110,7 @@ def _move(value: Any, device: torch.device | None) -> Any:
     return value
 
 
-def prepare(draws: StepDraws, config: ModelConfig, tokens_per_part: list[int]) -> ShardInputs:
+def prepare(draws: StepDraws, config: ModelConfig) -> ShardInputs:
     """The tensors of one shard (its sequences padded to their own longest length)."""
     batch = draws.batch
     b, t, j = batch.coordinates.shape[:3]
@@ -123,8 +123,8 @@ def prepare(draws: StepDraws, config: ModelConfig, tokens_per_part: list[int]) -
         progress_mask[k, :n] = 1
     sentence = config.text == "sentence"
     text = TextInputs.make(None if sentence else batch.text_ids, batch.features if sentence else None, config.sentence_width)
-    flow_groups = _flow_groups(draws, tokens_per_part) if draws.flow is not None else []
-    diffusion_groups = _diffusion_groups(draws, config, tokens_per_part) if draws.diffusion is not None else []
+    flow_groups = _flow_groups(draws) if draws.flow is not None else []
+    diffusion_groups = _diffusion_groups(draws, config) if draws.diffusion is not None else []
     return ShardInputs(text, torch.from_numpy(batch.coordinates), torch.from_numpy(batch.confidence),
                        torch.from_numpy(np.ascontiguousarray(draws.input_coordinates)),
                        torch.from_numpy(np.ascontiguousarray(draws.input_confidence)), torch.from_numpy(frame_mask),
@@ -146,7 +146,7 @@ def _item_arrays(rows: int, items: int, joints: int, time: float) -> tuple[np.nd
     return (np.full((rows, items), -1, dtype=np.int64), *times, *values, np.zeros((rows, items, joints), dtype=np.float32))
 
 
-def _flow_groups(draws: StepDraws, tokens_per_part: list[int]) -> list[FlowGroup]:
+def _flow_groups(draws: StepDraws) -> list[FlowGroup]:
     batch, sequences = draws.batch, draws.flow
     b, j = batch.batch_size, batch.coordinates.shape[2]
     groups = []
@@ -168,11 +168,11 @@ def _flow_groups(draws: StepDraws, tokens_per_part: list[int]) -> list[FlowGroup
         frames_tensor = torch.from_numpy(frames)
         groups.append(FlowGroup(jvp, frames_tensor, frames_tensor >= 0, torch.from_numpy(t), torch.from_numpy(r),
                                 torch.from_numpy(x), torch.from_numpy(noise), torch.from_numpy(weight),
-                                noisy_masks(frames_tensor, batch.max_frames + 1, tokens_per_part)))
+                                noisy_mask(frames_tensor, batch.max_frames + 1)))
     return groups
 
 
-def _diffusion_groups(draws: StepDraws, config: ModelConfig, tokens_per_part: list[int]) -> list[DiffusionGroup]:
+def _diffusion_groups(draws: StepDraws, config: ModelConfig) -> list[DiffusionGroup]:
     batch = draws.batch
     b, t, j = batch.coordinates.shape[:3]
     pairs = [d.pair for d in draws.diffusion]
@@ -198,5 +198,5 @@ def _diffusion_groups(draws: StepDraws, config: ModelConfig, tokens_per_part: li
         frames_tensor = torch.from_numpy(frames)
         groups.append(DiffusionGroup(jvp, text, frames_tensor, frames_tensor >= 0, torch.from_numpy(z), torch.from_numpy(v),
                                      torch.from_numpy(tt), torch.from_numpy(rr), torch.from_numpy(weight),
-                                     noisy_masks(frames_tensor, None, tokens_per_part)))
+                                     noisy_mask(frames_tensor, None)))
     return groups

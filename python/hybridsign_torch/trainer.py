@@ -65,7 +65,6 @@ class StepSource(torch.utils.data.Dataset):
     def __init__(self, data: TrainingData, options: TrainingOptions, topology: Topology, micro_batch: int | None) -> None:
         self.data = data
         self.config = data.mapping.config
-        self.tokens_per_part = self.config.tokens_per_part
         self.options = options
         self.topology = topology
         self.micro_batch = micro_batch
@@ -90,7 +89,7 @@ class StepSource(torch.utils.data.Dataset):
     def __getitem__(self, step: int) -> PreparedStep:
         batch = self.data.batch(step)
         draws = StepDraws.draw(self.config, batch, step_generator(self.options.seed, step), needed=self.block(batch.batch_size))
-        shards = [prepare(draws.sequences(a, b), self.config, self.tokens_per_part) for a, b in self.local_ranges(batch.batch_size)]
+        shards = [prepare(draws.sequences(a, b), self.config) for a, b in self.local_ranges(batch.batch_size)]
         return PreparedStep(step, shards, int(sum(batch.lengths)))
 
 
