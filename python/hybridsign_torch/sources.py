@@ -28,7 +28,12 @@ SHARD_INDEX = "index.json"
 
 def hybridsign_binary() -> str:
     """The ``hybridsign`` executable: ``$HYBRIDSIGN_BIN``, the one on ``PATH``, or this checkout's build."""
-    candidates = [os.environ.get("HYBRIDSIGN_BIN"), shutil.which("hybridsign"),
+    chosen = os.environ.get("HYBRIDSIGN_BIN")
+    if chosen:
+        if not os.access(chosen, os.X_OK):
+            raise DataError(f"HYBRIDSIGN_BIN is {chosen}, which is not an executable: build it (`make build`) or fix the variable")
+        return chosen
+    candidates = [shutil.which("hybridsign"),
                   str(Path(__file__).resolve().parents[2] / ".build" / "release" / "hybridsign")]
     for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK):

@@ -6,6 +6,9 @@ several spinning threads per process make them 20× slower.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -15,6 +18,8 @@ from hybridsign_torch.layout import Layout, Part
 from hybridsign_torch.poses import PoseDataset, PoseSample
 
 torch.set_num_threads(1)
+# The tests check this checkout's hybridsign (make test builds it), not one elsewhere on PATH.
+os.environ.setdefault("HYBRIDSIGN_BIN", str(Path(__file__).resolve().parents[2] / ".build" / "release" / "hybridsign"))
 
 TINY_LAYOUT = Layout("tiny6", tuple(f"j{i}" for i in range(6)), (Part("body", (0, 2, 4)), Part("hand", (1, 3, 5))), ((0, 2),))
 
