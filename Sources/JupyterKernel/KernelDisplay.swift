@@ -4,7 +4,8 @@ import Notebook
 /// The session's output as Jupyter messages on iopub, for the cell being run: printed text as
 /// `stream`, values as `execute_result` (the cell's last) or `display_data`, figures as
 /// `display_data` with the image inline, errors as `error`, and progress as a display updated in
-/// place.
+/// place (only for work that runs longer than ``progressDelay``, so quick verbs leave no empty
+/// progress output in the notebook).
 ///
 /// The last value shown is held back until something else is shown or the cell ends, so the
 /// cell's final value becomes its `execute_result` and earlier ones `display_data`, in order.
@@ -17,6 +18,10 @@ final class KernelDisplay: RichDisplay {
     private var pendingValue: Value?
     private var progressID: String?
     private var progressCount = 0
+    /// When the current run of progress lines began, before its display is shown.
+    private var progressStarted: Double?
+    /// Seconds of work before progress is shown.
+    static let progressDelay = 0.5
     /// The error that ended the cell, for the reply.
     private(set) var lastError: NotebookError?
 
@@ -30,6 +35,7 @@ final class KernelDisplay: RichDisplay {
         self.silent = silent
         pendingValue = nil
         progressID = nil
+        progressStarted = nil
         lastError = nil
     }
 
@@ -76,8 +82,14 @@ final class KernelDisplay: RichDisplay {
         if let progressID {
             publisher.publish("update_display_data", ["data": data, "metadata": [:], "transient": ["display_id": .string(progressID)]],
                               parent: parent)
-            if line == nil { self.progressID = nil }
+            if line == nil { (self.progressID, progressStarted) = (nil, nil) }
+        } else if line == nil {
+            progressStarted = nil
         } else if let line {
+            let now = ProgressReporter.monotonicSeconds()
+            let started = progressStarted ?? now
+            progressStarted = started
+            guard now - started >= Self.progressDelay else { return }
             flushValue()
             progressCount += 1
             let id = "hybridsign-progress-\(publisher.session)-\(progressCount)"

@@ -107,6 +107,7 @@ def test_renders_show_inline_images(kernel, tmp_path: Path) -> None:
     assert reply["status"] == "ok", reply
     images = [c for c in of_type(messages, "display_data") if "image/png" in c["data"]]
     assert len(images) == 1, "the contact sheet shows inline"
+    assert len(of_type(messages, "display_data")) == 1, "a quick render leaves no progress output"
     png = base64.b64decode(images[0]["data"]["image/png"])
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert png == (tmp_path / "w" / "sheet.png").read_bytes()
@@ -190,11 +191,24 @@ def test_is_complete_sees_open_blocks(kernel) -> None:
 def test_interrupt_stops_the_statement_and_the_kernel_lives(kernel) -> None:
     manager, client = kernel
     message_id = client.execute("for i in range 1000000000 { let z = i }")
-    time.sleep(1.5)
+    time.sleep(3)
     started = time.monotonic()
     manager.interrupt_kernel()
     reply = shell_reply(client, message_id)
     assert time.monotonic() - started < 5, "the statement stops promptly"
+    progress = []
+    while True:
+        message = client.get_iopub_msg(timeout=TIMEOUT)
+        if message["parent_header"].get("msg_id") != message_id:
+            continue
+        if message["header"]["msg_type"] in ("display_data", "update_display_data"):
+            progress.append(message["content"])
+        if message["header"]["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+            break
+    assert progress and progress[0]["data"]["text/plain"].startswith("for i "), "a long loop shows its progress"
+    display_id = progress[0]["transient"]["display_id"]
+    assert all(p["transient"]["display_id"] == display_id for p in progress), "updated in place"
+    assert progress[-1]["data"]["text/plain"] == "", "and removed when the work ends"
     assert reply["content"]["status"] == "error"
     assert reply["content"]["ename"] == "Interrupted"
     reply, messages = run(client, "1 + 2")

@@ -61,8 +61,8 @@ public enum JupyterOutput {
 }
 
 extension Table {
-    /// The table as an HTML `<table>` (numeric columns right-aligned), with its title as a caption
-    /// and its footnote under it.
+    /// The table as an HTML `<table>` (numeric columns right-aligned, others left-aligned, as
+    /// ``rendered(maxCellWidth:)`` aligns them), with its title as a caption and its footnote under it.
     public func html() -> String {
         func escape(_ text: String) -> String {
             var result = ""
@@ -82,12 +82,12 @@ extension Table {
         }
         var html = "<table>"
         if let title { html += "<caption>\(escape(title))</caption>" }
-        html += "<thead><tr>" + columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        func style(_ column: Int) -> String { " style=\"text-align: \(numeric[column] ? "right" : "left")\"" }
+        html += "<thead><tr>" + columns.indices.map { "<th\(style($0))>\(escape(columns[$0]))</th>" }.joined() + "</tr></thead><tbody>"
         for row in rows {
             html += "<tr>"
             for (column, value) in row.enumerated() {
-                let style = numeric[column] ? " style=\"text-align: right\"" : ""
-                html += "<td\(style)>\(escape(value.inlineText))</td>"
+                html += "<td\(style(column))>\(escape(value.inlineText))</td>"
             }
             html += "</tr>"
         }
