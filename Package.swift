@@ -51,15 +51,15 @@ let package = Package(
         // Modules, lowest first; each depends only on modules above it in this list.
         .target(name: "Platform"),
         .target(name: "TensorKernels", swiftSettings: avx512KernelSettings),
-        .target(name: "Tensors", dependencies: ["CBLAS", "TensorKernels"], swiftSettings: numericSettings),
+        .target(name: "Tensors", dependencies: ["Platform", "CBLAS", "TensorKernels"], swiftSettings: numericSettings),
         .target(name: "PoseData", dependencies: ["CZlib"], swiftSettings: numericSettings),
         .target(name: "Evaluation", dependencies: ["PoseData"], swiftSettings: numericSettings),
         .target(name: "HybridSign", dependencies: ["Tensors", "PoseData", "Evaluation"], swiftSettings: numericSettings),
         .target(name: "Render", dependencies: ["PoseData", "CPNG", "CZlib"], swiftSettings: numericSettings),
-        .target(name: "Notebook", dependencies: ["Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "CEditLine"]),
+        .target(name: "Notebook", dependencies: ["Platform", "Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "CEditLine"]),
         .target(name: "JupyterKernel", dependencies: ["Notebook", "CZMQ", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "HybridSignCLI", dependencies: [
-            "Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "Notebook", "JupyterKernel",
+            "Platform", "Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "Notebook", "JupyterKernel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

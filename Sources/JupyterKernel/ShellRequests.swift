@@ -61,12 +61,7 @@ extension Kernel {
 
     /// Completions from the REPL's completer for the word before the cursor.
     private func complete(_ request: WireMessage) {
-        let code = request.content["code"]?.string ?? ""
-        let scalars = Array(code.unicodeScalars)
-        let cursor = max(0, min(request.content["cursor_pos"]?.integer ?? scalars.count, scalars.count))
-        var prefix = String.UnicodeScalarView()
-        prefix.append(contentsOf: scalars[..<cursor])
-        let line = String(prefix)
+        let (_, line, cursor) = Self.codeBeforeCursor(request.content)
         let completer = Completer(registry: session.interpreter.registry, variables: session.interpreter.variables)
         let matches = completer.completions(forLinePrefix: line)
         let word = Completer.word(in: line)
@@ -81,18 +76,25 @@ extension Kernel {
 
     /// Help on the word at the cursor: a verb's page, a command's usage, a variable's view.
     private func inspect(_ request: WireMessage) {
-        let code = request.content["code"]?.string ?? ""
-        let scalars = Array(code.unicodeScalars)
-        let cursor = max(0, min(request.content["cursor_pos"]?.integer ?? scalars.count, scalars.count))
-        var prefix = String.UnicodeScalarView()
-        prefix.append(contentsOf: scalars[..<cursor])
-        let text = session.inspection(of: code, cursor: String(prefix).count)
+        let (code, prefix, _) = Self.codeBeforeCursor(request.content)
+        let text = session.inspection(of: code, cursor: prefix.count)
         reply(to: request, type: "inspect_reply", content: [
             "status": "ok",
             "found": .bool(text != nil),
             "data": text.map { ["text/plain": .string($0)] } ?? [:],
             "metadata": [:],
         ])
+    }
+
+    /// A request's code, the code before its cursor, and the cursor (`cursor_pos`, counted in
+    /// Unicode code points as protocol 5.2 and later count it; the end when missing).
+    private static func codeBeforeCursor(_ content: JSONValue) -> (code: String, prefix: String, cursor: Int) {
+        let code = content["code"]?.string ?? ""
+        let scalars = Array(code.unicodeScalars)
+        let cursor = max(0, min(content["cursor_pos"]?.integer ?? scalars.count, scalars.count))
+        var prefix = String.UnicodeScalarView()
+        prefix.append(contentsOf: scalars[..<cursor])
+        return (code, String(prefix), cursor)
     }
 
     /// `complete`, `incomplete` (an open block, list or parenthesis) or `invalid`.

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// A JSON value: what Jupyter notebooks (`.ipynb`) and the Jupyter protocol's messages are made of.
 ///
@@ -90,7 +91,7 @@ public enum JSONValue: Sendable, Equatable {
             } else {
                 text += "\(value)"
             }
-        case .string(let value): Self.writeString(value, to: &text)
+        case .string(let value): text += JSONText.quoted(value)
         case .array(let values):
             text += "["
             for (index, value) in values.enumerated() {
@@ -105,30 +106,13 @@ public enum JSONValue: Sendable, Equatable {
             for (index, key) in members.keys.sorted().enumerated() {
                 if index > 0 { text += "," }
                 newline(depth + 1)
-                Self.writeString(key, to: &text)
+                text += JSONText.quoted(key)
                 text += indent == nil ? ":" : ": "
                 members[key]!.write(to: &text, indent: indent, depth: depth + 1)
             }
             if !members.isEmpty { newline(depth) }
             text += "}"
         }
-    }
-
-    private static func writeString(_ value: String, to text: inout String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                text += String(format: "\\u%04x", scalar.value)
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
     }
 }
 
