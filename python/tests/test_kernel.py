@@ -107,7 +107,10 @@ def test_renders_show_inline_images(kernel, tmp_path: Path) -> None:
     assert reply["status"] == "ok", reply
     images = [c for c in of_type(messages, "display_data") if "image/png" in c["data"]]
     assert len(images) == 1, "the contact sheet shows inline"
-    assert len(of_type(messages, "display_data")) == 1, "a quick render leaves no progress output"
+    others = [c for c in of_type(messages, "display_data") if "image/png" not in c["data"]]
+    assert all(c["transient"]["display_id"].startswith("hybridsign-progress-") for c in others), "only progress besides the sheet"
+    cleared = {c["transient"]["display_id"] for c in of_type(messages, "update_display_data") if c["data"]["text/plain"] == ""}
+    assert {c["transient"]["display_id"] for c in others} <= cleared, "progress is removed when the render ends"
     png = base64.b64decode(images[0]["data"]["image/png"])
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert png == (tmp_path / "w" / "sheet.png").read_bytes()
