@@ -1,12 +1,13 @@
-"""Shared fixtures of the twin's tests: a tiny layout, synthetic sequences, small configurations.
+"""Shared fixtures: the built `hybridsign` executable and its kernelspec in a private JUPYTER_PATH;
+for the twin's tests a tiny layout, synthetic sequences and small configurations.
 
-The tests run on the CPU with one intra-op thread: the models are tiny, and on a loaded machine
-several spinning threads per process make them 20× slower.
+The twin's tests run on the CPU with one intra-op thread: the models are tiny, and on a loaded
+machine several spinning threads per process make them 20× slower.
 """
-
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +18,38 @@ from hybridsign_torch.config import ModelConfig, TrainingOptions
 from hybridsign_torch.layout import Layout, Part
 from hybridsign_torch.poses import PoseDataset, PoseSample
 
+REPOSITORY = Path(__file__).resolve().parents[2]
+
 torch.set_num_threads(1)
 # The tests check this checkout's hybridsign (make test builds it), not one elsewhere on PATH.
-os.environ.setdefault("HYBRIDSIGN_BIN", str(Path(__file__).resolve().parents[2] / ".build" / "release" / "hybridsign"))
+os.environ.setdefault("HYBRIDSIGN_BIN", str(REPOSITORY / ".build" / "release" / "hybridsign"))
+
+
+@pytest.fixture(scope="session")
+def hybridsign_executable() -> Path:
+    """The executable `make test` built (or HYBRIDSIGN_BIN); its absence is a failure, not a skip."""
+    path = Path(os.environ.get("HYBRIDSIGN_BIN", REPOSITORY / ".build" / "release" / "hybridsign"))
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"no hybridsign executable at {path}: build it first (make test does), or set HYBRIDSIGN_BIN")
+    return path
+
+
+@pytest.fixture(scope="session")
+def jupyter_path(hybridsign_executable: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Installs the kernelspec with `hybridsign kernel install --prefix` into a temporary folder and
+    points JUPYTER_PATH at it (the user's own Jupyter folders are never touched)."""
+    prefix = tmp_path_factory.mktemp("jupyter-prefix")
+    subprocess.run([str(hybridsign_executable), "kernel", "install", "--prefix", str(prefix)], check=True,
+                   capture_output=True, text=True)
+    data = prefix / "share" / "jupyter"
+    previous = os.environ.get("JUPYTER_PATH")
+    os.environ["JUPYTER_PATH"] = str(data)
+    yield data
+    if previous is None:
+        os.environ.pop("JUPYTER_PATH", None)
+    else:
+        os.environ["JUPYTER_PATH"] = previous
+
 
 TINY_LAYOUT = Layout("tiny6", tuple(f"j{i}" for i in range(6)), (Part("body", (0, 2, 4)), Part("hand", (1, 3, 5))), ((0, 2),))
 
