@@ -56,3 +56,43 @@ def test_a_failed_conversion_is_reported(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="hybridsign convert .* failed"):
         open_source(fake, cache=tmp_path / "cache")
     assert not list((tmp_path / "cache").glob("*.json"))
+
+
+class _ShardLayout:
+    """The layout as ``hybridsign_torch.shards`` gives it: parts as (name, joints) pairs."""
+    name = "two"
+    joints = ("a", "b")
+    parts = (("left", (0,)), ("right", (1,)))
+    bones = ((0, 1),)
+
+
+class _ShardSample:
+    def __init__(self, frames: int) -> None:
+        import torch
+        self.frames = torch.arange(frames * 6, dtype=torch.float32).reshape(frames, 2, 3)
+        self.fps, self.text, self.name, self.gloss, self.signer = 25.0, f"w{frames}", f"n{frames}", None, "s1"
+        self.text_features = torch.ones(2, 4) if frames == 3 else None
+
+
+class _ShardDataset:
+    """What ``shards.ShardDataset`` offers the adapter (its interface, with samples made in memory)."""
+    layout = _ShardLayout()
+    frame_counts = np.array([3, 5], dtype=np.int64)
+
+    def __len__(self) -> int:
+        return 2
+
+    def __getitem__(self, index: int) -> _ShardSample:
+        return _ShardSample(int(self.frame_counts[index]))
+
+
+def test_a_shard_dataset_reads_as_a_pose_source() -> None:
+    from hybridsign_torch.layout import Part
+    from hybridsign_torch.sources import ShardSource
+    source = ShardSource(_ShardDataset())
+    assert source.layout.parts == (Part("left", (0,)), Part("right", (1,))) and source.layout.bones == ((0, 1),)
+    assert len(source) == 2 and source.frame_counts() == [3, 5]
+    first, second = source[0], source[1]
+    assert first.values.dtype == np.float32 and first.values.shape == (3, 2, 3) and first.values[2, 1, 2] == 17
+    assert (first.text, first.name, first.signer, first.fps) == ("w3", "n3", "s1", 25.0)
+    assert first.text_features is not None and first.text_features.shape == (2, 4) and second.text_features is None
