@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Platform"),
         .target(name: "TensorKernels", swiftSettings: avx512KernelSettings),
         .target(name: "Tensors", dependencies: ["CBLAS", "TensorKernels"], swiftSettings: numericSettings),
-        .target(name: "PoseData", dependencies: ["CZlib"], swiftSettings: numericSettings),
+        .target(name: "PoseData", dependencies: ["CZlib", "Platform"], swiftSettings: numericSettings),
         .target(name: "Evaluation", dependencies: ["PoseData"], swiftSettings: numericSettings),
         .target(name: "HybridSign", dependencies: ["Tensors", "PoseData", "Evaluation"], swiftSettings: numericSettings),
         .target(name: "Render", dependencies: ["PoseData", "CPNG", "CZlib"], swiftSettings: numericSettings),
