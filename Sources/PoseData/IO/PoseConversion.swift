@@ -73,8 +73,9 @@ public struct PoseConversion: Sendable {
     /// the way), so inputs that are read sample by sample (`.pose` directories, shards) need
     /// memory for one shard only.
     private func writeShards(samplesPerShard: Int) throws(PoseDataError) -> String {
-        guard [.poseDirectory, .shards].contains(try PoseIO.format(of: output)) else {
-            throw PoseDataError.unsupported("\(output.path): shards go into a directory; give OUTPUT as a directory (ending in /)")
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw PoseDataError.unsupported("\(output.path) is a file: shards go into a directory; give a new or empty directory")
         }
         let target = try targetLayout()
         var writer: ShardWriter?

@@ -14,8 +14,8 @@ extension PoseDataset {
         selecting(try samples.indices.filter { try isIncluded(samples[$0]) })
     }
 
-    /// The samples whose summary passes `isIncluded` (no frames are read).
-    func filterSummaries(_ isIncluded: (PoseSampleSummary) throws -> Bool) rethrows -> PoseDataset {
+    /// The samples whose summary passes `isIncluded` (no frames are read; a mapped dataset stays mapped).
+    public func filterSummaries(_ isIncluded: (PoseSampleSummary) throws -> Bool) rethrows -> PoseDataset {
         selecting(try samples.indices.filter { try isIncluded(samples.summary(at: $0)) })
     }
 
