@@ -47,16 +47,26 @@ public final class MappedFile: @unchecked Sendable {
 
     /// Tells the kernel that the bytes in `range` are not needed soon: the pages they touch leave
     /// this process's resident memory (they stay in the page cache while memory allows, and are
-    /// read again on the next access). Whole pages are released, including the parts of the first
-    /// and last page outside `range`; that is harmless, since the mapping is read-only.
+    /// read again on the next access).
+    ///
+    /// A page fault maps more than the faulting page: the cached pages around it (Linux's
+    /// fault-around, 64 KiB by default) or a whole large folio (up to a 2 MiB huge page), which
+    /// can hold data read and released before. So the release reaches ``releaseMargin`` beyond both
+    /// ends of `range`; without it, a pass over a large file keeps a slice of every earlier read
+    /// resident (measured: 290 MB after reading 2 GB of 120 KB samples with no margin, 48 MB with
+    /// 64 KiB, none with 2 MiB). Releasing more than was read is harmless: the mapping is
+    /// read-only, and the next access reads the pages again.
     public func release(_ range: Range<Int>) {
         guard let base, !range.isEmpty else { return }
         let page = Self.pageSize
-        let start = max(0, range.lowerBound) / page * page
-        let end = min(count, range.upperBound)
+        let start = max(0, range.lowerBound - Self.releaseMargin) / page * page
+        let end = min(count, range.upperBound + Self.releaseMargin)
         guard start < end else { return }
         madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
     }
+
+    /// How far beyond a released range ``release(_:)`` reaches: the largest block a fault maps.
+    public static let releaseMargin = 2 << 20
 
     private static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 

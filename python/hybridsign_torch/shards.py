@@ -61,6 +61,7 @@ _DTYPES: dict[str, np.dtype[Any]] = {
     "BOOL": np.dtype("u1"),
 }
 _PAGE = mmap.PAGESIZE
+_RELEASE_MARGIN = 2 << 20
 
 
 class ShardFormatError(ValueError):
@@ -191,6 +192,9 @@ class _Shard:
         self.fps = fps.astype(float).tolist()
         self.columns = {key: self._column(metadata, key, samples) for key in TEXT_COLUMNS}
         self.features = self._features(entries, samples)
+        # The header, offsets and rates are decoded: their pages need not stay resident.
+        if hasattr(data, "madvise"):
+            data.madvise(mmap.MADV_DONTNEED, 0, len(data))
 
     @property
     def data(self) -> mmap.mmap:
@@ -312,8 +316,11 @@ class _Shard:
         of the map, whose pages are then released."""
         data = self.data
         values = np.frombuffer(data, dtype="<f4", count=count, offset=offset).copy()
-        start = offset // _PAGE * _PAGE
-        end = min(len(data), offset + count * 4)
+        # A page fault maps more than its page (fault-around, or a whole large folio up to 2 MiB),
+        # pages of earlier samples included: release that much beyond both ends too, as Swift's
+        # MappedFile does (without it a pass keeps a slice of every sample resident).
+        start = max(0, offset - _RELEASE_MARGIN) // _PAGE * _PAGE
+        end = min(len(data), offset + count * 4 + _RELEASE_MARGIN)
         if end > start and hasattr(data, "madvise"):
             data.madvise(mmap.MADV_DONTNEED, start, end - start)
         return values

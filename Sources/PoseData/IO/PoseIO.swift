@@ -19,7 +19,7 @@ public enum PoseIO {
 
     /// Samples per shard when a sharded dataset is written without a choice (Docs/data-formats.md
     /// has the measurements behind it).
-    public static let defaultSamplesPerShard = 1024
+    public static let defaultSamplesPerShard = 256
 
     /// The format a path names, or an error listing the supported ones.
     public static func format(of url: URL) throws(PoseDataError) -> Format {

@@ -48,6 +48,8 @@ final class PoseShard: Sendable {
         framesStart = framesEntry.bytes.lowerBound
         self.file = file
         self.jointCount = jointCount
+        // The header, offsets and rates are decoded into arrays: their pages need not stay resident.
+        file.release(0..<file.count)
     }
 
     /// The number of frames of sample `index`.
