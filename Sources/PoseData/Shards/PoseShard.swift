@@ -94,21 +94,6 @@ final class PoseShard: Sendable {
     }
 }
 
-extension PoseSequence {
-    /// A sequence whose values a shard's checks have already matched to `layout`.
-    fileprivate init(checkedLayout layout: Layout, fps: Double, values: [Float], name: String?, text: String?,
-                     gloss: String?, signer: String?, textFeatures: TextFeatures?) {
-        self.layout = layout
-        self.fps = fps
-        self.values = values
-        self.name = name
-        self.text = text
-        self.gloss = gloss
-        self.signer = signer
-        self.textFeatures = textFeatures
-    }
-}
-
 extension TextFeatures {
     /// Features whose size a shard's checks have already matched.
     fileprivate init(checkedRows rows: Int, width: Int, values: [Float]) {
