@@ -5,14 +5,14 @@
 # memory, the cgroup's peak (which counts the page cache too), steps and throughput.
 #
 #   bash scripts/train-larger-than-memory.sh [DIR] [GB] [LIMIT] [STEPS]
-#   defaults:  /tmp/hybridsign-large 2 1G 200
+#   defaults:  /tmp/hybridsign-large 2.2 1G 200
 #
 # Needs root (or a delegated cgroup) to make the cgroup: systemd-run --scope when systemd runs,
 # else a child of this shell's cgroup (v2 memory.max, or v1 memory.limit_in_bytes).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir=${1:-/tmp/hybridsign-large}
-gigabytes=${2:-2}
+gigabytes=${2:-2.2}
 limit=${3:-1G}
 steps=${4:-200}
 # HYBRIDSIGN_BIN: a hybridsign built without -enable-testing (the test build trains ~3× slower).
