@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Platform
 import PoseData
 
 /// `hybridsign bench shards DIR`: how a sharded dataset performs — writing it (with `--generate`,
@@ -43,7 +44,7 @@ struct BenchShardsCommand: ParsableCommand {
             fields += try measureReads(url)
             if let baseline {
                 let seconds = try Self.seconds { _ = try PoseIO.load(contentsOf: URL(fileURLWithPath: baseline)) }
-                fields += [("baseline", BenchLoadCommand.jsonString(baseline)), ("baseline_load_s", String(format: "%.4f", seconds))]
+                fields += [("baseline", JSONText.quoted(baseline)), ("baseline_load_s", String(format: "%.4f", seconds))]
             }
             if json {
                 print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
