@@ -153,6 +153,29 @@ final class ShardedDatasetTests: XCTestCase {
         XCTAssertThrowsError(try PoseIO.load(contentsOf: target))
     }
 
+    func testShardsOfAKilledWriteAreReplacedByTheNextWrite() throws {
+        let root = try TestData.temporaryDirectory(self)
+        let dataset = try Self.mixedDataset()
+        for existing in [false, true] {
+            let directory = root.appendingPathComponent(existing ? "rewritten" : "fresh")
+            if existing { try PoseIO.saveShards(dataset, to: directory, samplesPerShard: 4) }
+            // A write killed after its first shard: neither finish() nor abandon() runs.
+            var killed = try ShardWriter(directory: directory, layout: dataset.layout, samplesPerShard: 3)
+            for sample in dataset.samples.prefix(4) { try killed.append(sample) }
+            let reversed = try dataset.subset(Array((0..<dataset.count).reversed()))
+            try PoseIO.saveShards(reversed, to: directory, samplesPerShard: 5)
+            let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            XCTAssertEqual(files.count, 3, "two shards and the index, nothing left over: \(files)")
+            XCTAssertEqual(try PoseIO.load(contentsOf: directory), reversed)
+        }
+        XCTAssertTrue(ShardFormat.isShardFileName(ShardFormat.shardFileName(position: 7, checksum: 0xAB)))
+        XCTAssertEqual(ShardFormat.shardFileName(position: 7, checksum: 0xAB), "shard-00007-000000ab.safetensors")
+        for name in ["shard-00007-000000AB.safetensors", "shard-0007-000000ab.safetensors", "shard-00007-000000ab.json",
+                     "xshard-00007-000000ab.safetensors", "shard-00007-000000ab-x.safetensors", "notes.txt"] {
+            XCTAssertFalse(ShardFormat.isShardFileName(name), name)
+        }
+    }
+
     func testWriterChecksFeatureWidthsAndShardSize() throws {
         let directory = try TestData.temporaryDirectory(self).appendingPathComponent("widths")
         var writer = try ShardWriter(directory: directory, layout: TestData.tinyLayout, samplesPerShard: 4)

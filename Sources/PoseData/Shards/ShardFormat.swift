@@ -45,6 +45,25 @@ public enum ShardFormat {
     public static let maximumFeatureRows = 1 << 16
     public static let maximumFeatureWidth = 1 << 16
 
+    /// The writer's name for shard `position`: `shard-00042-1a2b3c4d.safetensors`, the CRC-32 of
+    /// the contents in hex, so a rewrite never reuses a name an older index lists.
+    static func shardFileName(position: Int, checksum: UInt32) -> String {
+        let digits = String(position)
+        let hex = String(checksum, radix: 16)
+        return "shard-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits + "-"
+            + String(repeating: "0", count: 8 - hex.count) + hex + ".safetensors"
+    }
+
+    /// Whether `name` is one ``shardFileName(position:checksum:)`` gives.
+    static func isShardFileName(_ name: String) -> Bool {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "shard", parts[2].hasSuffix(".safetensors") else { return false }
+        let hex = parts[2].dropLast(".safetensors".count)
+        let digit: (Character) -> Bool = { ("0"..."9").contains($0) }
+        return parts[1].count >= 5 && parts[1].allSatisfy(digit)
+            && hex.count == 8 && hex.allSatisfy { digit($0) || ("a"..."f").contains($0) }
+    }
+
     /// Tensor names.
     static let frames = "frames"
     static let frameOffsets = "frame_offsets"

@@ -9,7 +9,8 @@ import Platform
 /// (`shard-00000-1a2b3c4d.safetensors`: the position and the CRC-32 of the contents); ``finish()``
 /// writes `index.json` last, atomically, and only then removes the shards of a dataset it replaced.
 /// A reader sees the old dataset or the new one, never a mix; a write that fails or is abandoned
-/// leaves the old dataset as it was (``abandon()`` removes the new shards).
+/// leaves the old dataset as it was (``abandon()`` removes the new shards). Shards left by a write
+/// that was killed are removed by the next write that finishes in the directory.
 public struct ShardWriter {
     /// The dataset directory.
     public let directory: URL
@@ -55,8 +56,10 @@ public struct ShardWriter {
                 throw PoseDataError.io("cannot replace the sharded dataset in \(directory.path): its index cannot be read (\(error)); remove the directory or choose another")
             }
         }
+        // Shard files no index lists are what an interrupted write (killed, or a full disk) left:
+        // they are replaced like an old dataset's, not a reason to refuse the directory.
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        if let other = entries.first(where: { !$0.hasPrefix(".") }) {
+        if let other = entries.first(where: { !$0.hasPrefix(".") && !ShardFormat.isShardFileName($0) }) {
             throw PoseDataError.io("cannot write shards to \(directory.path): it holds \(QuotedText.quoted(other)) and is not a sharded dataset; give a new or empty directory")
         }
         return nil
@@ -91,10 +94,7 @@ public struct ShardWriter {
         if !pending.isEmpty { try flush() }
         let index = ShardIndex(layout: layout, shards: written)
         try Self.writeFile(index.jsonBytes(), to: directory.appendingPathComponent(ShardFormat.indexFileName))
-        let kept = Set(written.map(\.file))
-        for shard in replaced?.shards ?? [] where !kept.contains(shard.file) {
-            try? FileManager.default.removeItem(at: directory.appendingPathComponent(shard.file))
-        }
+        removeShards(except: Set(written.map(\.file)))
         let bytes = written.reduce(0) { $0 + $1.bytes }
         return "wrote \(index.sampleCount) samples (\(index.frameCount) frames, layout '\(layout.name)', \(layout.jointCount) joints) as \(written.count) shard\(written.count == 1 ? "" : "s") of up to \(samplesPerShard) samples (\(bytes) bytes) to \(directory.path)"
     }
@@ -108,9 +108,18 @@ public struct ShardWriter {
         }
     }
 
+    /// Removes the replaced dataset's shards and any left by an interrupted write: every file
+    /// named like a shard that the new index does not list.
+    private func removeShards(except kept: Set<String>) {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        for name in entries where ShardFormat.isShardFileName(name) && !kept.contains(name) {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
+    }
+
     private mutating func flush() throws(PoseDataError) {
         let bytes = ShardEncoder.encode(pending, jointCount: layout.jointCount)
-        let file = String(format: "shard-%05d-%08x.safetensors", written.count, Self.checksum(bytes))
+        let file = ShardFormat.shardFileName(position: written.count, checksum: Self.checksum(bytes))
         try Self.writeFile(bytes, to: directory.appendingPathComponent(file))
         written.append(ShardIndex.Shard(file: file, samples: pending.count, frames: pending.reduce(0) { $0 + $1.frameCount }, bytes: bytes.count))
         pending.removeAll(keepingCapacity: true)
