@@ -13,7 +13,7 @@ struct TrainCommand: ParsableCommand {
         commandName: "train", abstract: "Train a HybridSign model (hybrid, or the ar / diffusion baselines).",
         discussion: "Ctrl-C saves the checkpoint and stops; --resume continues a saved run exactly.")
 
-    @Option(help: "Training data (.pkl, .json, .pose or a directory).") var data: String
+    @Option(help: "Training data (.pkl, .json, .pose, a directory of .pose, or a sharded dataset directory, read batch by batch).") var data: String
     @Option(help: "Development data, evaluated every --eval-every steps.") var dev: String?
     @Option(help: "Model preset: small or paper.") var preset: String = "small"
     @Option(help: "Objective: hybrid, ar or diffusion.") var mode: String = "hybrid"
