@@ -1,5 +1,5 @@
-"""Training batches as the Swift trainer makes them: PoseData's ``PoseBatcher`` (seeded epochs, length
-buckets) and HybridSign's ``TrainingData`` (model space, padded). Step k uses batch k mod (batches per
+"""Training batches as the Swift trainer makes them: PoseData's ``PoseBatcher`` order (seeded epochs,
+length buckets; ``shards.batch_indices``) and HybridSign's ``TrainingData`` (model space, padded). Step k uses batch k mod (batches per
 epoch) of epoch k / (batches per epoch), so a resumed run sees the same data as an uninterrupted one,
 in either engine. Samples are read when their batch is made: a dataset need not fit in memory.
 """
@@ -7,46 +7,12 @@ in either engine. Samples are read when their batch is made: a dataset need not 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
-
 import numpy as np
 
 from .model import DataMapping, check_dataset
 from .poses import DataError, PoseSource
-from .rng import SeededGenerator
+from .shards import batch_indices
 from .vocabulary import UnsupportedText
-
-_EPOCH_MIX = 0xD1B54A32D192ED03
-_MASK = (1 << 64) - 1
-
-
-class PoseBatcher:
-    """Each epoch shuffles the samples, sorts pools of ``pool_batches × batch_size`` by length, cuts
-    them into batches and shuffles the batches; the order depends only on the seed and the epoch."""
-
-    def __init__(self, lengths: Sequence[int], batch_size: int, seed: int, pool_batches: int = 50) -> None:
-        if batch_size < 1:
-            raise DataError(f"batch size must be at least 1, not {batch_size}")
-        self.lengths = list(lengths)
-        self.batch_size = batch_size
-        self.seed = seed
-        self.pool_batches = pool_batches
-
-    def batch_indices(self, epoch: int) -> list[list[int]]:
-        generator = SeededGenerator(self.seed ^ ((epoch & _MASK) * _EPOCH_MIX & _MASK))
-        order = list(range(len(self.lengths)))
-        generator.shuffle(order)
-        pool = self.pool_batches * self.batch_size
-        batches: list[list[int]] = []
-        for start in range(0, len(order), pool):
-            members = order[start:start + pool]
-            # Sort by length; the shuffled position breaks ties.
-            ranked = sorted(enumerate(members), key=lambda item: (self.lengths[item[1]], item[0]))
-            sorted_pool = [index for _, index in ranked]
-            batches += [sorted_pool[i:i + self.batch_size] for i in range(0, len(sorted_pool), self.batch_size)]
-        generator.shuffle(batches)
-        return batches
-
 
 @dataclass
 class ModelBatch:
@@ -84,8 +50,12 @@ class TrainingData:
             self._check_texts(dataset, mapping)
         self.dataset = dataset
         self.mapping = mapping
-        self.batcher = PoseBatcher(dataset.frame_counts(), batch_size, seed)
-        self.batches_per_epoch = max(len(self.batcher.batch_indices(0)), 1)
+        if batch_size < 1:
+            raise DataError(f"batch size must be at least 1, not {batch_size}")
+        self.frame_counts = list(dataset.frame_counts())
+        self.batch_size = batch_size
+        self.seed = seed
+        self.batches_per_epoch = max(len(self.epoch_batches(0)), 1)
         self._epoch: tuple[int, list[list[int]]] | None = None
 
     @staticmethod
@@ -101,11 +71,15 @@ class TrainingData:
             elif sample.text_features is None or sample.text_features.shape[1] != config.sentence_width:
                 raise DataError(f"sample {index} has no sentence features of width {config.sentence_width}, which text: sentence needs")
 
+    def epoch_batches(self, epoch: int) -> list[list[int]]:
+        """The batches of ``epoch`` in PoseData's ``PoseBatcher`` order (the one definition in ``shards``)."""
+        return batch_indices(self.frame_counts, self.batch_size, self.seed, epoch)
+
     def indices(self, step: int) -> list[int]:
         """Dataset indices of the batch of global step ``step``."""
         epoch = step // self.batches_per_epoch
         if self._epoch is None or self._epoch[0] != epoch:
-            self._epoch = (epoch, self.batcher.batch_indices(epoch))
+            self._epoch = (epoch, self.epoch_batches(epoch))
         return self._epoch[1][step % self.batches_per_epoch]
 
     def batch(self, step: int) -> ModelBatch:

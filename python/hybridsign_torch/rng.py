@@ -2,8 +2,8 @@
 
 ``RandomGenerator`` is ``Tensors.RandomGenerator`` (``Sources/Tensors/Core/Random.swift``):
 xoshiro256** seeded through SplitMix64, uniforms with 24 random bits, normals by Box–Muller with
-the second value of each pair kept for the next call. ``SeededGenerator`` is PoseData's SplitMix64
-generator with its Fisher–Yates shuffle (the batch order). With the same seed and the same calls in
+the second value of each pair kept for the next call (PoseData's SplitMix64 batch order is
+``shards.batch_indices``). With the same seed and the same calls in
 the same order, the twin draws exactly the numbers the Swift trainer draws: initial weights, the
 data order, and every step's noise (``draws.py``).
 
@@ -274,28 +274,3 @@ def _box_muller(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     r = np.sqrt(-2.0 * np.log(u1))
     angle = 2.0 * math.pi * u2
     return (r * np.cos(angle)).astype(np.float32), (r * np.sin(angle)).astype(np.float32)
-
-
-class SeededGenerator:
-    """PoseData's ``SeededGenerator``: SplitMix64 with an unbiased bounded draw and Fisher–Yates."""
-
-    def __init__(self, seed: int) -> None:
-        self._state = seed & _MASK
-
-    def next(self) -> int:
-        self._state, value = _split_mix(self._state)
-        return value
-
-    def below(self, bound: int) -> int:
-        """Uniform in ``0..<bound`` without modulo bias (rejection below the threshold)."""
-        threshold = ((1 << 64) - bound) % bound
-        while True:
-            value = self.next()
-            if value >= threshold:
-                return value % bound
-
-    def shuffle(self, items: list) -> None:
-        """Fisher–Yates from the end, in place."""
-        for i in range(len(items) - 1, 0, -1):
-            j = self.below(i + 1)
-            items[i], items[j] = items[j], items[i]

@@ -58,41 +58,38 @@ def test_a_failed_conversion_is_reported(tmp_path: Path) -> None:
     assert not list((tmp_path / "cache").glob("*.json"))
 
 
-class _ShardLayout:
-    """The layout as ``hybridsign_torch.shards`` gives it: parts as (name, joints) pairs."""
-    name = "two"
-    joints = ("a", "b")
-    parts = (("left", (0,)), ("right", (1,)))
-    bones = ((0, 1),)
+SHARD_FIXTURES = Path(__file__).parents[2] / "Tests" / "PoseDataTests" / "Fixtures"
 
 
-class _ShardSample:
-    def __init__(self, frames: int) -> None:
-        import torch
-        self.frames = torch.arange(frames * 6, dtype=torch.float32).reshape(frames, 2, 3)
-        self.fps, self.text, self.name, self.gloss, self.signer = 25.0, f"w{frames}", f"n{frames}", None, "s1"
-        self.text_features = torch.ones(2, 4) if frames == 3 else None
+def test_a_sharded_dataset_reads_as_its_source_json() -> None:
+    """The committed shards (``hybridsign convert shards-source.json shards/ --shards 2``) give the
+    twin the same samples, layout and lengths as the JSON they were written from."""
+    shards, source = open_source(SHARD_FIXTURES / "shards"), open_source(SHARD_FIXTURES / "shards-source.json")
+    assert shards.layout == source.layout and len(shards) == len(source) == 5
+    assert shards.frame_counts() == source.frame_counts()
+    for index in range(len(source)):
+        a, b = shards[index], source[index]
+        assert a.values.dtype == np.float32 and np.array_equal(a.values, b.values)
+        assert (a.text, a.name, a.gloss, a.signer, a.fps) == (b.text, b.name, b.gloss, b.signer, b.fps)
+        assert (a.text_features is None) == (b.text_features is None)
+        assert a.text_features is None or np.array_equal(a.text_features, b.text_features)
 
 
-class _ShardDataset:
-    """What ``shards.ShardDataset`` offers the adapter (its interface, with samples made in memory)."""
-    layout = _ShardLayout()
-    frame_counts = np.array([3, 5], dtype=np.int64)
+def test_training_on_shards_equals_training_on_their_json(tmp_path: Path) -> None:
+    from hybridsign_torch import checkpoint, train
+    args = ["--steps", "3", "--batch", "2", "--dim", "16", "--depth", "1", "--tokens", "part", "--device", "cpu", "--log-every", "3"]
+    outputs = []
+    for data in (SHARD_FIXTURES / "shards", SHARD_FIXTURES / "shards-source.json"):
+        out = tmp_path / f"{data.stem}.safetensors"
+        train.main(["--data", str(data), "--out", str(out), *args])
+        outputs.append(checkpoint.load(out).model.network.state_dict())
+    a, b = outputs
+    assert all(np.array_equal(a[name].numpy(), b[name].numpy()) for name in a)
 
-    def __len__(self) -> int:
-        return 2
 
-    def __getitem__(self, index: int) -> _ShardSample:
-        return _ShardSample(int(self.frame_counts[index]))
-
-
-def test_a_shard_dataset_reads_as_a_pose_source() -> None:
-    from hybridsign_torch.layout import Part
-    from hybridsign_torch.sources import ShardSource
-    source = ShardSource(_ShardDataset())
-    assert source.layout.parts == (Part("left", (0,)), Part("right", (1,))) and source.layout.bones == ((0, 1),)
-    assert len(source) == 2 and source.frame_counts() == [3, 5]
-    first, second = source[0], source[1]
-    assert first.values.dtype == np.float32 and first.values.shape == (3, 2, 3) and first.values[2, 1, 2] == 17
-    assert (first.text, first.name, first.signer, first.fps) == ("w3", "n3", "s1", 25.0)
-    assert first.text_features is not None and first.text_features.shape == (2, 4) and second.text_features is None
+def test_a_damaged_shard_index_is_a_data_error(tmp_path: Path) -> None:
+    directory = tmp_path / "shards"
+    directory.mkdir()
+    (directory / "index.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(DataError, match="index.json"):
+        open_source(directory)
