@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // HybridSign: streaming sign-language production (hybrid autoregressive + MeanFlow) on the CPU.
-// Module map and dependency direction: ../shared/DESIGN.md §4 and Docs/architecture.md.
+// Module map and dependency direction: Docs/architecture.md.
 import PackageDescription
 
 /// Numeric modules are compiled without bounds checks in release builds; debug builds keep them.
@@ -47,14 +47,14 @@ let package = Package(
         // Modules, lowest first; each depends only on modules above it in this list.
         .target(name: "Platform"),
         .target(name: "TensorKernels", swiftSettings: avx512KernelSettings),
-        .target(name: "Tensors", dependencies: ["CBLAS", "TensorKernels"], swiftSettings: numericSettings),
-        .target(name: "PoseData", dependencies: ["CZlib"], swiftSettings: numericSettings),
+        .target(name: "Tensors", dependencies: ["Platform", "CBLAS", "TensorKernels"], swiftSettings: numericSettings),
+        .target(name: "PoseData", dependencies: ["Platform", "CZlib"], swiftSettings: numericSettings),
         .target(name: "Evaluation", dependencies: ["PoseData"], swiftSettings: numericSettings),
         .target(name: "HybridSign", dependencies: ["Tensors", "PoseData", "Evaluation"], swiftSettings: numericSettings),
-        .target(name: "Render", dependencies: ["PoseData", "CPNG", "CZlib"], swiftSettings: numericSettings),
-        .target(name: "Notebook", dependencies: ["Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "CEditLine"]),
+        .target(name: "Render", dependencies: ["Platform", "PoseData", "CPNG", "CZlib"], swiftSettings: numericSettings),
+        .target(name: "Notebook", dependencies: ["Platform", "Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "CEditLine"]),
         .executableTarget(name: "HybridSignCLI", dependencies: [
-            "Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "Notebook",
+            "Platform", "Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "Notebook",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -66,6 +66,6 @@ let package = Package(
         .testTarget(name: "HybridSignTests", dependencies: ["HybridSign", "Tensors", "PoseData"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "PoseData"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "PoseData"], exclude: ["Fixtures"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook"], exclude: ["Fixtures"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Platform"], exclude: ["Fixtures"]),
     ]
 )

@@ -29,8 +29,8 @@ public struct Checkpoint {
     /// AdamW state (`adamw.*`), when saved.
     public var optimizerState: [String: Tensor]
 
-    /// Writes `model` (and optionally the training state) atomically: a temporary file in the same
-    /// directory, renamed over `url`.
+    /// Writes `model` (and optionally the training state) with ``SafeTensors/write(_:metadata:to:)``:
+    /// atomically, making missing directories.
     public static func save(model: HybridSignModel, step: Int = 0, training: TrainingOptions? = nil,
                             ema: [String: Tensor] = [:], optimizer: [String: Tensor] = [:], to url: URL) throws(HybridSignError) {
         var tensors: [String: Tensor] = [:]
@@ -55,21 +55,10 @@ public struct Checkpoint {
         ]
         if let vocabulary = model.vocabulary { metadata[Key.vocabulary] = try json(vocabulary) }
         if let training { metadata[Key.training] = try json(training) }
-        let data = SafeTensors.encode(tensors, metadata: metadata)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-            try data.write(to: temporary)
-            // rename(2) replaces the old file atomically (Foundation's replaceItemAt fails on Linux).
-            guard rename(temporary.path, url.path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: temporary)
-                throw HybridSignError.io("cannot write checkpoint \(url.path): \(reason)")
-            }
-        } catch let error as HybridSignError {
-            throw error
+            try SafeTensors.write(tensors, metadata: metadata, to: url)
         } catch {
-            throw HybridSignError.io("cannot write checkpoint \(url.path): \(error.localizedDescription)")
+            throw HybridSignError.io("cannot write checkpoint \(url.path): \(error.problem)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// Writes numbered PNG frames `DIR/frame_0000.png, frame_0001.png, ...` into a directory, each file
 /// atomically. ``finish(frameCount:)`` removes stale `frame_*.png` files left by an earlier, longer
@@ -13,7 +14,7 @@ public struct FrameSequenceWriter: Sendable {
 
     /// Prepares `directory` (created when missing) for `frameCount` frames.
     public init(directory: URL, frameCount: Int, fast: Bool = false) throws(RenderError) {
-        try AtomicFile.makeDirectory(directory)
+        do { try Directories.makeWritable(directory.path) } catch { throw RenderError(error) }
         self.directory = directory
         self.digits = max(4, String(max(frameCount - 1, 0)).count)
         self.fast = fast

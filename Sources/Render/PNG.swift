@@ -1,5 +1,6 @@
 import CPNG
 import Foundation
+import Platform
 
 /// PNG encoding and decoding through libpng's simplified API (`png_image_*`), which reports errors
 /// in the image's message instead of longjmp.
@@ -35,7 +36,7 @@ public enum PNG {
     /// Writes `canvas` to `url` as PNG, atomically (temporary file in the same directory, then rename).
     public static func write(_ canvas: Canvas, to url: URL, fast: Bool = false) throws(RenderError) {
         let bytes = try encode(canvas, fast: fast)
-        try AtomicFile.write(bytes, to: url)
+        do { try AtomicFile.write(bytes, to: url) } catch { throw RenderError(error) }
     }
 
     /// Reads a PNG file of any colour type and bit depth as an 8-bit RGBA canvas.

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// A notebook session: numbered cells, the results `_` and `_N`, and the `:` commands.
 ///
@@ -122,7 +123,7 @@ public final class Session {
             let kept = cells.filter(\.succeeded)
             var script = "# HybridSign session, saved from \(cells.count) cells (\(kept.count) without errors)\n"
             script += kept.map(\.source).joined(separator: "\n") + "\n"
-            try AtomicFile.write(script, to: path)
+            try writeFile(script, to: path)
             output.print("saved \(kept.count) \(kept.count == 1 ? "statement" : "statements") to \(path)")
         case .load(let path):
             return try load(path)
@@ -132,13 +133,22 @@ public final class Session {
         case .export(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             let text = NotebookExporter.markdown(cells, relativeTo: directory)
-            try AtomicFile.write(text, to: path)
+            try writeFile(text, to: path)
             let images = cells.reduce(0) { $0 + $1.artifacts.filter { $0.kind == .image }.count }
             output.print("exported \(cells.count) \(cells.count == 1 ? "cell" : "cells") and \(images) \(images == 1 ? "image" : "images") to \(path)")
         case .quit:
             return .quit
         }
         return .success
+    }
+
+    /// Writes a session file atomically, making missing directories.
+    private func writeFile(_ text: String, to path: String) throws(NotebookError) {
+        do {
+            try AtomicFile.write(text, to: URL(fileURLWithPath: path), creatingDirectories: true)
+        } catch {
+            throw NotebookError(error.description, hint: "check that the directory is writable")
+        }
     }
 
     private func showHelp(_ topic: String) throws(NotebookError) {
