@@ -1,11 +1,15 @@
 import ArgumentParser
+import Platform
 import Tensors
 
-/// The process entry: memory set up for numeric work before any other thread allocates, then the command.
+/// The process entry: memory set up for numeric work before any other thread allocates, signals
+/// that remove the temporaries of interrupted writes (commands that stop cleanly on Ctrl-C install
+/// ``InterruptHandling/install()`` instead), then the command.
 @main
 enum Entry {
     static func main() async {
         Memory.keepFreedBuffers()
+        InterruptHandling.installTerminating()
         await HybridSignCommand.main()
     }
 }

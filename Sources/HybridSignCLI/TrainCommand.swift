@@ -1,17 +1,14 @@
 import ArgumentParser
 import Foundation
 import HybridSign
+import Platform
 import PoseData
-import Synchronization
-
-/// Set by SIGINT (Ctrl-C) while training: the run saves its checkpoint and stops.
-let trainingInterrupted = Atomic<Bool>(false)
 
 /// `hybridsign train --data TRAIN.pkl --out MODEL.safetensors`: trains (or resumes) a model.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train", abstract: "Train a HybridSign model (hybrid, or the ar / diffusion baselines).",
-        discussion: "Ctrl-C saves the checkpoint and stops; --resume continues a saved run exactly.")
+        discussion: "Ctrl-C or SIGTERM saves the checkpoint and stops; --resume continues a saved run exactly.")
 
     @Option(help: "Training data (.pkl, .json, .pose or a directory).") var data: String
     @Option(help: "Development data, evaluated every --eval-every steps.") var dev: String?
@@ -97,8 +94,8 @@ struct TrainCommand: ParsableCommand {
                 let c = trainer.model.config
                 say("training \(c.mode.rawValue) (\(preset): D=\(c.dim), depth \(c.depth), \(c.tokens.rawValue) tokens, \(trainer.model.network.parameterCount) parameters) on \(dataset.count) samples")
             }
-            signal(SIGINT) { _ in trainingInterrupted.store(true, ordering: .relaxed) }
-            defer { signal(SIGINT, SIG_DFL) }
+            InterruptHandling.install()
+            let interrupt = InterruptFlag.process
             let deadline = minutes.map { Date().addingTimeInterval($0 * 60) }
             let started = Date()
             let startStep = trainer.step
@@ -112,7 +109,7 @@ struct TrainCommand: ParsableCommand {
             }
             try trainer.run(
                 deadline: deadline, checkpointEvery: checkpointEvery, evaluateEvery: evalEvery,
-                shouldStop: { trainingInterrupted.load(ordering: .relaxed) },
+                shouldStop: { interrupt.isSet },
                 progress: { p in
                     // With a time budget, fix the schedule's length once the step rate is known.
                     if !budgetFixed, let minutes, p.step - startStep >= 5 {
@@ -125,7 +122,7 @@ struct TrainCommand: ParsableCommand {
                 checkpoint: { _ in try trainer.save(to: url) },
                 evaluate: evaluate)
             try trainer.save(to: url)
-            if trainingInterrupted.load(ordering: .relaxed) {
+            if interrupt.isSet {
                 say("interrupted: saved step \(trainer.step) to \(out) (continue with --resume)")
                 return
             }

@@ -1,6 +1,7 @@
 import Evaluation
 import Foundation
 import HybridSign
+import Platform
 import PoseData
 import XCTest
 @testable import Notebook
