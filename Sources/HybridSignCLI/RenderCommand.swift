@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Notebook
+import Platform
 import PoseData
 import Render
 
@@ -86,9 +86,9 @@ struct RenderCommand: ParsableCommand {
         }
         let directory = URL(fileURLWithPath: out)
         let started = Date()
-        // The notebook's reporter: a line rewritten in place when standard error is a terminal,
-        // otherwise a plain line now and then (no runs of \r in logs).
-        let output = NotebookOutput.standard()
+        // A line rewritten in place when standard error is a terminal, otherwise a plain line now
+        // and then (no runs of \r in logs).
+        let output = ConsoleDisplay()
         var progress: ProgressReporter?
         let report: RenderProgress = { done, total in
             guard !quiet else { return }

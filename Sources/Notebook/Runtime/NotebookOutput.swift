@@ -1,23 +1,26 @@
 import Foundation
+import Platform
 
 /// Where statements print. Everything printed through it is also recorded for the current cell,
 /// so `:export` can write each cell's output; progress lines are shown but not recorded (only
 /// their final line is).
-public final class NotebookOutput {
+public final class NotebookOutput: ProgressDisplay {
     private let writeOut: (String) -> Void
     private let writeErr: (String) -> Void
-    /// Whether standard error, where progress lines go, is a terminal: progress lines then rewrite
-    /// themselves with `\r`; otherwise each is a plain line, written only now and then.
-    public let isTerminal: Bool
+    /// Progress lines on standard error.
+    private let statusLine: StatusLine
     private var record = ""
-    private var statusShowing = false
 
     /// Creates an output with writers for standard output and standard error.
     public init(isTerminal: Bool, standardOutput: @escaping (String) -> Void, standardError: @escaping (String) -> Void) {
-        self.isTerminal = isTerminal
         self.writeOut = standardOutput
         self.writeErr = standardError
+        statusLine = StatusLine(isTerminal: isTerminal, write: standardError)
     }
+
+    /// Whether standard error, where progress lines go, is a terminal: progress lines then rewrite
+    /// themselves with `\r`; otherwise each is a plain line, written only now and then.
+    public var isTerminal: Bool { statusLine.isTerminal }
 
     /// The process's standard output and error; progress rewrites itself only when standard error
     /// is a terminal (`isatty(2)`), so logs and pipes get plain lines instead of `\r` runs.
@@ -53,20 +56,12 @@ public final class NotebookOutput {
     /// Shows a transient status line (progress). On a terminal it replaces the previous one in
     /// place; otherwise each status is a line of its own on standard error. Not recorded.
     public func status(_ text: String) {
-        if isTerminal {
-            writeErr("\r\u{1B}[K" + text)
-            statusShowing = true
-        } else {
-            writeErr(text + "\n")
-        }
+        statusLine.show(text)
     }
 
     /// Removes a status line left on the terminal.
     public func clearStatus() {
-        if statusShowing {
-            writeErr("\r\u{1B}[K")
-            statusShowing = false
-        }
+        statusLine.clear()
     }
 
     /// Returns what was recorded since the last call, and starts a new record.

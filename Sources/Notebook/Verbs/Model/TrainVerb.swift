@@ -1,5 +1,6 @@
 import Foundation
 import HybridSign
+import Platform
 import PoseData
 import Tensors
 
@@ -96,7 +97,7 @@ struct TrainVerb: Verb {
                         budgetFixed = true
                     }
                     var detail = "loss \(formatNumber(Double(p.loss.total), significantDigits: 4))  \(Int(p.tokensPerSecond.rounded())) tok/s"
-                    if steps == nil { detail += "  \(ProgressReporter.duration(p.secondsLeft)) left" }
+                    if steps == nil { detail += "  \(NumberText.duration(p.secondsLeft)) left" }
                     progress.update(p.step, detail)
                     afterStep?(value.step)
                 },
