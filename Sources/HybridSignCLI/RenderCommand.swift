@@ -37,7 +37,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "A second dataset or pose file to draw beside the first.")
     var vs: String?
 
-    @Option(help: "Index of the sample in --vs (default: the same name, else the same index).")
+    @Option(help: "Index of the sample in --vs (default: the one matching the first sample's name, else the same index).")
     var vsSample: Int?
 
     @Option(help: "Name (or text) of the sample in --vs.")
@@ -102,8 +102,8 @@ struct RenderCommand: ParsableCommand {
             let second: PoseSequence
             if vsSample != nil || vsName != nil {
                 second = try Self.pick(from: other, index: vsSample, name: vsName, file: vs)
-            } else if let match = other.samples.first(where: { $0.name != nil && $0.name == first.name }) {
-                second = match
+            } else if let name = first.name, let match = other.index(matching: name) {
+                second = other[match]
             } else {
                 second = try Self.pick(from: other, index: sample ?? 0, name: nil, file: vs)
             }
@@ -121,11 +121,12 @@ struct RenderCommand: ParsableCommand {
         print("wrote \(files.frames.count) frames to \(directory.path)\(files.sheet.map { " and \($0.lastPathComponent)" } ?? "") in \(String(format: "%.2f", seconds)) s")
     }
 
-    /// The sample at `index` or with `name` (matching its name or text); the first when neither is given.
+    /// The sample at `index` or matching `name` (``PoseDataset/index(matching:)``); the first when
+    /// neither is given.
     static func pick(from dataset: PoseDataset, index: Int?, name: String?, file: String) throws -> PoseSequence {
         guard dataset.count > 0 else { throw ValidationError("\(file) holds no samples") }
         if let name {
-            guard let match = dataset.samples.first(where: { $0.name == name }) ?? dataset.samples.first(where: { $0.text == name }) else {
+            guard let match = dataset.index(matching: name).map({ dataset[$0] }) else {
                 let known = dataset.samples.prefix(8).compactMap { $0.name ?? $0.text }.joined(separator: ", ")
                 throw ValidationError("\(file) has no sample named '\(name)' (some names: \(known))")
             }

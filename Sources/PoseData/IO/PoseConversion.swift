@@ -11,7 +11,7 @@ public struct PoseConversion: Sendable {
     public var layout: String?
     /// Frames per second of the output; nil keeps each sample's rate.
     public var fps: Double?
-    /// One sample to keep, by index or by name; nil keeps all.
+    /// One sample to keep, by index or by name or text (``PoseDataset/index(matching:)``); nil keeps all.
     public var sample: String?
 
     public init(input: URL, output: URL, layout: String? = nil, fps: Double? = nil, sample: String? = nil) {
@@ -44,10 +44,10 @@ public struct PoseConversion: Sendable {
                         "--sample \(number): \(input.path) has \(dataset.count) samples (0...\(max(0, dataset.count - 1)))")
                 }
                 index = number
-            } else if let named = dataset.index(ofName: sample) {
-                index = named
+            } else if let matched = dataset.index(matching: sample) {
+                index = matched
             } else {
-                throw PoseDataError.invalidSequence("--sample '\(sample)': no sample of \(input.path) has that name")
+                throw PoseDataError.invalidSequence("--sample '\(sample)': no sample of \(input.path) has that name or text")
             }
             dataset = try dataset.subset([index])
         }
