@@ -45,6 +45,14 @@ public struct EvaluationRunner {
                    metrics?.mje ?? .nan, (timing?.timeToFirstFrame ?? .nan) * 1000, timing?.framesPerSecond ?? .nan, samples)
         }
 
+        /// `skipped 2 of 40 samples whose text the model cannot read …: Taxi, …`, or nil when none was.
+        public var skippedNote: String? {
+            guard !skipped.isEmpty else { return nil }
+            let names = skipped.map(\.sample).joined(separator: ", ")
+            return "skipped \(skipped.count) of \(samples + skipped.count) samples whose text the model cannot read "
+                + "(characters or words it never saw in training): \(names)"
+        }
+
         /// A number for JSON output (`null` when absent or not finite).
         static func json(_ value: Double?) -> String {
             guard let value, value.isFinite else { return "null" }

@@ -79,60 +79,54 @@ struct TrainCommand: ParsableCommand {
             let dataset = try CommandSupport.loadDataset(data)
             let devSet = try dev.map(CommandSupport.loadDataset)
             let url = URL(fileURLWithPath: out)
-            let trainer: Trainer
-            if resume && FileManager.default.fileExists(atPath: url.path) {
-                trainer = try Trainer(resuming: url, dataset: dataset, steps: steps)
-                say("resuming \(out) at step \(trainer.step) of \(trainer.options.steps)")
-            } else {
-                var options = TrainingOptions()
-                options.steps = steps ?? 1_000_000
-                options.batchSize = batch
-                options.learningRate = lr
-                options.seed = seed
-                options.warmupSteps = 100
-                trainer = try Trainer(config: try makeConfig(), dataset: dataset, options: options)
-                let c = trainer.model.config
-                say("training \(c.mode.rawValue) (\(preset): D=\(c.dim), depth \(c.depth), \(c.tokens.rawValue) tokens, \(trainer.model.network.parameterCount) parameters) on \(dataset.count) samples")
-            }
+            let run = try makeRun(dataset: dataset, checkpoint: url)
             InterruptHandling.install()
             let interrupt = InterruptFlag.process
-            let deadline = minutes.map { Date().addingTimeInterval($0 * 60) }
-            let started = Date()
-            let startStep = trainer.step
-            var budgetFixed = minutes == nil
-            func evaluate(_ step: Int) throws {
-                guard let devSet else { return }
-                let result = try trainer.withAveragedWeights { model in
-                    try EvaluationRunner(model: model, options: SamplingOptions(steps: 1, seed: 0)).run(on: devSet, limit: evalLimit)
+            let outcome = try run.train(plan(for: run, development: devSet, checkpoint: url), shouldStop: { interrupt.isSet }) { event in
+                switch event {
+                case .step(let p):
+                    if p.step % logEvery == 0 || p.step == run.trainer.options.steps { say(p.line) }
+                case .evaluated(let step, let result):
+                    say("step \(step) dev: \(result.summary)")
+                    if let note = result.skippedNote { say(note) }
+                case .checkpointed:
+                    break
                 }
-                say("step \(step) dev: \(result.summary)")
             }
-            try trainer.run(
-                deadline: deadline, checkpointEvery: checkpointEvery, evaluateEvery: evalEvery,
-                shouldStop: { interrupt.isSet },
-                progress: { p in
-                    // With a time budget, fix the schedule's length once the step rate is known.
-                    if !budgetFixed, let minutes, p.step - startStep >= 5 {
-                        let perStep = Date().timeIntervalSince(started) / Double(p.step - startStep)
-                        trainer.setTotalSteps(p.step + Int((minutes * 60 - Date().timeIntervalSince(started)) / perStep))
-                        budgetFixed = true
-                    }
-                    if p.step % logEvery == 0 || p.step == trainer.options.steps { say(p.line) }
-                },
-                checkpoint: { _ in try trainer.save(to: url) },
-                evaluate: evaluate)
-            try trainer.save(to: url)
-            if interrupt.isSet {
-                say("interrupted: saved step \(trainer.step) to \(out) (continue with --resume)")
-                return
+            switch outcome {
+            case .stopped: say("interrupted: saved step \(run.trainer.step) to \(out) (continue with --resume)")
+            case .finished: say("saved step \(run.trainer.step) to \(out)")
             }
-            say("saved step \(trainer.step) to \(out)")
-            if devSet != nil && (evalEvery == 0 || trainer.step % evalEvery != 0) { try evaluate(trainer.step) }
         } catch let error as ValidationError {
             throw error
         } catch {
             throw CommandSupport.fail("train", error)
         }
+    }
+
+    /// The run saved in `checkpoint` (`--resume`, when the file exists), or a new one.
+    private func makeRun(dataset: PoseDataset, checkpoint url: URL) throws -> TrainingRun {
+        if resume && FileManager.default.fileExists(atPath: url.path) {
+            let run = try TrainingRun(resuming: url, dataset: dataset, steps: steps)
+            say("resuming \(out) at step \(run.trainer.step) of \(run.trainer.options.steps)")
+            return run
+        }
+        var options = TrainingOptions()
+        options.steps = steps ?? TrainingRun.provisionalSteps
+        options.batchSize = batch
+        options.learningRate = lr
+        options.seed = seed
+        let trainer = try Trainer(config: try makeConfig(), dataset: dataset, options: options)
+        let c = trainer.model.config
+        say("training \(c.mode.rawValue) (\(preset): D=\(c.dim), depth \(c.depth), \(c.tokens.rawValue) tokens, \(trainer.model.network.parameterCount) parameters) on \(dataset.count) samples")
+        return TrainingRun(trainer: trainer)
+    }
+
+    /// `--steps` is the run's total, so a resumed run trains the steps it still has to go.
+    private func plan(for run: TrainingRun, development: PoseDataset?, checkpoint: URL) -> TrainingPlan {
+        let budget: TrainingBudget = minutes.map { .minutes($0) } ?? .steps(max(0, run.trainer.options.steps - run.trainer.step))
+        return TrainingPlan(budget: budget, checkpoint: checkpoint, checkpointEvery: checkpointEvery, evaluation: development,
+                            evaluateEvery: evalEvery, evaluationLimit: evalLimit)
     }
 }
 

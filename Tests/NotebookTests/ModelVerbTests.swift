@@ -72,9 +72,9 @@ final class ModelVerbTests: XCTestCase {
         var variables = try trained(steps: 3)
         let m = try model(variables["m"])
         XCTAssertEqual(m.step, 3)
-        XCTAssertEqual(m.history.rows.count, 3)
-        XCTAssertEqual(m.history.column("step")?.compactMap(\.number), [1, 2, 3])
-        for loss in m.history.column("loss")!.compactMap(\.number) { XCTAssertTrue(loss.isFinite && loss > 0) }
+        XCTAssertEqual(m.historyTable.rows.count, 3)
+        XCTAssertEqual(m.historyTable.column("step")?.compactMap(\.number), [1, 2, 3])
+        for loss in m.historyTable.column("loss")!.compactMap(\.number) { XCTAssertTrue(loss.isFinite && loss > 0) }
         XCTAssertEqual(try value(of: "m.step", variables: variables).number, 3)
         XCTAssertGreaterThan(try value(of: "m.params", variables: variables).number ?? 0, 1000)
         XCTAssertEqual(try value(of: "m.mode", variables: variables).string, "hybrid")
@@ -83,7 +83,7 @@ final class ModelVerbTests: XCTestCase {
         // A second train continues: steps and history accumulate.
         try evaluate("train m on d steps: 2 batch: 3", variables: variables)
         XCTAssertEqual(m.step, 5)
-        XCTAssertEqual(m.history.column("step")?.compactMap(\.number), [1, 2, 3, 4, 5])
+        XCTAssertEqual(m.historyTable.column("step")?.compactMap(\.number), [1, 2, 3, 4, 5])
         // The history plots as the docs say.
         let directory = try temporaryDirectory(self)
         variables["out"] = .string(directory.path)
@@ -96,16 +96,25 @@ final class ModelVerbTests: XCTestCase {
         variables["m"] = try value(of: "model ar dim: 16 depth: 1 heads: 2 mlp: 32", variables: variables)
         let directory = try temporaryDirectory(self)
         variables["path"] = .string(directory.path + "/run/m.safetensors")
-        let printed = try evaluate("train m on d steps: 4 batch: 3 eval: d every: 2 checkpoint: path", variables: variables).output
-        XCTAssertEqual(printed.components(separatedBy: " dev: DTW-MJE ").count - 1, 2, printed)
+        variables["test"] = variables["d"]
+        let printed = try evaluate("train m on d steps: 4 batch: 3 eval: test every: 2 checkpoint: path", variables: variables).output
+        // The scores carry the name the development data was given, not always "dev".
+        XCTAssertEqual(printed.components(separatedBy: " test: DTW-MJE ").count - 1, 2, printed)
+        XCTAssertFalse(printed.contains(" dev: "), printed)
         let m = try model(variables["m"])
-        let dev = m.history.column("dev_dtw_mje")!
+        let dev = m.historyTable.column("dev_dtw_mje")!
         XCTAssertTrue(dev[0].isNone && dev[2].isNone)
         XCTAssertGreaterThan(dev[1].number ?? 0, 0)
         XCTAssertGreaterThan(dev[3].number ?? 0, 0)
         let loaded = try model(try value(of: "load path", variables: variables))
         XCTAssertEqual(loaded.step, 4)
         XCTAssertEqual(loaded.config.mode, .ar)
+        // The checkpoint keeps the loss history, development scores included.
+        XCTAssertEqual(loaded.history, m.history)
+        XCTAssertEqual(try value(of: "(load path).history.count", variables: variables).number, 4)
+        variables["saved"] = .string(directory.path + "/saved.safetensors")
+        try evaluate("save m to saved", variables: variables)
+        XCTAssertEqual(try value(of: "(load saved).history.count", variables: variables).number, 4)
     }
 
     func testSampleHasTheModelsLayoutTextAndName() throws {
