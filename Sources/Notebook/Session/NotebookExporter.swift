@@ -14,7 +14,7 @@ public enum NotebookExporter {
         var lines = ["# \(title)", "",
                      "Exported \(formatter.string(from: date)) · \(cells.count) \(cells.count == 1 ? "cell" : "cells")", ""]
         for cell in cells {
-            lines.append("## [\(cell.number)]\(cell.succeeded ? "" : " (error)")")
+            lines.append("## [\(cell.number)]\(cell.succeeded ? "" : cell.interrupted ? " (interrupted)" : " (error)")")
             lines.append("")
             lines.append(contentsOf: fenced(cell.source.trimmingCharacters(in: .newlines), language: "hsl"))
             let output = cell.output.trimmingCharacters(in: .newlines)

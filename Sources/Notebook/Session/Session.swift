@@ -101,7 +101,8 @@ public final class Session {
             output.print("time: \(formatNumber(clock() - start, significantDigits: 4)) s")
         }
         cells.append(Cell(number: number, source: text.trimmingCharacters(in: .newlines), output: output.takeRecord(),
-                          value: lastValue, artifacts: interpreter.context.takeArtifacts(), succeeded: outcome == .success))
+                          value: lastValue, artifacts: interpreter.context.takeArtifacts(), succeeded: outcome == .success,
+                          interrupted: outcome == .interrupted))
         if let lastValue {
             interpreter.setVariable("_", lastValue)
             interpreter.setVariable("_\(number)", lastValue)
@@ -120,9 +121,11 @@ public final class Session {
         case .history:
             output.print(historyText())
         case .save(let path):
-            let kept = cells.filter(\.succeeded)
+            let kept = cells.filter(\.isKept)
             var script = "# HybridSign session, saved from \(cells.count) cells (\(kept.count) without errors)\n"
-            script += kept.map(\.source).joined(separator: "\n") + "\n"
+            script += kept.map { cell in
+                cell.interrupted ? "# stopped by Ctrl-C in the session: it ran only in part there\n" + cell.source : cell.source
+            }.joined(separator: "\n") + "\n"
             try writeFile(script, to: path)
             output.print("saved \(kept.count) \(kept.count == 1 ? "statement" : "statements") to \(path)")
         case .load(let path):
@@ -178,7 +181,7 @@ public final class Session {
     private func historyText() -> String {
         guard !cells.isEmpty else { return "no cells yet" }
         return cells.map { cell in
-            let marker = cell.succeeded ? "" : "  # failed"
+            let marker = cell.succeeded ? "" : cell.interrupted ? "  # interrupted" : "  # failed"
             let lines = cell.source.split(separator: "\n", omittingEmptySubsequences: false)
             let indent = String(repeating: " ", count: "[\(cell.number)] ".count)
             return "[\(cell.number)] " + lines.joined(separator: "\n" + indent) + marker
