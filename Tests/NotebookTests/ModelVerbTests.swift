@@ -215,6 +215,57 @@ final class ModelVerbTests: XCTestCase {
         XCTAssertEqual(s.frameCount, 4)
     }
 
+    /// A session on a terminal with `d` and a trained `m`, whose status lines (a frame's line, a
+    /// progress line) are collected; once set up, `presses(line)` true for a line presses Ctrl-C.
+    private func terminalSession(presses: @escaping @Sendable (String) -> Bool = { _ in false }) throws -> (Session, () -> String) {
+        let interrupt = InterruptFlag()
+        final class State: @unchecked Sendable { var armed = false; var errors = "" }
+        let state = State()
+        let output = NotebookOutput(isTerminal: true, standardOutput: { _ in }, standardError: { text in
+            guard state.armed else { return }
+            state.errors += text
+            if presses(text) { interrupt.set() }
+        })
+        let session = Session(output: output, interrupt: interrupt)
+        for statement in ["let d = load \"\(DataFixtures.wordsPath)\"", "let m = model hybrid dim: 16 depth: 1 heads: 2 mlp: 32 seed: 1",
+                          "train m on d steps: 2 batch: 2"] {
+            XCTAssertEqual(session.submit(statement), .success)
+        }
+        state.armed = true
+        return (session, { state.errors })
+    }
+
+    /// Ctrl-C during `stream … frames: 3000` stops within a frame and keeps the frames made so far;
+    /// the cell ends as interrupted.
+    func testCtrlCStopsStreamWithinAFrameAndKeepsTheFrames() throws {
+        let (session, _) = try terminalSession(presses: { $0.contains("frame   2 ") })
+        let started = Date()
+        XCTAssertEqual(session.submit("let s = stream m \"Uhr\" frames: 3000"), .interrupted)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20, "3000 frames were not all made")
+        guard case .sample(let kept)? = session.interpreter.variables["s"] else { return XCTFail("the frames so far are kept in s") }
+        XCTAssertEqual(kept.frameCount, 3, "frames 0, 1 and 2")
+        XCTAssertTrue(session.cells.last?.output.contains("stopped by Ctrl-C: kept the 3 frames made so far") ?? false,
+                      session.cells.last?.output ?? "")
+        XCTAssertEqual(session.cells.last?.interrupted, true)
+        XCTAssertEqual(session.submit("s.frames"), .success)
+        XCTAssertEqual(session.cells.last?.value?.number, 3)
+    }
+
+    /// `sample` shows progress while it runs (on a terminal at once) and stops on Ctrl-C too.
+    func testSampleShowsProgressAndStopsOnCtrlC() throws {
+        let (session, errors) = try terminalSession()
+        XCTAssertEqual(session.submit("let s = sample m \"Uhr\" frames: 40"), .success)
+        XCTAssertTrue(errors().contains("sample  1/40"), errors())
+        XCTAssertTrue(errors().hasSuffix("\r\u{1B}[K"), "the progress line is erased at the end")
+        XCTAssertEqual(session.cells.last?.output, "", "no line stays in the cell")
+
+        // The first progress line (after frame 1, shown at once) presses Ctrl-C.
+        let (stopped, _) = try terminalSession(presses: { $0.contains("sample  1/3000") })
+        XCTAssertEqual(stopped.submit("let s = sample m \"Uhr\" frames: 3000"), .interrupted)
+        guard case .sample(let kept)? = stopped.interpreter.variables["s"] else { return XCTFail("the frames so far are kept") }
+        XCTAssertEqual(kept.frameCount, 1)
+    }
+
     func testCtrlCDuringTrainingStopsAndKeepsAUsableModel() throws {
         let interrupt = InterruptFlag()
         let verb = TrainVerb(afterStep: { step in if step == 2 { interrupt.set() } })
