@@ -12,15 +12,15 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Training data (.pkl, .json, .pose or a directory).") var data: String
     @Option(help: "Development data, evaluated every --eval-every steps.") var dev: String?
-    @Option(help: "Model preset: small or paper.") var preset: String = "small"
-    @Option(help: "Objective: hybrid, ar or diffusion.") var mode: String = "hybrid"
-    @Option(help: "Tokens: part or joint (default: the preset's).") var tokens: String?
+    @Option(help: "Model preset.") var preset: ModelPreset = .small
+    @Option(help: "Objective: the hybrid method, or the ar / diffusion baselines.") var mode: ModelMode = .hybrid
+    @Option(help: "One token per part of a frame, or per joint (default: the preset's).") var tokens: TokenKind?
     @Option(help: "Model width (default: the preset's).") var dim: Int?
     @Option(help: "Blocks per expert (default: the preset's).") var depth: Int?
-    @Option(help: "Text conditioning: characters, words or sentence.") var text: String = "characters"
-    @Option(help: "Ablation switches: experts, confidence and fusion (on|off).") var experts: String = "on"
-    @Option var confidence: String = "on"
-    @Option var fusion: String = "on"
+    @Option(help: "What the text encoder reads.") var text: TextConditioning = .characters
+    @Flag(inversion: .prefixedNo, help: "One expert stack per part (--no-experts: one stack the parts share).") var experts = true
+    @Flag(inversion: .prefixedNo, help: "Confidence bias in the temporal attention (--no-confidence: none).") var confidence = true
+    @Flag(inversion: .prefixedNo, help: "Fusion across the parts of a frame (--no-fusion: none).") var fusion = true
     @Option(help: "Longest training crop in frames.") var maxFrames: Int = 200
     @Option(help: "Weight of the flow loss (hybrid; default: the preset's).") var flowWeight: Float?
     @Option(help: "Share of frames the flow trains on per step (hybrid; default: the preset's).") var flowFraction: Float?
@@ -41,29 +41,21 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue the run saved in --out.") var resume = false
 
     func validate() throws {
-        guard ModelMode(rawValue: mode) != nil else { throw ValidationError("--mode must be hybrid, ar or diffusion") }
         guard steps != nil || minutes != nil || resume else { throw ValidationError("give --steps N or --minutes M") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
         if let minutes, !(minutes > 0) { throw ValidationError("--minutes must be positive") }
-        for (name, value) in [("experts", experts), ("confidence", confidence), ("fusion", fusion)] where value != "on" && value != "off" {
-            throw ValidationError("--\(name) must be on or off")
-        }
     }
 
     func makeConfig() throws -> ModelConfig {
-        var config = try ModelConfig.preset(preset)
-        config.mode = ModelMode(rawValue: mode)!
-        if let tokens {
-            guard let kind = TokenKind(rawValue: tokens) else { throw ValidationError("--tokens must be part or joint") }
-            config.tokens = kind
-        }
-        guard let conditioning = TextConditioning(rawValue: text) else { throw ValidationError("--text must be characters, words or sentence") }
-        config.text = conditioning
+        var config = try preset.config()
+        config.mode = mode
+        if let tokens { config.tokens = tokens }
+        config.text = text
         if let dim { config.dim = dim }
         if let depth { config.depth = depth }
-        config.experts = experts == "on"
-        config.confidence = confidence == "on"
-        config.fusion = fusion == "on"
+        config.experts = experts
+        config.confidence = confidence
+        config.fusion = fusion
         config.maxFrames = maxFrames
         if let flowWeight { config.flowWeight = flowWeight }
         if let flowFraction { config.flowFraction = flowFraction }
@@ -118,7 +110,7 @@ struct TrainCommand: ParsableCommand {
         options.seed = seed
         let trainer = try Trainer(config: try makeConfig(), dataset: dataset, options: options)
         let c = trainer.model.config
-        say("training \(c.mode.rawValue) (\(preset): D=\(c.dim), depth \(c.depth), \(c.tokens.rawValue) tokens, \(trainer.model.network.parameterCount) parameters) on \(dataset.count) samples")
+        say("training \(c.mode.rawValue) (\(preset.rawValue): D=\(c.dim), depth \(c.depth), \(c.tokens.rawValue) tokens, \(trainer.model.network.parameterCount) parameters) on \(dataset.count) samples")
         return TrainingRun(trainer: trainer)
     }
 

@@ -32,7 +32,22 @@ final class TrainingDriverTests: XCTestCase {
         XCTAssertEqual(try Checkpoint.load(from: URL(fileURLWithPath: notebook)).step, 7)
     }
 
-    private func runCommand(_ arguments: [String]) throws {
+    /// `--mode` and the like are typed words (a misspelt one lists the choices), the ablation
+    /// switches are `--[no-]experts` flags, and the checkpoint's configuration says what they set.
+    func testCommandLineWordsAndSwitchesAreTyped() throws {
+        let directory = try temporaryDirectory(self)
+        let out = directory.appendingPathComponent("m.safetensors").path
+        let base = ["train", "--data", DataFixtures.wordsPath, "--out", out, "--dim", "16", "--depth", "1", "--steps", "1", "--batch", "2"]
+        let refused = try runCommand(base + ["--mode", "hybird"], expecting: 64)
+        XCTAssertTrue(refused.contains("'hybird' is invalid for '--mode <mode>'") && refused.contains("'hybrid', 'ar' or 'diffusion'"), refused)
+        try runCommand(base + ["--mode", "ar", "--tokens", "joint", "--no-experts", "--no-fusion"])
+        let config = try Checkpoint.load(from: URL(fileURLWithPath: out)).model.config
+        XCTAssertEqual([config.mode == .ar, config.tokens == .joint, config.experts, config.fusion, config.confidence],
+                       [true, true, false, false, true])
+    }
+
+    @discardableResult
+    private func runCommand(_ arguments: [String], expecting status: Int32 = 0) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try hybridsignExecutable())
         process.arguments = arguments
@@ -42,7 +57,8 @@ final class TrainingDriverTests: XCTestCase {
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, text)
+        XCTAssertEqual(process.terminationStatus, status, text)
+        return text
     }
 
     /// Every tensor (weights, averaged weights, optimiser moments, history) is equal bit for bit.
