@@ -123,8 +123,7 @@ final class TrainingTests: XCTestCase {
 
     /// Each objective's loss goes down on the real word data (a slice of it, briefly).
     func testObjectivesDecreaseOnRealData() throws {
-        guard let url = sharedWords("dev") else { throw XCTSkip("shared word data not found") }
-        let full = try PickleDataset.load(contentsOf: url)
+        let full = try PickleDataset.load(contentsOf: bundledWords("dev"))
         let dataset = try PoseDataset(layout: full.layout, samples: Array(full.samples.prefix(8)).map { try $0.cropped(to: 0..<min(24, $0.frameCount)) })
         for mode in ModelMode.allCases {
             var config = ModelConfig()
