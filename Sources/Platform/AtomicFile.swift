@@ -5,13 +5,17 @@ import Foundation
 ///
 /// The bytes go to a hidden temporary file in the target's directory (``TemporaryFiles``), are
 /// flushed to the disk (`fsync`), and the temporary is renamed over the target (`rename(2)` within
-/// a directory is atomic). A failure at any point removes the temporary; so does SIGINT or SIGTERM
+/// a directory is atomic). Derived files written by the hundred (a render's PNG frames) may skip
+/// the flush (`flushing: false`): a reader still never sees a part, but a power loss may leave
+/// the newest ones empty — the price of the ~4 ms an `fsync` waits per file. A failure at any point removes the temporary; so does SIGINT or SIGTERM
 /// ending the process (``InterruptHandling``); a temporary left by a process killed outright
 /// (SIGKILL, power loss) is removed by the next write of the same target.
 public enum AtomicFile {
     /// Writes `bytes` to `url`. With `creatingDirectories` missing parent directories are made;
-    /// otherwise a missing directory is an error that names it.
-    public static func write(_ bytes: UnsafeRawBufferPointer, to url: URL, creatingDirectories: Bool = false) throws(FileWriteError) {
+    /// otherwise a missing directory is an error that names it. `flushing` waits for the bytes to
+    /// reach the disk before the rename.
+    public static func write(_ bytes: UnsafeRawBufferPointer, to url: URL, creatingDirectories: Bool = false,
+                             flushing: Bool = true) throws(FileWriteError) {
         let path = url.path
         let directory = url.deletingLastPathComponent().path
         if creatingDirectories {
@@ -26,7 +30,7 @@ public enum AtomicFile {
         let (temporary, slot, descriptor) = try createTemporary(for: url.lastPathComponent, in: directory, target: path)
         defer { TemporaryFiles.finish(slot) }
         do throws(FileWriteError) {
-            try writeAll(bytes, to: descriptor, target: path)
+            try writeAll(bytes, to: descriptor, target: path, flushing: flushing)
         } catch {
             close(descriptor)
             unlink(temporary)
@@ -45,8 +49,10 @@ public enum AtomicFile {
     }
 
     /// Writes `bytes` to `url` (see ``write(_:to:creatingDirectories:)-(UnsafeRawBufferPointer,_,_)``).
-    public static func write(_ bytes: [UInt8], to url: URL, creatingDirectories: Bool = false) throws(FileWriteError) {
-        try withBytes(of: bytes) { raw throws(FileWriteError) in try write(raw, to: url, creatingDirectories: creatingDirectories) }
+    public static func write(_ bytes: [UInt8], to url: URL, creatingDirectories: Bool = false, flushing: Bool = true) throws(FileWriteError) {
+        try withBytes(of: bytes) { raw throws(FileWriteError) in
+            try write(raw, to: url, creatingDirectories: creatingDirectories, flushing: flushing)
+        }
     }
 
     /// Writes `data` to `url` (see ``write(_:to:creatingDirectories:)-(UnsafeRawBufferPointer,_,_)``).
@@ -79,7 +85,8 @@ public enum AtomicFile {
     }
 
     /// Writes every byte (retrying interrupted and partial writes), then flushes them to the disk.
-    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, target: String) throws(FileWriteError) {
+    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, target: String,
+                                 flushing: Bool) throws(FileWriteError) {
         var written = 0
         while written < bytes.count {
             let result = Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
@@ -89,7 +96,7 @@ public enum AtomicFile {
             }
             written += result
         }
-        guard fsync(descriptor) == 0 else {
+        guard !flushing || fsync(descriptor) == 0 else {
             throw FileWriteError(path: target, problem: "flushing it to the disk failed: \(errorText(errno))")
         }
     }
