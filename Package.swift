@@ -29,9 +29,11 @@ let package = Package(
         .library(name: "Evaluation", targets: ["Evaluation"]),
         .library(name: "Render", targets: ["Render"]),
         .library(name: "Notebook", targets: ["Notebook"]),
+        .library(name: "JupyterKernel", targets: ["JupyterKernel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System libraries (module maps + small C shims).
@@ -43,6 +45,8 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", pkgConfig: "libzmq",
+                       providers: [.apt(["libzmq3-dev"])]),
 
         // Modules, lowest first; each depends only on modules above it in this list.
         .target(name: "Platform"),
@@ -53,8 +57,9 @@ let package = Package(
         .target(name: "HybridSign", dependencies: ["Tensors", "PoseData", "Evaluation"], swiftSettings: numericSettings),
         .target(name: "Render", dependencies: ["Platform", "PoseData", "CPNG", "CZlib"], swiftSettings: numericSettings),
         .target(name: "Notebook", dependencies: ["Platform", "Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "CEditLine"]),
+        .target(name: "JupyterKernel", dependencies: ["Platform", "Notebook", "CZMQ", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "HybridSignCLI", dependencies: [
-            "Platform", "Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "Notebook",
+            "Platform", "Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "Notebook", "JupyterKernel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -66,6 +71,7 @@ let package = Package(
         .testTarget(name: "HybridSignTests", dependencies: ["HybridSign", "Tensors", "PoseData"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "PoseData"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "PoseData", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Platform"], exclude: ["Fixtures"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Platform", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "Notebook"]),
     ]
 )

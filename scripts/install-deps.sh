@@ -7,6 +7,7 @@ pkg-config --exists openblas 2>/dev/null || need+=(libopenblas-dev)
 pkg-config --exists libedit 2>/dev/null || need+=(libedit-dev)
 pkg-config --exists libpng 2>/dev/null || need+=(libpng-dev)
 pkg-config --exists zlib 2>/dev/null || need+=(zlib1g-dev)
+pkg-config --exists libzmq 2>/dev/null || need+=(libzmq3-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 [ ${#need[@]} -eq 0 ] && exit 0
 if command -v apt-get >/dev/null 2>&1; then
@@ -16,7 +17,7 @@ if command -v apt-get >/dev/null 2>&1; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" pkg-config >&2
 else
-  echo "HybridSign needs OpenBLAS, libedit, libpng and zlib with their headers and pkg-config files." >&2
-  echo "Install them with your package manager (for example: brew install openblas libedit libpng zlib pkg-config)." >&2
+  echo "HybridSign needs OpenBLAS, libedit, libpng, zlib and ZeroMQ with their headers and pkg-config files." >&2
+  echo "Install them with your package manager (for example: brew install openblas libedit libpng zlib zeromq pkg-config)." >&2
   exit 1
 fi

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Platform
 import PoseData
 
 /// `hybridsign bench load FILE`: how fast a pickled dataset loads (read, gunzip, parse, convert).
@@ -49,7 +50,7 @@ struct BenchLoadCommand: ParsableCommand {
                 ("mb_per_s", String(format: "%.1f", megabytesPerSecond)),
                 ("bytes", "\(bytes)"),
                 ("runs", "\(runs)"),
-                ("file", Self.jsonString(file)),
+                ("file", JSONText.quoted(file)),
             ]
             print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
         } else {
@@ -65,19 +66,4 @@ struct BenchLoadCommand: ParsableCommand {
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
-    /// A JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 { result += String(format: "\\u%04x", scalar.value) } else { result.unicodeScalars.append(scalar) }
-            }
-        }
-        return result + "\""
-    }
 }

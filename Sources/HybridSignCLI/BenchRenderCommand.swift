@@ -4,11 +4,12 @@ import PoseData
 import Render
 
 /// `hybridsign bench render [--json]`: frames per second of drawing 512×512 OpenPose-137 frames
-/// (a deterministic synthetic signer), drawing alone and with PNG encoding (in memory, no disk).
+/// (a deterministic synthetic signer), drawing alone, with PNG encoding, and as an animated GIF
+/// (in memory, no disk).
 struct BenchRenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Measure skeleton rendering speed (frames per second), drawing only and with PNG encoding.")
+        abstract: "Measure skeleton rendering speed (frames per second): drawing only, with PNG encoding, and as an animated GIF.")
 
     @Option(help: "Frames per run.")
     var frames: Int = 200
@@ -66,15 +67,33 @@ struct BenchRenderCommand: ParsableCommand {
             try renderer.draw(frame: frame, of: sequence, camera: camera, into: &canvas)
             fastBytes = try PNG.encode(canvas, fast: true).count
         }
+        // One palette for the animation, from three of its frames, as `render … to "x.gif"` makes it.
+        var samples: [Canvas] = []
+        for frame in [0, frames / 2, frames - 1] {
+            canvas.clear(to: options.background)
+            try renderer.draw(frame: frame, of: sequence, camera: camera, into: &canvas)
+            samples.append(canvas)
+        }
+        let palette = GIFPalette(sampling: samples)
+        var gif = try GIFEncoder(width: size, height: size, palette: palette)
+        let withGIF = try measure { frame in
+            if frame == 0 { gif = try GIFEncoder(width: size, height: size, palette: palette) }
+            canvas.clear(to: options.background)
+            try renderer.draw(frame: frame, of: sequence, camera: camera, into: &canvas)
+            try gif.append(canvas, delay: 4)
+        }
+        let gifBytes = gif.finish().count / frames
         func rounded(_ value: Double) -> Double { (value * 10).rounded() / 10 }
         if json {
             print("{\"fps\": \(rounded(drawOnly)), \"fps_png\": \(rounded(withPNG)), \"fps_png_fast\": \(rounded(withFastPNG)), "
-                + "\"size\": \(size), \"frames\": \(frames), \"runs\": \(runs), \"png_bytes\": \(bytes), \"png_fast_bytes\": \(fastBytes)}")
+                + "\"fps_gif\": \(rounded(withGIF)), \"size\": \(size), \"frames\": \(frames), \"runs\": \(runs), "
+                + "\"png_bytes\": \(bytes), \"png_fast_bytes\": \(fastBytes), \"gif_bytes_per_frame\": \(gifBytes)}")
         } else {
             print("render \(size)×\(size), OpenPose-137, \(frames) frames × \(runs) runs (median):")
             print("  draw only        \(rounded(drawOnly)) frames/s")
             print("  draw + PNG       \(rounded(withPNG)) frames/s  (\(bytes) bytes per frame)")
             print("  draw + fast PNG  \(rounded(withFastPNG)) frames/s  (\(fastBytes) bytes per frame)")
+            print("  draw + GIF       \(rounded(withGIF)) frames/s  (\(gifBytes) bytes per frame, animated, \(palette.colors.count) colours)")
         }
     }
 }

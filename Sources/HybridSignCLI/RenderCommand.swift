@@ -4,14 +4,17 @@ import Platform
 import PoseData
 import Render
 
-/// `hybridsign render INPUT [--sample N | --name NAME] --out DIR [--size 512] [--sheet] [--vs OTHER]`:
-/// draws one sample as PNG frames (and a contact sheet), or beside another sample for comparison.
+/// `hybridsign render INPUT [--sample N | --name NAME] --out DIR|FILE.gif [--size 512] [--sheet] [--vs OTHER]`:
+/// draws one sample as PNG frames (and a contact sheet) or an animated GIF, or beside another
+/// sample for comparison.
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Render a pose sample as PNG frames, a contact sheet, or a side-by-side comparison.",
+        abstract: "Render a pose sample as PNG frames, a contact sheet, an animated GIF, or a side-by-side comparison.",
         discussion: """
-            Writes OUT/frame_0000.png ... (one camera for the whole sample) and, with --sheet, OUT/sheet.png.
+            Writes OUT/frame_0000.png ... (one camera for the whole sample) and, with --sheet, OUT/sheet.png;
+            when OUT ends in .gif, an animated GIF that plays at the sample's frame rate (or --fps); in .mp4,
+            a video through the ffmpeg on the PATH.
             With --vs OTHER the sample is drawn beside a sample of OTHER (the one with the same name, else
             --vs-sample / --vs-name), aligned by frame; the shorter one holds its last frame.
             """)
@@ -25,8 +28,11 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Name (or text) of the sample to draw.")
     var name: String?
 
-    @Option(help: "Output directory (created when missing).")
+    @Option(help: "Output directory (created when missing), or a .gif (or .mp4, with ffmpeg) file for an animation.")
     var out: String
+
+    @Option(help: "Playback rate of a .gif or .mp4 in frames per second (default: the sample's frame rate).")
+    var fps: Double?
 
     @Option(help: "Width and height of each frame in pixels.")
     var size: Int = 512
@@ -68,7 +74,12 @@ struct RenderCommand: ParsableCommand {
             throw ValidationError("--size must be 16...\(Canvas.maximumSide), not \(size)")
         }
         _ = try Self.parseBackground(background)
+        if let fps, !(fps.isFinite && fps > 0) { throw ValidationError("--fps must be a positive number, not \(fps)") }
+        if fps != nil, !isAnimation { throw ValidationError("--fps sets the rate of an animation: give --out a .gif or .mp4 file") }
+        if isAnimation, sheet { throw ValidationError("--sheet writes a contact sheet beside PNG frames; an animation has none") }
     }
+
+    private var isAnimation: Bool { ["gif", "mp4"].contains((out as NSString).pathExtension.lowercased()) }
 
     func run() throws {
         let dataset = try CommandSupport.loadDataset(input)
@@ -96,29 +107,43 @@ struct RenderCommand: ParsableCommand {
             progress?.update(done)
         }
         defer { output.clearStatus() }
-        let files: RenderedFiles
+        var sequences = [first]
+        var panelLabels: [String]?
         if let vs {
-            let other = try CommandSupport.loadDataset(vs)
-            let second: PoseSequence
-            if vsSample != nil || vsName != nil {
-                second = try Self.pick(from: other, index: vsSample, name: vsName, file: vs)
-            } else if let name = first.name, let match = other.index(matching: name) {
-                second = other[match]
-            } else {
-                second = try Self.pick(from: other, index: sample ?? 0, name: nil, file: vs)
-            }
-            var panelLabels: [String]?
+            sequences.append(try secondSample(beside: first, from: vs))
             if let labels {
                 panelLabels = labels.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
                 guard panelLabels?.count == 2 else { throw ValidationError("--labels needs two labels, for example generated,reference") }
             }
-            files = try PNGRender.comparison([first, second], labels: panelLabels, to: directory, options: options,
-                                          sheet: sheet, fast: fast, progress: report)
+        }
+        if isAnimation {
+            let info = (out as NSString).pathExtension.lowercased() == "mp4"
+                ? try VideoRender.mp4(sequences, labels: panelLabels, to: directory, options: options, fps: fps, progress: report)
+                : try AnimatedRender.gif(sequences, labels: panelLabels, to: directory, options: options, fps: fps, progress: report)
+            let seconds = Date().timeIntervalSince(started)
+            print("wrote \(info.frames) frames at \(NumberText.format(info.fps)) fps (\(info.bytes) bytes) to \(directory.path) in \(String(format: "%.2f", seconds)) s")
+            return
+        }
+        let files: RenderedFiles
+        if sequences.count > 1 {
+            files = try PNGRender.comparison(sequences, labels: panelLabels, to: directory, options: options,
+                                             sheet: sheet, fast: fast, progress: report)
         } else {
             files = try PNGRender.frames(of: first, to: directory, options: options, sheet: sheet, fast: fast, progress: report)
         }
         let seconds = Date().timeIntervalSince(started)
         print("wrote \(files.frames.count) frames to \(directory.path)\(files.sheet.map { " and \($0.lastPathComponent)" } ?? "") in \(String(format: "%.2f", seconds)) s")
+    }
+
+    /// The sample of `file` drawn beside `first`: --vs-sample / --vs-name, else the one matching
+    /// the first's name (``PoseDataset/index(matching:)``), else the one at the same index.
+    private func secondSample(beside first: PoseSequence, from file: String) throws -> PoseSequence {
+        let other = try CommandSupport.loadDataset(file)
+        if vsSample != nil || vsName != nil {
+            return try Self.pick(from: other, index: vsSample, name: vsName, file: file)
+        }
+        if let name = first.name, let match = other.index(matching: name) { return other[match] }
+        return try Self.pick(from: other, index: sample ?? 0, name: nil, file: file)
     }
 
     /// The sample at `index` or matching `name` (``PoseDataset/index(matching:)``); the first when

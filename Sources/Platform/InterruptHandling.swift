@@ -2,10 +2,11 @@ import Foundation
 
 /// The process's answer to Ctrl-C (SIGINT) and SIGTERM. There are two, and every command picks one:
 ///
-/// - ``install()``, for work that polls ``InterruptFlag/process`` (the notebook, training,
-///   sampling): the signal sets the flag and the work stops at its next check, keeping what it
-///   made (training saves its checkpoint). SIGTERM also asks the process to end once stopped.
-///   The third signal no work answered ends the process.
+/// - ``install(forcedExit:)``, for work that polls ``InterruptFlag/process`` (the notebook,
+///   training, sampling, the Jupyter kernel): the signal sets the flag and the work stops at its
+///   next check, keeping what it made (training saves its checkpoint). SIGTERM also asks the
+///   process to end once stopped. The third signal no work answered ends the process (in the
+///   kernel, SIGINT never does).
 /// - ``installTerminating()``, for commands that do not poll (`convert`, `render`, `eval`): the
 ///   signal ends the process as it would by default.
 ///
@@ -17,10 +18,21 @@ public enum InterruptHandling {
     public static let forcedExitCount = 3
 
     /// SIGINT and SIGTERM set ``InterruptFlag/process`` (SIGTERM also records a termination
-    /// request) and only that (async-signal-safe); the third unanswered one removes the
-    /// temporaries in flight, writes a note and exits with status 128 + the signal's number.
-    public static func install() {
+    /// request) and only that (async-signal-safe); with `forcedExit` the third unanswered one
+    /// removes the temporaries in flight, writes a note and exits with status 128 + the signal's
+    /// number.
+    ///
+    /// Without `forcedExit` (the Jupyter kernel, which a client interrupts with SIGINT and shuts
+    /// down with SIGTERM) SIGINT only sets the flag, however often it comes, and SIGTERM ends the
+    /// process as ``installTerminating()`` does.
+    public static func install(forcedExit: Bool = true) {
         _ = InterruptFlag.process.isSet  // initialise the flag before a signal can reach it
+        guard forcedExit else {
+            installHandler { signalNumber in
+                if signalNumber == SIGTERM { InterruptHandling.end(by: signalNumber) } else { InterruptFlag.process.set() }
+            }
+            return
+        }
         installHandler { signalNumber in
             let flag = InterruptFlag.process
             let count = signalNumber == SIGTERM ? flag.requestTermination(by: signalNumber) : flag.signal()
@@ -36,11 +48,15 @@ public enum InterruptHandling {
     /// SIGINT and SIGTERM remove the temporaries in flight, then end the process by the signal
     /// (its default action, so the exit status says which signal it was).
     public static func installTerminating() {
-        installHandler { signalNumber in
-            TemporaryFiles.removeAllInFlight()
-            signal(signalNumber, SIG_DFL)
-            raise(signalNumber)  // delivered when the handler returns (the signal is blocked in it)
-        }
+        installHandler { signalNumber in InterruptHandling.end(by: signalNumber) }
+    }
+
+    /// Removes the temporaries in flight and ends the process by `signalNumber`'s default action.
+    /// Async-signal-safe: signal handlers call it.
+    private static func end(by signalNumber: Int32) {
+        TemporaryFiles.removeAllInFlight()
+        signal(signalNumber, SIG_DFL)
+        raise(signalNumber)  // delivered when the handler returns (the signal is blocked in it)
     }
 
     /// The exit status of a process ended by `signalNumber`, as shells report it: 128 + the number.

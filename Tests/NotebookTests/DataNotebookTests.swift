@@ -18,15 +18,15 @@ final class DataNotebookTests: XCTestCase {
             XCTAssertNotEqual(session.submit(input), .failure, printed())
         }
         let markdown = try String(contentsOfFile: directory.path + "/notes/session.md", encoding: .utf8)
-        XCTAssertTrue(markdown.contains("![contact sheet of 'gsg-uhr-0'](../out/uhr/sheet.png)"), markdown)
+        XCTAssertTrue(markdown.contains("![contact sheet of 'gsg-uhr-0'](session_files/cell3-sheet.png)"), markdown)
         XCTAssertTrue(markdown.contains("[12 frames of 'gsg-uhr-0'](../out/uhr)"), markdown)
-        XCTAssertTrue(markdown.contains("![frames per word](../out/lengths.png)"), markdown)
+        XCTAssertTrue(markdown.contains("![frames per word](session_files/cell4-lengths.png)"), markdown)
         XCTAssertTrue(markdown.contains("[uhr.json (1 sample, HybridSign JSON)](../out/uhr.json)"), markdown)
         XCTAssertTrue(markdown.contains("text    Uhr"), "the show output is in the notebook:\n\(markdown)")
-        for link in ["out/uhr/sheet.png", "out/lengths.png", "out/uhr.json"] {
+        for link in ["notes/session_files/cell3-sheet.png", "notes/session_files/cell4-lengths.png", "out/uhr.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: directory.path + "/" + link), link)
         }
-        XCTAssertTrue(printed().contains("exported 5 cells and 2 images to notes/session.md"), printed())
+        XCTAssertTrue(printed().contains("exported 5 cells and 2 images to notes/session.md (images in notes/session_files)"), printed())
     }
 
     /// Every script in Examples/ runs as written from the repository root, writing under `out`.

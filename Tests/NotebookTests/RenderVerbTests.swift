@@ -66,12 +66,12 @@ final class RenderVerbTests: XCTestCase {
         let type = try XCTUnwrap(failureLocation("render 3 to out", variables: variables))
         XCTAssertEqual(type.message, "render expects a sample or dataset, got a number")
         let missing = try XCTUnwrap(failureLocation("render s", variables: variables))
-        XCTAssertEqual(missing.message, "render needs 'to DIR' (the output directory (created when missing))")
+        XCTAssertEqual(missing.message, "render needs 'to DIR|FILE.gif' (the output directory (created when missing), or a .gif (or .mp4, with ffmpeg) file for an animation)")
     }
 
     func testUsageShowsTheRepeatableConnector() throws {
         let signature = try XCTUnwrap(VerbRegistry().verb(named: "render")?.signature)
-        XCTAssertTrue(signature.usage.hasPrefix("render SAMPLE|DATASET [vs SAMPLE|DATASET…] to DIR [size: NUMBER]"), signature.usage)
+        XCTAssertTrue(signature.usage.hasPrefix("render SAMPLE|DATASET [vs SAMPLE|DATASET…] to DIR|FILE.gif [size: NUMBER]"), signature.usage)
         var variables = try DataFixtures.variables()
         variables["out"] = .string("/tmp")
         let twice = try XCTUnwrap(failureLocation("render s to out to out", variables: variables))
@@ -88,5 +88,39 @@ final class RenderVerbTests: XCTestCase {
         XCTAssertEqual(session.submit("render s to \"\(directory)\" size: 32"), .interrupted)
         let written = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         XCTAssertLessThan(written.filter { $0.hasPrefix("frame_") }.count, 12)
+    }
+
+    func testGIFPathWritesOneAnimationNotADirectory() throws {
+        let directory = try temporaryDirectory(self)
+        let (session, printed) = makeSession()
+        session.interpreter.setVariable("s", try DataFixtures.variables()["s"]!)
+        let path = directory.appendingPathComponent("out/w.gif").path
+        XCTAssertEqual(session.submit("let a = render s to \"\(path)\" size: 48"), .success, printed())
+        var isDirectory: ObjCBool = true
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory))
+        XCTAssertFalse(isDirectory.boolValue, "render … to \"out/w.gif\" writes a file, not a directory called w.gif")
+        let variables = session.interpreter.variables
+        XCTAssertEqual(try value(of: "a.frames", variables: variables).number, 12)
+        XCTAssertEqual(try value(of: "a.fps", variables: variables).number, 6.25, "the sample's own frame rate")
+        XCTAssertEqual(try value(of: "a.path", variables: variables).string, path)
+        let figure = try XCTUnwrap(session.cells.last?.figures.first)
+        XCTAssertEqual(figure.format, .gif)
+        XCTAssertEqual(figure.data, try Data(contentsOf: URL(fileURLWithPath: path)))
+        XCTAssertEqual(figure.caption, "animation of 'gsg-uhr-0'")
+        XCTAssertEqual(session.submit("a"), .success)
+        XCTAssertTrue(printed().contains("animated 'gsg-uhr-0': 12 frames at 6.25 fps (1.92 s), 48×48"), printed())
+        XCTAssertEqual(session.submit("(render s vs s to \"\(path)\" size: 32 fps: 4).seconds"), .success)
+        XCTAssertTrue(printed().hasSuffix("3\n"), printed())
+    }
+
+    func testRenderRefusesOtherFileNamesAndFpsWithoutAnimation() throws {
+        var variables = try DataFixtures.variables()
+        variables["out"] = .string(try temporaryDirectory(self).path)
+        let png = try XCTUnwrap(failureLocation("render s to out + \"/w.png\"", variables: variables))
+        XCTAssertTrue(png.message.hasPrefix("render writes PNG frames into a directory, an animated .gif or an .mp4 video;"), png.message)
+        let fps = try XCTUnwrap(failureLocation("render s to out + \"/w\" fps: 5", variables: variables))
+        XCTAssertTrue(fps.message.hasPrefix("fps: sets the playback rate of an animation"), fps.message)
+        let zero = try XCTUnwrap(failureLocation("render s to out + \"/w.gif\" fps: 0", variables: variables))
+        XCTAssertTrue(zero.message.contains("must be a positive number"), zero.message)
     }
 }

@@ -40,7 +40,7 @@ final class SessionTests: XCTestCase {
         XCTAssertTrue(output().contains("[1] let words = [\"Baum\"]\n[2] for w in words {\n      print w\n    }"), output())
         session.submit(":help")
         XCTAssertTrue(output().contains("read_lines"))
-        XCTAssertTrue(output().contains(":export FILE.md"))
+        XCTAssertTrue(output().contains(":export NOTEBOOK"))
         session.submit(":help range")
         XCTAssertTrue(output().contains("range START|END [END] [step: NUMBER]"), output())
         XCTAssertTrue(output().contains("step: NUMBER = 1"), output())

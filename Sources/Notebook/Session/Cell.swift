@@ -1,14 +1,14 @@
-/// One numbered cell of a session: what was typed, what it printed, its value and the files it made.
+/// One numbered cell of a session: what was typed, what it showed, its value and the files it made.
 public struct Cell {
     /// The cell's number, as in the prompt `[3]>`.
     public var number: Int
     /// The statements as typed (or as read from a script by `:load`).
     public var source: String
-    /// Everything the cell printed, including its error message if it failed.
-    public var output: String
+    /// What the cell showed, in order: printed text, values, figures and its error if it failed.
+    public var outputs: [CellOutput]
     /// The last value the cell showed, if any (also `_N`).
     public var value: Value?
-    /// Files the cell's verbs wrote (images are embedded by `:export`).
+    /// Files the cell's verbs wrote (exports link them).
     public var artifacts: [FileResult]
     /// Whether it ran without error.
     public var succeeded: Bool
@@ -18,4 +18,12 @@ public struct Cell {
 
     /// Whether `:save` writes the cell: it ran, to the end or until stopped.
     public var isKept: Bool { succeeded || interrupted }
+
+    /// Everything the cell printed, as a terminal showed it, including its error message if it failed.
+    public var output: String { outputs.map(\.text).joined() }
+
+    /// The images the cell made, as they were when it made them.
+    public var figures: [Figure] {
+        outputs.compactMap { if case .figure(let figure) = $0 { return figure } else { return nil } }
+    }
 }

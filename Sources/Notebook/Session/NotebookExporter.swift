@@ -1,18 +1,67 @@
 import Foundation
 
-/// Writes a session as a Markdown notebook: each cell's statements, its output, and links to the
-/// files it made, with images embedded, so the session can be shared and read.
+/// Writes a session as a notebook a person can share: Markdown (`:export FILE.md`) with each
+/// cell's images copied into a folder beside it, or Jupyter (`:export FILE.ipynb`) with the images
+/// embedded. Either way each cell carries the images it made, even when a later cell overwrote the
+/// files, and the notebook and its images move together.
 public enum NotebookExporter {
-    /// The Markdown text for `cells`; file links are made relative to `directory` (where the
-    /// notebook will be written) so the notebook and its images can move together.
-    public static func markdown(_ cells: [Cell], relativeTo directory: URL, title: String = "HybridSign notebook",
-                                date: Date = Date()) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+    /// The formats `:export` writes, chosen by the file's extension.
+    public enum Format: Sendable {
+        case markdown, jupyter
+
+        /// The format for `path`'s extension, or nil for another one.
+        public init?(path: String) {
+            switch (path as NSString).pathExtension.lowercased() {
+            case "md", "markdown": self = .markdown
+            case "ipynb": self = .jupyter
+            default: return nil
+            }
+        }
+    }
+
+    /// What an export wrote.
+    public struct Summary: Sendable, Equatable {
+        /// Images embedded or copied.
+        public var images: Int
+        /// The folder the Markdown export copied its images to, when it copied any.
+        public var imageDirectory: String?
+    }
+
+    /// Writes `cells` to `path` in the format its extension names; each file is written atomically.
+    public static func export(_ cells: [Cell], to path: String, date: Date = Date()) throws(NotebookError) -> Summary {
+        guard let format = Format(path: path) else {
+            throw NotebookError("cannot tell what to export from the name '\(path)'",
+                                hint: "end it in .md for Markdown or .ipynb for a Jupyter notebook: :export session.ipynb")
+        }
+        let images = cells.reduce(0) { $0 + $1.figures.count }
+        switch format {
+        case .jupyter:
+            try NotebookFile.write(NotebookDocument.make(cells, date: date).serialized(indent: 1) + "\n", to: path)
+            return Summary(images: images, imageDirectory: nil)
+        case .markdown:
+            let export = markdown(cells, path: path, date: date)
+            for image in export.images { try NotebookFile.write(image.data, to: image.path) }
+            try NotebookFile.write(export.text, to: path)
+            return Summary(images: images, imageDirectory: export.images.isEmpty ? nil : imageDirectory(for: path))
+        }
+    }
+
+    /// The folder beside a Markdown notebook that holds its images: `notes/session.md` →
+    /// `notes/session_files`.
+    public static func imageDirectory(for path: String) -> String {
+        ((path as NSString).deletingPathExtension) + "_files"
+    }
+
+    /// The Markdown text for `cells`, to be written at `path`, and the images to write beside it
+    /// (`session_files/cell3-sheet.png`). Links to other files (frame directories, exports) are
+    /// relative to the notebook's directory.
+    public static func markdown(_ cells: [Cell], path: String, title: String = "HybridSign notebook",
+                                date: Date = Date()) -> (text: String, images: [(path: String, data: Data)]) {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        let imageFolder = imageDirectory(for: path)
+        var images: [(path: String, data: Data)] = []
         var lines = ["# \(title)", "",
-                     "Exported \(formatter.string(from: date)) · \(cells.count) \(cells.count == 1 ? "cell" : "cells")", ""]
+                     "Exported \(NotebookDocument.exportDate(date)) · \(cells.count) \(cells.count == 1 ? "cell" : "cells")", ""]
         for cell in cells {
             lines.append("## [\(cell.number)]\(cell.succeeded ? "" : cell.interrupted ? " (interrupted)" : " (error)")")
             lines.append("")
@@ -22,18 +71,40 @@ public enum NotebookExporter {
                 lines.append("")
                 lines.append(contentsOf: fenced(output, language: "text"))
             }
-            for artifact in cell.artifacts {
-                let link = relativePath(artifact.path, from: directory)
-                let caption = artifact.caption ?? (artifact.path as NSString).lastPathComponent
+            var usedNames: Set<String> = []
+            let figures = cell.figures
+            for figure in figures {
+                let name = uniqueName("cell\(cell.number)-" + figure.fileName, taken: &usedNames)
+                let imagePath = (imageFolder as NSString).appendingPathComponent(name)
+                images.append((imagePath, figure.data))
                 lines.append("")
-                switch artifact.kind {
-                case .image: lines.append("![\(escaped(caption))](\(encoded(link)))")
-                case .directory, .data: lines.append("[\(escaped(caption))](\(encoded(link)))")
-                }
+                lines.append("![\(escaped(figure.caption ?? figure.fileName))](\(encoded(relativePath(imagePath, from: directory))))")
+            }
+            // Images too large to keep (or gone before the cell ended) are linked where they were written.
+            let kept = Set(figures.map(\.path))
+            for artifact in cell.artifacts where !kept.contains(artifact.path) {
+                let link = encoded(relativePath(artifact.path, from: directory))
+                let caption = escaped(artifact.caption ?? (artifact.path as NSString).lastPathComponent)
+                lines.append("")
+                lines.append(artifact.kind == .image ? "![\(caption)](\(link))" : "[\(caption)](\(link))")
             }
             lines.append("")
         }
-        return lines.joined(separator: "\n")
+        return (lines.joined(separator: "\n"), images)
+    }
+
+    /// `name`, or `name` with `-2`, `-3` … before its extension when a figure of the cell has it.
+    private static func uniqueName(_ name: String, taken: inout Set<String>) -> String {
+        var candidate = name
+        var counter = 2
+        while taken.contains(candidate) {
+            let stem = (name as NSString).deletingPathExtension
+            let suffix = (name as NSString).pathExtension
+            candidate = "\(stem)-\(counter)" + (suffix.isEmpty ? "" : ".\(suffix)")
+            counter += 1
+        }
+        taken.insert(candidate)
+        return candidate
     }
 
     /// A fenced code block whose fence is longer than any run of backticks inside it.

@@ -62,7 +62,7 @@ public struct ScriptRunner {
                 interpreter.setSetting(name, value)
             }
             let statements = try interpreter.parse(source)
-            try interpreter.run(statements, source: source) { value in output.print(value.displayText) }
+            try interpreter.run(statements, source: source) { value in output.show(value) }
             return ExitStatus.success
         } catch {
             output.clearStatus()

@@ -39,40 +39,60 @@ public final class Session {
     /// The prompt for continuation lines of a block, list or parenthesised command.
     public static let continuationPrompt = "...> "
 
-    /// Whether `text` stops inside an open block, list, parenthesis or index, so the REPL should
-    /// read another line before running it.
-    public func needsMoreInput(_ text: String) -> Bool {
-        guard !text.trimmingCharacters(in: .whitespaces).hasPrefix(":") else { return false }
+    /// Whether input is ready to run.
+    public enum Completeness: Equatable, Sendable {
+        /// It parses (or is a session command): run it.
+        case complete
+        /// It stops inside an open block, list, parenthesis, index or string: read more.
+        case incomplete
+        /// It cannot be made right by reading more; running it reports the error.
+        case invalid
+    }
+
+    /// Whether `text` is ready to run, stops inside an open block, or has a syntax error.
+    public func completeness(of text: String) -> Completeness {
+        guard !text.trimmingCharacters(in: .whitespaces).hasPrefix(":") else { return .complete }
         do {
             _ = try interpreter.parse(SourceText(name: "", text: text))
-            return false
+            return .complete
         } catch {
-            return error.kind == .incomplete
+            return error.kind == .incomplete ? .incomplete : .invalid
         }
     }
 
+    /// Whether `text` stops inside an open block, list, parenthesis or index, so the REPL should
+    /// read another line before running it.
+    public func needsMoreInput(_ text: String) -> Bool {
+        completeness(of: text) == .incomplete
+    }
+
     /// Runs one input: a session command (`:help`) or statements, which become a new cell.
+    ///
+    /// With `recorded` false (a Jupyter client's silent request) the statements run without
+    /// becoming a cell: no number, no `_`/`_N`, nothing in `:history` or exports.
     @discardableResult
-    public func submit(_ input: String, sourceName: String? = nil, firstLine: Int = 1) -> Outcome {
+    public func submit(_ input: String, sourceName: String? = nil, firstLine: Int = 1, recorded: Bool = true) -> Outcome {
         let trimmed = input.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return .success }
         if trimmed.hasPrefix(":") {
             do {
                 return try perform(try SessionCommand.parse(trimmed))
             } catch {
-                output.printError(error.formatted())
+                output.report(error)
                 return .failure
             }
         }
         let name = sourceName ?? "cell \(nextCellNumber)"
-        return runCell(text: input, source: SourceText(name: name, text: input, firstLine: firstLine), statements: nil)
+        return runCell(text: input, source: SourceText(name: name, text: input, firstLine: firstLine), statements: nil,
+                       recorded: recorded)
     }
 
     /// Runs statements as a new cell. `statements` are parsed from `source` when nil.
-    private func runCell(text: String, source: SourceText, statements: [Statement]?, timed: Bool = false) -> Outcome {
+    private func runCell(text: String, source: SourceText, statements: [Statement]?, timed: Bool = false,
+                         recorded: Bool = true) -> Outcome {
         let number = nextCellNumber
         interpreter.context.interrupt.clear()
-        _ = output.takeRecord()
+        _ = output.takeOutputs()
         _ = interpreter.context.takeArtifacts()
         var lastValue: Value?
         var outcome = Outcome.success
@@ -81,27 +101,24 @@ public final class Session {
             let parsed: [Statement]
             if let statements { parsed = statements } else { parsed = try interpreter.parse(source) }
             try interpreter.run(parsed, source: source) { value in
-                output.print(value.displayText)
+                output.show(value)
                 lastValue = value
                 if case .file(let file) = value, !interpreter.context.artifacts.contains(file) {
                     interpreter.context.attach(file)
                 }
             }
         } catch {
-            output.clearStatus()
-            if error.kind == .interrupted {
-                output.printError("interrupted")
-                outcome = .interrupted
-            } else {
-                output.printError(error.attaching(source).formatted())
-                outcome = .failure
-            }
+            output.report(error.attaching(source))
+            outcome = error.kind == .interrupted ? .interrupted : .failure
         }
         if timed {
             output.print("time: \(formatNumber(clock() - start, significantDigits: 4)) s")
         }
-        cells.append(Cell(number: number, source: text.trimmingCharacters(in: .newlines), output: output.takeRecord(),
-                          value: lastValue, artifacts: interpreter.context.takeArtifacts(), succeeded: outcome == .success,
+        let outputs = output.takeOutputs()
+        let artifacts = interpreter.context.takeArtifacts()
+        guard recorded else { return outcome }
+        cells.append(Cell(number: number, source: text.trimmingCharacters(in: .newlines), outputs: outputs,
+                          value: lastValue, artifacts: artifacts, succeeded: outcome == .success,
                           interrupted: outcome == .interrupted))
         if let lastValue {
             interpreter.setVariable("_", lastValue)
@@ -126,7 +143,7 @@ public final class Session {
             script += kept.map { cell in
                 cell.interrupted ? "# stopped by Ctrl-C in the session: it ran only in part there\n" + cell.source : cell.source
             }.joined(separator: "\n") + "\n"
-            try writeFile(script, to: path)
+            try NotebookFile.write(script, to: path)
             output.print("saved \(kept.count) \(kept.count == 1 ? "statement" : "statements") to \(path)")
         case .load(let path):
             return try load(path)
@@ -134,24 +151,14 @@ public final class Session {
             let name = "cell \(nextCellNumber)"
             return runCell(text: statement, source: SourceText(name: name, text: statement), statements: nil, timed: true)
         case .export(let path):
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-            let text = NotebookExporter.markdown(cells, relativeTo: directory)
-            try writeFile(text, to: path)
-            let images = cells.reduce(0) { $0 + $1.artifacts.filter { $0.kind == .image }.count }
-            output.print("exported \(cells.count) \(cells.count == 1 ? "cell" : "cells") and \(images) \(images == 1 ? "image" : "images") to \(path)")
+            let summary = try NotebookExporter.export(cells, to: path)
+            let images = "\(summary.images) \(summary.images == 1 ? "image" : "images")"
+            output.print("exported \(cells.count) \(cells.count == 1 ? "cell" : "cells") and \(images) to \(path)"
+                         + (summary.imageDirectory.map { " (images in \($0))" } ?? ""))
         case .quit:
             return .quit
         }
         return .success
-    }
-
-    /// Writes a session file atomically, making missing directories.
-    private func writeFile(_ text: String, to path: String) throws(NotebookError) {
-        do {
-            try AtomicFile.write(text, to: URL(fileURLWithPath: path), creatingDirectories: true)
-        } catch {
-            throw NotebookError(error.description, hint: "check that the directory is writable")
-        }
     }
 
     private func showHelp(_ topic: String) throws(NotebookError) {

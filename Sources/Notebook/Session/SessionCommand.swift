@@ -29,7 +29,8 @@ public enum SessionCommand: Equatable, Sendable {
         Info(name: "save", usage: ":save FILE.hsl", summary: "save the cells that ran without error as a script"),
         Info(name: "load", usage: ":load FILE.hsl", summary: "run a script's statements as cells of this session"),
         Info(name: "time", usage: ":time STATEMENT", summary: "run a statement and print how long it took"),
-        Info(name: "export", usage: ":export FILE.md", summary: "write the session as a Markdown notebook with its images"),
+        Info(name: "export", usage: ":export NOTEBOOK",
+             summary: "write the session as NOTEBOOK.md (Markdown, images in a folder beside it) or NOTEBOOK.ipynb (Jupyter, images inside)"),
         Info(name: "quit", usage: ":quit", summary: "leave (as does Ctrl-D)"),
     ]
 

@@ -43,9 +43,11 @@ public final class VerbContext {
         ProgressReporter(title: title, total: total, output: output)
     }
 
-    /// Records a file the verb wrote, so the session's notebook export links (or embeds) it.
+    /// Records a file the verb wrote, so the session's notebook export links it; an image is also
+    /// shown (inline in Jupyter) and kept as the cell's own ``Figure``.
     public func attach(_ file: FileResult) {
         artifacts.append(file)
+        if let figure = Figure(snapshotOf: file) { output.show(figure) }
     }
 
     /// Forgets the recorded files (at the start of a cell).

@@ -3,23 +3,27 @@ import Platform
 import PoseData
 import Render
 
-/// `render SAMPLE [vs SAMPLE…] to DIR`: PNG frames and a contact sheet, or panels side by side.
+/// `render SAMPLE [vs SAMPLE…] to DIR`: PNG frames and a contact sheet, or panels side by side;
+/// `to FILE.gif`: an animated GIF of the same.
 struct RenderVerb: Verb {
     let signature = VerbSignature(
         name: "render",
-        summary: "draw a sample as PNG frames and a contact sheet, or several samples side by side",
+        summary: "draw a sample as PNG frames and a contact sheet, or an animated GIF; several samples side by side",
         positional: [Parameter("what", .sample | .dataset, "the sample (a dataset of one sample counts as it)")],
         connectors: [Connector("vs", Parameter("others", .sample | .dataset, "drawn beside it, frame by frame; repeat vs for more panels", variadic: true)),
-                     Connector("to", Parameter("path", .string, "the output directory (created when missing)", placeholder: "DIR"))],
+                     Connector("to", Parameter("path", .string, "the output directory (created when missing), or a .gif (or .mp4, with ffmpeg) file for an animation",
+                                               placeholder: "DIR|FILE.gif"))],
         named: [Parameter("size", .number, "width and height of a frame in pixels", default: .number(512)),
                 Parameter("sheet", .bool, "also write DIR/sheet.png, a contact sheet", default: .bool(true)),
                 Parameter("caption", .bool, "draw the text, frame number and time under each frame", default: .bool(true)),
                 Parameter("parts", .list, "only these parts of the layout, for example [\"body\", \"right_hand\"]"),
                 Parameter("background", .string, "dark, light, white, black, transparent or #RRGGBB", default: .string("dark")),
-                Parameter("labels", .list, "one label per panel (default: names or texts); one sample's label is its caption")],
-        returns: "a rendering: show it, or use .dir, .sheet and .frames (paths)",
+                Parameter("labels", .list, "one label per panel (default: names or texts); one sample's label is its caption"),
+                Parameter("fps", .number, "playback rate of a .gif or .mp4 in frames per second (default: the sample's frame rate)")],
+        returns: "a rendering: show it, or use .dir, .sheet and .frames (paths); for a .gif, an animation (.path, .frames, .fps)",
         examples: ["render dev[3] to \"out/uhr\"", "render s to \"out/s\" size: 256 parts: [\"body\", \"right_hand\"]",
-                   "render (find dev \"Uhr\") vs (find dev \"Ohr\") to \"out/uhr-ohr\""])
+                   "render (find dev \"Uhr\") vs (find dev \"Ohr\") to \"out/uhr-ohr\"",
+                   "render dev[0] to \"out/w.gif\"", "render (sample m \"Uhr\") vs (find dev \"Uhr\") to \"out/cmp.gif\" fps: 6"])
 
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
         let first = try arguments.sample("what")
@@ -43,6 +47,17 @@ struct RenderVerb: Verb {
             }
         }
         if others.isEmpty, arguments.has("labels") { options.captionText = labels[0] }
+        let target = try RenderTarget(path: path, arguments: arguments)
+        switch target {
+        case .frames: break
+        case .gif, .video:
+            return try AnimationResult.render(sequences, labels: labels, to: path, video: target == .video, options: options,
+                                              arguments: arguments, context: context)
+        }
+        guard !arguments.has("fps") else {
+            throw arguments.error("fps: sets the playback rate of an animation; PNG frames have none", at: "fps",
+                                  hint: "render to a .gif file to animate: render s to \"out/s.gif\" fps: \(formatNumber(first.fps))")
+        }
         let sheet = try arguments.bool("sheet")
         let frameCount = sequences.map(\.frameCount).max() ?? 0
         let progress = context.progress("render", total: frameCount + (sheet ? 1 : 0))
