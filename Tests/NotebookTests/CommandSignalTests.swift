@@ -30,22 +30,44 @@ final class CommandSignalTests: XCTestCase {
     /// A `convert` ended by SIGINT or SIGTERM while it writes its output removes the temporary it
     /// was writing: the directory holds nothing afterwards.
     func testInterruptedConvertLeavesNoTemporary() throws {
-        let input = repositoryRoot.appendingPathComponent("data/words/dev.pkl").path
+        try assertSignalsLeaveNoTemporary(temporaryPrefix: ".out.json.tmp-") { directory in
+            ["convert", Self.words, directory.appendingPathComponent("out.json").path]
+        }
+    }
+
+    /// A `render` ended by SIGINT or SIGTERM while it writes a frame removes that frame's
+    /// temporary: only whole frames are left.
+    func testInterruptedRenderLeavesNoTemporary() throws {
+        // Five caught runs a signal: a render that left a temporary did so in 2 to 8 runs of 10.
+        try assertSignalsLeaveNoTemporary(temporaryPrefix: ".frame_", catches: 5) { directory in
+            ["render", Self.words, "--out", directory.path, "--quiet"]
+        }
+    }
+
+    private static let words = repositoryRoot.appendingPathComponent("data/words/dev.pkl").path
+
+    /// Runs the command `arguments(directory)` and sends SIGINT, then SIGTERM, the moment one of
+    /// its temporaries (`temporaryPrefix…`) appears, until `catches` runs a signal were caught
+    /// that way; each must end by the signal and leave no hidden file in the directory.
+    private func assertSignalsLeaveNoTemporary(temporaryPrefix: String, catches: Int = 1, arguments: (URL) -> [String],
+                                               file: StaticString = #filePath, line: UInt = #line) throws {
         for signal in [SIGINT, SIGTERM] {
-            let directory = try temporaryDirectory(self)
-            var caught = false
+            var caught = 0
             // The window between creating the temporary and renaming it is short: try until a
             // signal lands inside it.
-            for _ in 0..<30 where !caught {
-                let run = try LaunchedCommand(["convert", input, directory.appendingPathComponent("out.json").path])
-                caught = run.send(signal, onceAnEntryOf: directory, startsWith: ".out.json.tmp-")
+            for _ in 0..<30 where caught < catches {
+                let directory = try temporaryDirectory(self)
+                let run = try LaunchedCommand(arguments(directory))
+                let landed = run.send(signal, onceAnEntryOf: directory, startsWith: temporaryPrefix)
                 let status = run.wait(seconds: 60)
-                if caught { XCTAssertEqual(status, .signalled(signal), run.output) }
-                try? FileManager.default.removeItem(at: directory.appendingPathComponent("out.json"))
-                XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), [],
-                               "signal \(signal): no temporary left behind")
+                if landed {
+                    caught += 1
+                    XCTAssertEqual(status, .signalled(signal), run.output, file: file, line: line)
+                }
+                let hidden = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".") }
+                XCTAssertEqual(hidden, [], "signal \(signal): no temporary left behind", file: file, line: line)
             }
-            XCTAssertTrue(caught, "no run was caught while writing")
+            XCTAssertEqual(caught, catches, "signal \(signal): runs caught while writing", file: file, line: line)
         }
     }
 }
