@@ -50,13 +50,22 @@ public final class HybridSignModel {
         try TrainingData.check(dataset, config: config, role: "training")
         let normalizer: Normalizer
         do { normalizer = try Normalizer(fitting: dataset) } catch { throw HybridSignError.invalidData("training data: \(error)") }
+        let summaries = dataset.samples.summaries
         let vocabulary: TextVocabulary? = switch config.text {
-        case .characters: TextVocabulary(unit: .characters, fitting: dataset.samples.compactMap(\.text))
-        case .words: TextVocabulary(unit: .words, fitting: dataset.samples.compactMap(\.text))
+        case .characters: TextVocabulary(unit: .characters, fitting: summaries.compactMap(\.text))
+        case .words: TextVocabulary(unit: .words, fitting: summaries.compactMap(\.text))
         case .sentence: nil
         }
-        let units = dataset.samples.map { Self.textUnits($0, conditioning: config.text) }
-        let lengths = dataset.samples.map { min($0.frameCount, config.maxFrames) }
+        let units: [Int] = summaries.map { Self.textUnits($0, conditioning: config.text) }
+        let lengths: [Int] = summaries.map { min($0.frameCount, config.maxFrames) }
+        try self.init(config: config, normalizer: normalizer, vocabulary: vocabulary,
+                      lengthModel: LengthModel(units: units, frames: lengths),
+                      jointConfidence: Self.meanConfidence(dataset),
+                      fps: summaries.first?.fps ?? 25, seed: seed)
+    }
+
+    /// Each joint's confidence averaged over every frame of `dataset` (read one sample at a time).
+    static func meanConfidence(_ dataset: PoseDataset) -> [Float] {
         let j = dataset.layout.jointCount
         var confidence = [Double](repeating: 0, count: j)
         var frames = 0
@@ -66,18 +75,15 @@ public final class HybridSignModel {
             }
             frames += sample.frameCount
         }
-        try self.init(config: config, normalizer: normalizer, vocabulary: vocabulary,
-                      lengthModel: LengthModel(units: units, frames: lengths),
-                      jointConfidence: confidence.map { Float($0 / Double(max(frames, 1))) },
-                      fps: dataset.samples.first?.fps ?? 25, seed: seed)
+        return confidence.map { Float($0 / Double(max(frames, 1))) }
     }
 
     /// The text length in the units the model reads.
-    static func textUnits(_ sample: PoseSequence, conditioning: TextConditioning) -> Int {
+    static func textUnits(_ sample: PoseSampleSummary, conditioning: TextConditioning) -> Int {
         switch conditioning {
         case .characters: return sample.text?.count ?? 0
         case .words: return sample.text?.split(whereSeparator: { $0.isWhitespace }).count ?? 0
-        case .sentence: return sample.textFeatures?.rows ?? 0
+        case .sentence: return sample.textFeatureRows ?? 0
         }
     }
 

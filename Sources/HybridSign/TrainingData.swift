@@ -1,8 +1,10 @@
 import PoseData
 import Tensors
 
-/// A dataset prepared for training: every sample in model space (normalised, part-ordered,
-/// cropped to the model's `maxFrames`) with its text ids or features, batched by length.
+/// A dataset prepared for training: each sample's text ids or features and its length in the
+/// model, batched by length. Samples are read and put in model space (normalised, part-ordered,
+/// cropped to the model's `maxFrames`) batch by batch, so a memory-mapped dataset larger than
+/// memory trains without being read whole.
 public struct TrainingData {
     struct Item {
         let coordinates: [Float]
@@ -12,34 +14,43 @@ public struct TrainingData {
         let features: TextFeatures?
     }
 
-    let items: [Item]
+    let dataset: PoseDataset
+    let model: HybridSignModel
+    /// Text ids per sample (empty when the model reads sentence features).
+    let textIDs: [[Int]]
     let batcher: PoseBatcher
     let jointCount: Int
+    /// Batches per epoch.
+    public let batchesPerEpoch: Int
+    private let order: EpochOrder
 
     /// Prepares `dataset` for `model` with batches of `batchSize` in an order fixed by `seed`.
     public init(_ dataset: PoseDataset, model: HybridSignModel, batchSize: Int, seed: UInt64) throws(HybridSignError) {
         try Self.check(dataset, config: model.config, role: "training")
-        var items: [Item] = []
-        for (index, sample) in dataset.samples.enumerated() {
-            let (coords, conf) = model.modelSpace(sample, maxFrames: model.config.maxFrames)
-            var ids: [Int] = []
+        var textIDs: [[Int]] = []
+        textIDs.reserveCapacity(dataset.count)
+        for (index, sample) in dataset.samples.summaries.enumerated() {
             if model.config.text != .sentence {
-                do { ids = try model.textIDs(sample.text ?? "") } catch {
+                do { textIDs.append(try model.textIDs(sample.text ?? "")) } catch {
                     throw HybridSignError.invalidData("sample \(index)\(sample.name.map { " ('\($0)')" } ?? ""): \(error)")
                 }
-            } else if sample.textFeatures?.width != model.config.sentenceWidth {
+            } else if sample.textFeatureWidth != model.config.sentenceWidth {
                 throw HybridSignError.invalidData("sample \(index) has no sentence features of width \(model.config.sentenceWidth), which text: sentence needs")
+            } else {
+                textIDs.append([])
             }
-            items.append(Item(coordinates: coords, confidence: conf, frames: conf.count / model.partOrder.count,
-                              textIDs: ids, features: sample.textFeatures))
         }
-        self.items = items
+        self.dataset = dataset
+        self.model = model
+        self.textIDs = textIDs
         jointCount = model.partOrder.count
         do {
             batcher = try PoseBatcher(dataset: dataset, batchSize: batchSize, seed: seed)
         } catch {
             throw HybridSignError.invalidConfig("batching: \(error)")
         }
+        order = EpochOrder(batcher)
+        batchesPerEpoch = order.batches(epoch: 0).count
     }
 
     /// Checks that a dataset can train or evaluate a model of `config`: samples present, the
@@ -65,15 +76,36 @@ public struct TrainingData {
         }
     }
 
-    /// Batches per epoch.
-    public var batchesPerEpoch: Int { batcher.batchIndices(epoch: 0).count }
-
     /// The batch of global step `step` (epoch = step / batchesPerEpoch), so a resumed run sees the
-    /// same data order as an uninterrupted one.
+    /// same data order as an uninterrupted one. Its samples are read now.
     func batch(step: Int) -> ModelBatch {
         let perEpoch = max(batchesPerEpoch, 1)
-        let indices = batcher.batchIndices(epoch: step / perEpoch)[step % perEpoch]
-        return ModelBatch(items: indices.map { items[$0] }, jointCount: jointCount)
+        let indices = order.batches(epoch: step / perEpoch)[step % perEpoch]
+        return ModelBatch(items: indices.map(item), jointCount: jointCount)
+    }
+
+    /// Sample `index` in model space with its text.
+    private func item(_ index: Int) -> Item {
+        let sample = dataset.samples[index]
+        let (coordinates, confidence) = model.modelSpace(sample, maxFrames: model.config.maxFrames)
+        return Item(coordinates: coordinates, confidence: confidence, frames: confidence.count / jointCount,
+                    textIDs: textIDs[index], features: sample.textFeatures)
+    }
+}
+
+/// The batch order of the current epoch, kept so that each step does not shuffle the whole
+/// dataset again.
+private final class EpochOrder {
+    let batcher: PoseBatcher
+    private var cached: (epoch: Int, batches: [[Int]])?
+
+    init(_ batcher: PoseBatcher) { self.batcher = batcher }
+
+    func batches(epoch: Int) -> [[Int]] {
+        if let cached, cached.epoch == epoch { return cached.batches }
+        let batches = batcher.batchIndices(epoch: epoch)
+        cached = (epoch, batches)
+        return batches
     }
 }
 

@@ -10,7 +10,7 @@ struct TrainCommand: ParsableCommand {
         commandName: "train", abstract: "Train a HybridSign model (hybrid, or the ar / diffusion baselines).",
         discussion: "Ctrl-C or SIGTERM saves the checkpoint and stops; --resume continues a saved run exactly.")
 
-    @Option(help: "Training data (.pkl, .json, .pose or a directory).") var data: String
+    @Option(help: "Training data (.pkl, .json, .pose, a directory of .pose, or a sharded dataset directory, read batch by batch).") var data: String
     @Option(help: "Development data, evaluated every --eval-every steps.") var dev: String?
     @Option(help: "Model preset.") var preset: ModelPreset = .small
     @Option(help: "Objective: the hybrid method, or the ar / diffusion baselines.") var mode: ModelMode = .hybrid

@@ -32,6 +32,14 @@ public struct PoseSequence: Sendable, Equatable {
         guard fps.isFinite, fps > 0 else {
             throw PoseDataError.invalidSequence("sequence\(name.map { " '\($0)'" } ?? "") has fps \(fps); it must be a positive number")
         }
+        self.init(checkedLayout: layout, fps: fps, values: values, name: name, text: text, gloss: gloss,
+                  signer: signer, textFeatures: textFeatures)
+    }
+
+    /// A sequence whose values and rate the caller has already checked against `layout` (a
+    /// shard's checks do this for a whole shard at once).
+    init(checkedLayout layout: Layout, fps: Double, values: [Float], name: String?, text: String?,
+         gloss: String?, signer: String?, textFeatures: TextFeatures?) {
         self.layout = layout
         self.fps = fps
         self.values = values

@@ -47,7 +47,7 @@ final class CompareVerbTests: XCTestCase {
         let shifted = try PoseDataset(layout: words.layout, samples: [words[1], words[2], words[0]])
         let byPosition = try compared("compare a vs b", variables: ["a": .dataset(try unnamed(words)), "b": .dataset(try unnamed(shifted))])
         XCTAssertTrue(byPosition.title?.contains("paired by position") == true)
-        let expected = try XCTUnwrap(try DatasetMetrics.compare(generated: words.samples, references: shifted.samples))
+        let expected = try XCTUnwrap(try DatasetMetrics.compare(generated: Array(words.samples), references: Array(shifted.samples)))
         XCTAssertEqual(try XCTUnwrap(byPosition.rows.last?[4].number), expected.dtwMJE, accuracy: 1e-12)
         XCTAssertEqual(try XCTUnwrap(byPosition.rows.last?[7].number), expected.mje, accuracy: 1e-12)
     }

@@ -68,15 +68,15 @@ extension PoseDataset {
     func member(_ name: String) -> Value? {
         switch name {
         case "samples": return .list(samples.map(Value.sample))
-        case "texts": return .list(samples.map { $0.text.map(Value.string) ?? .none })
-        case "names": return .list(samples.map { $0.name.map(Value.string) ?? .none })
-        case "glosses": return .list(samples.map { $0.gloss.map(Value.string) ?? .none })
-        case "signers": return .list(Set(samples.compactMap(\.signer)).sorted().map(Value.string))
-        case "lengths": return .list(samples.map { .number(Double($0.frameCount)) })
-        case "frames": return .number(Double(samples.reduce(0) { $0 + $1.frameCount }))
-        case "duration": return .number(samples.reduce(0) { $0 + $1.duration })
+        case "texts": return .list(samples.summaries.map { $0.text.map(Value.string) ?? .none })
+        case "names": return .list(samples.summaries.map { $0.name.map(Value.string) ?? .none })
+        case "glosses": return .list(samples.summaries.map { $0.gloss.map(Value.string) ?? .none })
+        case "signers": return .list(Set(samples.summaries.compactMap(\.signer)).sorted().map(Value.string))
+        case "lengths": return .list(samples.summaries.map { .number(Double($0.frameCount)) })
+        case "frames": return .number(Double(samples.summaries.reduce(0) { $0 + $1.frameCount }))
+        case "duration": return .number(samples.summaries.reduce(0) { $0 + $1.duration })
         case "fps":
-            let rates = samples.map(\.fps)
+            let rates: [Double] = samples.summaries.map(\.fps)
             guard !rates.isEmpty else { return Value.none }
             return .number(rates.reduce(0, +) / Double(rates.count))
         case "joints": return .number(Double(layout.jointCount))

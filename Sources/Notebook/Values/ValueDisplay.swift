@@ -71,13 +71,13 @@ func quoted(_ string: String) -> String {
 extension PoseDataset {
     /// `dataset: 120 samples, 12 340 frames, 25 fps, layout openpose137 (137 joints)`.
     var summaryLine: String {
-        let frames = samples.reduce(0) { $0 + $1.frameCount }
-        return "dataset: \(count) \(count == 1 ? "sample" : "samples"), \(frames) frames, \(fpsText), layout \(layout.name) (\(layout.jointCount) joints)"
+        let frames = samples.summaries.reduce(0) { $0 + $1.frameCount }
+        return "dataset: \(count) \(count == 1 ? "sample" : "samples")\(isMapped ? " (memory-mapped shards)" : ""), \(frames) frames, \(fpsText), layout \(layout.name) (\(layout.jointCount) joints)"
     }
 
     /// The frame rate when all samples share one, else the range of frame rates.
     var fpsText: String {
-        let rates = Set(samples.map(\.fps))
+        let rates = Set(samples.summaries.map(\.fps))
         guard let low = rates.min(), let high = rates.max() else { return "no frames" }
         return low == high ? "\(formatNumber(low)) fps" : "\(formatNumber(low))–\(formatNumber(high)) fps"
     }

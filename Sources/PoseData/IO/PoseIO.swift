@@ -9,13 +9,18 @@ import Platform
 /// | `*.pose` | one sample, named after the file | exactly one sample |
 /// | a directory | every `*.pose` in it, sorted by name | one `.pose` per sample |
 /// | `*.pkl`, `*.pkl.gz` | the safe pickle reader | the pickle writer |
+/// | a directory holding `index.json` | a sharded dataset, memory-mapped | ``saveShards(_:to:samplesPerShard:)`` |
 ///
 /// A path is a directory when it ends in `/` or is an existing directory.
 public enum PoseIO {
     /// The formats by name.
     public enum Format: String, Sendable {
-        case json, pose, poseDirectory, pickle
+        case json, pose, poseDirectory, pickle, shards
     }
+
+    /// Samples per shard when a sharded dataset is written without a choice (Docs/data-formats.md
+    /// has the measurements behind it).
+    public static let defaultSamplesPerShard = 256
 
     /// The format a path names, or an error listing the supported ones.
     public static func format(of url: URL) throws(PoseDataError) -> Format {
@@ -24,7 +29,8 @@ public enum PoseIO {
         var isDirectory: ObjCBool = false
         if url.hasDirectoryPath || path.hasSuffix("/")
             || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
-            return .poseDirectory
+            let index = url.appendingPathComponent(ShardFormat.indexFileName).path
+            return FileManager.default.fileExists(atPath: index) ? .shards : .poseDirectory
         }
         if lowered.hasSuffix(".json") { return .json }
         if lowered.hasSuffix(".pose") { return .pose }
@@ -36,9 +42,13 @@ public enum PoseIO {
     /// Loads a dataset. With `layout`, the samples are converted to it
     /// (``PoseSequence/converted(to:)``; pickles, which carry no joint names, take it as theirs);
     /// without, each format's own layout is kept (a `.pose` file's components, a JSON file's layout).
+    /// A sharded dataset is memory-mapped, not read: its samples are read as they are used (unless
+    /// a layout conversion needs them all).
     public static func load(contentsOf url: URL, layout: Layout? = nil) throws(PoseDataError) -> PoseDataset {
         let dataset: PoseDataset
         switch try format(of: url) {
+        case .shards:
+            dataset = PoseDataset(mapped: try ShardedSamples(directory: url))
         case .json:
             dataset = try PoseDataset(jsonContentsOf: url)
         case .pose:
@@ -73,6 +83,44 @@ public enum PoseIO {
             try savePoseDirectory(dataset, to: url)
         case .pickle:
             try PickleDataset.write(dataset, to: url)
+        case .shards:
+            try saveShards(dataset, to: url, samplesPerShard: defaultSamplesPerShard)
+        }
+    }
+
+    /// Saves a dataset as shards of `samplesPerShard` samples in the directory `url` (new, empty, or
+    /// a sharded dataset, which is replaced), reading a mapped dataset one sample at a time.
+    public static func saveShards(_ dataset: PoseDataset, to url: URL, samplesPerShard: Int) throws(PoseDataError) {
+        var writer = try ShardWriter(directory: url, layout: dataset.layout, samplesPerShard: samplesPerShard)
+        do throws(PoseDataError) {
+            for sample in dataset.samples { try writer.append(sample) }
+            try writer.finish()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+    }
+
+    /// Calls `body` with every sample of the dataset at `url`, converted to `layout` when given, one
+    /// at a time: a directory of `.pose` files is read file by file and a sharded dataset sample by
+    /// sample, so neither is held in memory whole.
+    public static func forEachSample(contentsOf url: URL, layout: Layout? = nil,
+                                     _ body: (PoseSequence) throws(PoseDataError) -> Void) throws(PoseDataError) {
+        if try format(of: url) == .poseDirectory {
+            var first: (name: String, layout: Layout)?
+            for file in try poseFiles(in: url) {
+                let sequence = try poseSequence(file)
+                if let first, first.layout != sequence.layout {
+                    throw PoseDataError.invalidSequence(
+                        "\(file.path) follows layout '\(sequence.layout.name)', but \(first.name) follows '\(first.layout.name)'; a dataset has one layout")
+                }
+                if first == nil { first = (file.lastPathComponent, sequence.layout) }
+                try body(try layout.map { (target: Layout) throws(PoseDataError) in try sequence.converted(to: target) } ?? sequence)
+            }
+            return
+        }
+        for sample in try load(contentsOf: url).samples {
+            try body(try layout.map { (target: Layout) throws(PoseDataError) in try sample.converted(to: target) } ?? sample)
         }
     }
 
@@ -115,6 +163,13 @@ public enum PoseIO {
     }
 
     private static func loadPoseDirectory(_ url: URL) throws(PoseDataError) -> PoseDataset {
+        var samples: [PoseSequence] = []
+        try forEachSample(contentsOf: url) { samples.append($0) }
+        return try PoseDataset(layout: samples[0].layout, samples: samples)
+    }
+
+    /// The `.pose` files in a directory, sorted by name; at least one.
+    private static func poseFiles(in url: URL) throws(PoseDataError) -> [URL] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: url.path)
@@ -123,17 +178,7 @@ public enum PoseIO {
             throw PoseDataError.io("cannot list \(url.path): \(error.localizedDescription)")
         }
         guard !names.isEmpty else { throw PoseDataError.io("\(url.path) holds no .pose files") }
-        var samples: [PoseSequence] = []
-        for name in names {
-            let file = url.appendingPathComponent(name)
-            let sequence = try poseSequence(file)
-            if let first = samples.first, first.layout != sequence.layout {
-                throw PoseDataError.invalidSequence(
-                    "\(file.path) follows layout '\(sequence.layout.name)', but \(names[0]) follows '\(first.layout.name)'; a dataset has one layout")
-            }
-            samples.append(sequence)
-        }
-        return try PoseDataset(layout: samples[0].layout, samples: samples)
+        return names.map { url.appendingPathComponent($0) }
     }
 
     private static func savePoseDirectory(_ dataset: PoseDataset, to url: URL) throws(PoseDataError) {

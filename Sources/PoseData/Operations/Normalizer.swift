@@ -36,8 +36,9 @@ public struct Normalizer: Sendable, Equatable, Codable {
         try self.init(fitting: dataset.samples)
     }
 
-    /// Fits the confidence-weighted statistics of every joint in every frame of `sequences`.
-    public init(fitting sequences: [PoseSequence]) throws(PoseDataError) {
+    /// Fits the confidence-weighted statistics of every joint in every frame of `sequences` (read
+    /// twice, one sequence at a time).
+    public init(fitting sequences: some Collection<PoseSequence>) throws(PoseDataError) {
         // Two passes in Double: the mean first, then squared deviations around it.
         var weight = 0.0, sumX = 0.0, sumY = 0.0
         for sequence in sequences {

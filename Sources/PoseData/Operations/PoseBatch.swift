@@ -87,6 +87,8 @@ public struct PoseBatcher: Sendable {
     public let dropLast: Bool
     /// Longer samples are cut to this many frames (from their start), when set.
     public let maximumFrames: Int?
+    /// Each sample's frame count, read once (from the shard headers for a mapped dataset).
+    private let frameCounts: [Int]
 
     public init(dataset: PoseDataset, batchSize: Int, seed: UInt64, bucketByLength: Bool = true,
                 poolBatches: Int = 50, dropLast: Bool = false, maximumFrames: Int? = nil) throws(PoseDataError) {
@@ -102,12 +104,13 @@ public struct PoseBatcher: Sendable {
         self.poolBatches = poolBatches
         self.dropLast = dropLast
         self.maximumFrames = maximumFrames
+        frameCounts = dataset.samples.indices.map(dataset.samples.frameCount(at:))
     }
 
     /// The dataset indices of each batch of `epoch`.
     public func batchIndices(epoch: Int) -> [[Int]] {
         var generator = SeededGenerator(seed: seed ^ (UInt64(truncatingIfNeeded: epoch) &* 0xD1B5_4A32_D192_ED03))
-        var order = Array(dataset.samples.indices)
+        var order = Array(frameCounts.indices)
         generator.shuffle(&order)
         var batches: [[Int]] = []
         func cut(_ indices: ArraySlice<Int>) {
@@ -119,7 +122,6 @@ public struct PoseBatcher: Sendable {
             }
         }
         if bucketByLength {
-            let lengths = dataset.samples.map(\.frameCount)
             let pool = poolBatches * batchSize
             var start = 0
             var sorted: [Int] = []
@@ -127,7 +129,7 @@ public struct PoseBatcher: Sendable {
                 let end = min(start + pool, order.count)
                 // Sort by length; the shuffled position breaks ties, so the result is deterministic.
                 sorted += order[start..<end].enumerated()
-                    .sorted { (lengths[$0.element], $0.offset) < (lengths[$1.element], $1.offset) }
+                    .sorted { (frameCounts[$0.element], $0.offset) < (frameCounts[$1.element], $1.offset) }
                     .map(\.element)
                 start = end
             }

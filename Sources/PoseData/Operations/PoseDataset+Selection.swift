@@ -1,41 +1,44 @@
 /// Selecting samples: by index, by predicate, and seeded random splits.
 extension PoseDataset {
-    /// The samples at `indices`, in that order.
+    /// The samples at `indices`, in that order (a mapped dataset stays mapped).
     public func subset(_ indices: [Int]) throws(PoseDataError) -> PoseDataset {
-        var picked: [PoseSequence] = []
-        picked.reserveCapacity(indices.count)
-        for index in indices {
-            guard samples.indices.contains(index) else {
-                throw PoseDataError.invalidSequence("sample index \(index) is outside the dataset's \(count) samples")
-            }
-            picked.append(samples[index])
+        for index in indices where !samples.indices.contains(index) {
+            throw PoseDataError.invalidSequence("sample index \(index) is outside the dataset's \(count) samples")
         }
-        return replacingSamples(picked)
+        return selecting(indices)
     }
 
-    /// The samples for which `isIncluded` is true, in order.
+    /// The samples for which `isIncluded` is true, in order (a mapped dataset stays mapped; each
+    /// sample is read once to be tested).
     public func filter(_ isIncluded: (PoseSequence) throws -> Bool) rethrows -> PoseDataset {
-        replacingSamples(try samples.filter(isIncluded))
+        selecting(try samples.indices.filter { try isIncluded(samples[$0]) })
+    }
+
+    /// The samples whose summary passes `isIncluded` (no frames are read; a mapped dataset stays mapped).
+    public func filterSummaries(_ isIncluded: (PoseSampleSummary) throws -> Bool) rethrows -> PoseDataset {
+        selecting(try samples.indices.filter { try isIncluded(samples.summary(at: $0)) })
     }
 
     /// The samples whose text is exactly `text`.
-    public func filter(text: String) -> PoseDataset { filter { $0.text == text } }
+    public func filter(text: String) -> PoseDataset { filterSummaries { $0.text == text } }
 
     /// The samples whose signer (or sign language code) is exactly `signer`.
-    public func filter(signer: String) -> PoseDataset { filter { $0.signer == signer } }
+    public func filter(signer: String) -> PoseDataset { filterSummaries { $0.signer == signer } }
 
     /// The samples whose name is exactly `name`.
-    public func filter(name: String) -> PoseDataset { filter { $0.name == name } }
+    public func filter(name: String) -> PoseDataset { filterSummaries { $0.name == name } }
 
     /// The index of the sample `key` picks: the first sample named `key`; else the first whose text
     /// is `key`; else the first whose text is `key` ignoring case (`uhr` finds `Uhr`). Nil when
     /// none matches. The one rule by which the notebook's `find`, `hybridsign render --name` and
-    /// `hybridsign convert --sample` pick a sample.
+    /// `hybridsign convert --sample` pick a sample. It reads summaries only, so a mapped dataset
+    /// loads no sample to answer.
     public func index(matching key: String) -> Int? {
-        if let index = samples.firstIndex(where: { $0.name == key }) { return index }
-        if let index = samples.firstIndex(where: { $0.text == key }) { return index }
+        let summaries = samples.summaries
+        if let index = summaries.firstIndex(where: { $0.name == key }) { return index }
+        if let index = summaries.firstIndex(where: { $0.text == key }) { return index }
         let folded = key.lowercased()
-        return samples.firstIndex { $0.text?.lowercased() == folded }
+        return summaries.firstIndex { $0.text?.lowercased() == folded }
     }
 
     /// Splits the samples at random into parts of the given fractions, for example
@@ -62,7 +65,7 @@ extension PoseDataset {
         for (position, fraction) in fractions.enumerated() {
             cumulative += fraction
             let end = position == fractions.count - 1 ? count : min(count, Int((cumulative * Double(count)).rounded()))
-            parts.append(replacingSamples(order[start..<max(start, end)].map { samples[$0] }))
+            parts.append(selecting(Array(order[start..<max(start, end)])))
             start = max(start, end)
         }
         return parts
@@ -79,7 +82,14 @@ extension PoseDataset {
     /// A dataset of this layout holding `samples`, which come from this dataset (so they follow it).
     func replacingSamples(_ samples: [PoseSequence]) -> PoseDataset {
         var copy = self
-        copy.samples = samples
+        copy.samples = PoseSamples(samples)
+        return copy
+    }
+
+    /// The samples at `indices` (inside the dataset), in that order; a mapped dataset stays mapped.
+    func selecting(_ indices: [Int]) -> PoseDataset {
+        var copy = self
+        copy.samples = samples.selecting(indices)
         return copy
     }
 }

@@ -16,19 +16,20 @@ enum PoseViews {
         }
         facts.append(("fps", dataset.fpsText))
         facts.append(("layout", layoutText(dataset.layout)))
-        let signers = countedValues(dataset.samples.map(\.signer))
+        let summaries = dataset.samples.summaries
+        let signers = countedValues(summaries.map(\.signer))
         if !signers.isEmpty { facts.append(("signers", signers)) }
-        let texts = dataset.samples.compactMap(\.text)
+        let texts = summaries.compactMap(\.text)
         var distinct: [String] = []
         var seen: Set<String> = []
         for text in texts where seen.insert(text).inserted { distinct.append(text) }
         var textLine = "\(texts.count) of \(dataset.count) samples; \(distinct.count) distinct"
         if !distinct.isEmpty { textLine += ": " + listing(distinct, width: 72) }
         facts.append(("texts", textLine))
-        let glosses = dataset.samples.filter { $0.gloss != nil }.count
+        let glosses = summaries.filter { $0.gloss != nil }.count
         if glosses > 0 { facts.append(("glosses", "\(glosses) of \(dataset.count) samples")) }
-        let features = dataset.samples.filter { $0.textFeatures != nil }
-        if let width = features.first?.textFeatures?.width {
+        let features = summaries.filter { $0.textFeatureWidth != nil }
+        if let width = features.first?.textFeatureWidth {
             facts.append(("features", "\(features.count) samples carry text features (width \(width))"))
         }
         var lines = [keyValueLines(facts)]
@@ -37,9 +38,9 @@ enum PoseViews {
             lines.append(partTable(statistics).rendered())
         }
         if dataset.count > 0, rows > 0 {
-            let hasSigners = dataset.samples.contains { $0.signer != nil }
+            let hasSigners = summaries.contains { $0.signer != nil }
             var table = Table(columns: ["#", "name", "frames", "seconds"] + (hasSigners ? ["signer"] : []) + ["text"])
-            for (index, sample) in dataset.samples.prefix(rows).enumerated() {
+            for (index, sample) in summaries.prefix(rows).enumerated() {
                 table.append([.number(Double(index)), sample.name.map(Value.string) ?? .none,
                               .number(Double(sample.frameCount)), .number((sample.duration * 100).rounded() / 100)]
                              + (hasSigners ? [sample.signer.map(Value.string) ?? .none] : [])

@@ -32,7 +32,7 @@ struct FilterVerb: Verb {
             guard let wanted else { return true }
             return value.map(wanted.contains) ?? false
         }
-        return .dataset(dataset.filter { sample in
+        return .dataset(dataset.filterSummaries { sample in
             matches(sample.text, texts) && matches(sample.signer, signers) && matches(sample.name, names)
                 && sample.frameCount >= minimum && sample.frameCount <= maximum
         })
