@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // HybridSign: streaming sign-language production (hybrid autoregressive + MeanFlow) on the CPU.
-// Module map and dependency direction: ../shared/DESIGN.md §4 and Docs/architecture.md.
+// Module map and dependency direction: Docs/architecture.md.
 import PackageDescription
 
 /// Numeric modules are compiled without bounds checks in release builds; debug builds keep them.
@@ -52,12 +52,12 @@ let package = Package(
         .target(name: "Platform"),
         .target(name: "TensorKernels", swiftSettings: avx512KernelSettings),
         .target(name: "Tensors", dependencies: ["Platform", "CBLAS", "TensorKernels"], swiftSettings: numericSettings),
-        .target(name: "PoseData", dependencies: ["CZlib", "Platform"], swiftSettings: numericSettings),
+        .target(name: "PoseData", dependencies: ["Platform", "CZlib"], swiftSettings: numericSettings),
         .target(name: "Evaluation", dependencies: ["PoseData"], swiftSettings: numericSettings),
         .target(name: "HybridSign", dependencies: ["Tensors", "PoseData", "Evaluation"], swiftSettings: numericSettings),
-        .target(name: "Render", dependencies: ["PoseData", "CPNG", "CZlib"], swiftSettings: numericSettings),
+        .target(name: "Render", dependencies: ["Platform", "PoseData", "CPNG", "CZlib"], swiftSettings: numericSettings),
         .target(name: "Notebook", dependencies: ["Platform", "Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "CEditLine"]),
-        .target(name: "JupyterKernel", dependencies: ["Notebook", "CZMQ", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "JupyterKernel", dependencies: ["Platform", "Notebook", "CZMQ", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "HybridSignCLI", dependencies: [
             "Platform", "Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "Notebook", "JupyterKernel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "HybridSignTests", dependencies: ["HybridSign", "Tensors", "PoseData", "Evaluation", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "PoseData"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "PoseData", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Platform", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "JupyterKernelTests", dependencies: ["JupyterKernel", "Notebook"]),
     ]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates the pickle fixtures of Tests/PoseDataTests/Fixtures/pickle and their expected values.
 
-Run from the repository root:  python3 scripts/make_pickle_fixtures.py [--shared ../shared/data]
+Run from the repository root:  python3 scripts/make_pickle_fixtures.py
 
 Every format the safe reader claims is covered by a small file: protocols 0-5, numpy 2.x module
 paths and numpy 1.x ones (written by pointing the pickler at stand-in modules named
@@ -14,7 +14,7 @@ torch from the structure of ../shared/data/pickle-formats/authors-torch.pkl.
 expected.json holds, per file and sample, what Python's pickle gives: metadata, frame and joint
 counts, float64 sums of x, y and confidence, and a position-weighted checksum
 sum(v[i] * (i % 7 + 1)) over the flat (T, J, 3) values, which catches reordered values.
-With --shared, shared-expected.json gets the same for the shared data files.
+words-expected.json gets the same, compactly, for the bundled data/words/dev.pkl and test.pkl.
 """
 import collections
 import gzip
@@ -437,26 +437,20 @@ def main():
         json.dump(expected, file, indent=1, ensure_ascii=False)
         file.write("\n")
 
-    if "--shared" in sys.argv:
-        shared_expected = {}
-        for relative in ["fingerspelling/words/train.pkl", "fingerspelling/words/dev.pkl",
-                         "fingerspelling/words/test.pkl", "fingerspelling/letters.pkl.gz"]:
-            path = os.path.join(shared, relative)
-            opener = gzip.open if path.endswith(".gz") else open
-            with opener(path, "rb") as file:
-                shared_expected[relative] = expected_for(pickle.load(file))
-        shared_expected["pickle-formats/authors-torch.pkl"] = expected_for(authors)
-        # Compact rows keep the fixture small: one array per sample, sums to 12 significant digits.
-        columns = ["name", "text", "gloss", "signer", "fps", "frames", "joints", "sum_x", "sum_y", "sum_c", "checksum",
-                   "sentence_sum"]
-        compact = {"columns": columns, "files": {
-            relative: [[float(f"{row[c]:.12g}") if isinstance(row.get(c), float) else row.get(c) for c in columns]
-                       for row in rows]
-            for relative, rows in shared_expected.items()}}
-        with open(os.path.join("Tests", "PoseDataTests", "Fixtures", "shared-expected.json"), "w") as file:
-            json.dump(compact, file, separators=(",", ":"), ensure_ascii=False)
-            file.write("\n")
-
+    words_expected = {}
+    for relative in ["data/words/dev.pkl", "data/words/test.pkl"]:
+        with open(relative, "rb") as file:
+            words_expected[relative] = expected_for(pickle.load(file))
+    # Compact rows keep the fixture small: one array per sample, sums to 12 significant digits.
+    columns = ["name", "text", "gloss", "signer", "fps", "frames", "joints", "sum_x", "sum_y", "sum_c", "checksum",
+               "sentence_sum"]
+    compact = {"columns": columns, "files": {
+        relative: [[float(f"{row[c]:.12g}") if isinstance(row.get(c), float) else row.get(c) for c in columns]
+                   for row in rows]
+        for relative, rows in words_expected.items()}}
+    with open(os.path.join("Tests", "PoseDataTests", "Fixtures", "words-expected.json"), "w") as file:
+        json.dump(compact, file, separators=(",", ":"), ensure_ascii=False)
+        file.write("\n")
 
 if __name__ == "__main__":
     main()

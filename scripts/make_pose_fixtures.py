@@ -10,8 +10,9 @@ Writes Tests/PoseDataTests/Fixtures/:
   openpose-posefmt.expected.json the values pose-format reads back from it
   version01.pose                 a v0.1 file (pose-format writes only 0.2; built with struct, read back by pose-format)
   version01.expected.json        what pose-format reads from it
-  shared-pose-files.expected.json  header fields and sums of the four shared .pose files, and of the
-                                 matching clips of letters.pkl.gz (the OpenPose-137 reference)
+  holistic-ase-a.pose            a whole shared clip (ASL letter A, MediaPipe Holistic, 211 KB), copied as it is
+  holistic-ase-a.expected.json   its header fields and sums, and the matching clip of letters.pkl.gz
+                                 (the OpenPose-137 reference)
   normalization-dataset.json     a small synthetic dataset in HybridSign's JSON format (written by Python's json)
   normalization.expected.json    numpy's confidence-weighted mean/std and statistics of that dataset
 """
@@ -99,7 +100,6 @@ def write_pose(pose, name):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    files = sorted(f for f in os.listdir(os.path.join(SHARED, "pose-files")) if f.endswith(".pose"))
     letters = {s["name"]: s for s in pickle.load(gzip.open(os.path.join(SHARED, "letters.pkl.gz")))}
 
     # 1. A cut Holistic clip, written by pose-format.
@@ -156,16 +156,18 @@ def main():
     v01 = Pose.read(bytes(buf))
     dump("version01.expected.json", {"header": header_summary(v01), "body": body_summary(v01)})
 
-    # 4. The four shared .pose files and their OpenPose-137 references in letters.pkl.gz.
-    shared = []
-    for f in files:
-        p = Pose.read(open(os.path.join(SHARED, "pose-files", f), "rb").read())
-        ref = letters[f[4:-5]]["pose"].astype(np.float64)
-        shared.append({"file": f, "header": header_summary(p), "body": body_summary(p),
-                       "openpose137": {"frameCount": int(ref.shape[0]), "fps": float(letters[f[4:-5]]["fps"]),
-                                       "sums": [float(ref[..., k].sum()) for k in range(3)],
-                                       "frame0": [float(v) for v in ref[0].reshape(-1)]}})
-    dump("shared-pose-files.expected.json", shared)
+    # 4. The smallest shared .pose file, whole, and its OpenPose-137 reference in letters.pkl.gz.
+    clip = "ase_fs-stse28e9ac023b0e29ca0a3acc12dc46540.pose"
+    raw = open(os.path.join(SHARED, "pose-files", clip), "rb").read()
+    with open(os.path.join(OUT, "holistic-ase-a.pose"), "wb") as f:
+        f.write(raw)
+    p = Pose.read(raw)
+    ref = letters[clip[4:-5]]["pose"].astype(np.float64)
+    dump("holistic-ase-a.expected.json", [{
+        "file": "holistic-ase-a.pose", "header": header_summary(p), "body": body_summary(p),
+        "openpose137": {"frameCount": int(ref.shape[0]), "fps": float(letters[clip[4:-5]]["fps"]),
+                        "sums": [float(ref[..., k].sum()) for k in range(3)],
+                        "frame0": [float(v) for v in ref[0].reshape(-1)]}}])
 
     # 5. A synthetic dataset for normalisation and statistics, written with Python's json.
     layout = {"name": "tiny5", "joints": ["head", "neck", "hand_a", "hand_b", "hand_c"],

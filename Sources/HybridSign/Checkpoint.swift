@@ -3,10 +3,10 @@ import PoseData
 import Tensors
 
 /// One `.safetensors` file holding a model: weights (`model.*`), their EMA (`ema.*`), the AdamW
-/// state (`adamw.*`), and in `__metadata__` the configuration, normaliser, vocabulary, length
-/// model, joint confidences, frame rate, training options and step — everything `--resume`
-/// needs to continue exactly (the data order and the noise of step k are functions of the seed
-/// and k, so no generator state is stored).
+/// state (`adamw.*`), the loss history (`history`), and in `__metadata__` the configuration,
+/// normaliser, vocabulary, length model, joint confidences, frame rate, training options and
+/// step — everything `--resume` needs to continue exactly (the data order and the noise of step k
+/// are functions of the seed and k, so no generator state is stored).
 public struct Checkpoint {
     /// Format tag in the metadata, checked on load.
     public static let format = "hybridsign-model-1"
@@ -28,15 +28,22 @@ public struct Checkpoint {
     public var emaState: [String: Tensor]
     /// AdamW state (`adamw.*`), when saved.
     public var optimizerState: [String: Tensor]
+    /// The loss history (empty when none was saved).
+    public var history: TrainingHistory
 
-    /// Writes `model` (and optionally the training state) atomically: a temporary file in the same
-    /// directory, renamed over `url`.
+    /// The tensor holding ``history``.
+    static let historyTensor = "history"
+
+    /// Writes `model` (and optionally the training state) with ``SafeTensors/write(_:metadata:to:)``:
+    /// atomically, making missing directories.
     public static func save(model: HybridSignModel, step: Int = 0, training: TrainingOptions? = nil,
-                            ema: [String: Tensor] = [:], optimizer: [String: Tensor] = [:], to url: URL) throws(HybridSignError) {
+                            ema: [String: Tensor] = [:], optimizer: [String: Tensor] = [:], history: TrainingHistory = TrainingHistory(),
+                            to url: URL) throws(HybridSignError) {
         var tensors: [String: Tensor] = [:]
         for (name, p) in model.network.namedParameters() { tensors["model." + name] = p.value }
         for (k, v) in ema { tensors[k] = v }
         for (k, v) in optimizer { tensors[k] = v }
+        if !history.records.isEmpty { tensors[historyTensor] = history.tensor }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func json<T: Encodable>(_ value: T) throws(HybridSignError) -> String {
@@ -55,21 +62,10 @@ public struct Checkpoint {
         ]
         if let vocabulary = model.vocabulary { metadata[Key.vocabulary] = try json(vocabulary) }
         if let training { metadata[Key.training] = try json(training) }
-        let data = SafeTensors.encode(tensors, metadata: metadata)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
-            try data.write(to: temporary)
-            // rename(2) replaces the old file atomically (Foundation's replaceItemAt fails on Linux).
-            guard rename(temporary.path, url.path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: temporary)
-                throw HybridSignError.io("cannot write checkpoint \(url.path): \(reason)")
-            }
-        } catch let error as HybridSignError {
-            throw error
+            try SafeTensors.write(tensors, metadata: metadata, to: url)
         } catch {
-            throw HybridSignError.io("cannot write checkpoint \(url.path): \(error.localizedDescription)")
+            throw HybridSignError.io("cannot write checkpoint \(url.path): \(error.problem)")
         }
     }
 
@@ -114,7 +110,15 @@ public struct Checkpoint {
         let prefix = useEMA && file.tensors.keys.contains(where: { $0.hasPrefix("ema.") }) ? "ema." : "model."
         var weights: [String: Tensor] = [:]
         var ema: [String: Tensor] = [:], optimizer: [String: Tensor] = [:]
-        for (name, tensor) in file.tensors {
+        var history = TrainingHistory()
+        if let stored = file.tensors[historyTensor] {
+            guard let read = TrainingHistory(tensor: stored) else {
+                throw HybridSignError.invalidCheckpoint("\(url.path): tensor '\(historyTensor)' has shape \(stored.shape), not [steps, \(TrainingHistory.columns.count)]")
+            }
+            history = read
+        }
+        // The history marks steps without a development score with NaN; everything else must be finite.
+        for (name, tensor) in file.tensors where name != historyTensor {
             guard tensor.isFinite else { throw HybridSignError.invalidCheckpoint("\(url.path): tensor '\(name)' holds NaN or infinity") }
             if name.hasPrefix(prefix) { weights[String(name.dropFirst(prefix.count))] = tensor }
             if name.hasPrefix("ema.") { ema[name] = tensor }
@@ -123,7 +127,7 @@ public struct Checkpoint {
         do { try model.network.load(weights) } catch {
             throw HybridSignError.invalidCheckpoint("\(url.path): the weights do not fit the stored configuration: \(error)")
         }
-        return Checkpoint(model: model, step: step, training: training, emaState: ema, optimizerState: optimizer)
+        return Checkpoint(model: model, step: step, training: training, emaState: ema, optimizerState: optimizer, history: history)
     }
 }
 

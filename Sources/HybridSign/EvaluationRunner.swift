@@ -45,6 +45,14 @@ public struct EvaluationRunner {
                    metrics?.mje ?? .nan, (timing?.timeToFirstFrame ?? .nan) * 1000, timing?.framesPerSecond ?? .nan, samples)
         }
 
+        /// `skipped 2 of 40 samples whose text the model cannot read …: Taxi, …`, or nil when none was.
+        public var skippedNote: String? {
+            guard !skipped.isEmpty else { return nil }
+            let names = skipped.map(\.sample).joined(separator: ", ")
+            return "skipped \(skipped.count) of \(samples + skipped.count) samples whose text the model cannot read "
+                + "(characters or words it never saw in training): \(names)"
+        }
+
         /// A number for JSON output (`null` when absent or not finite).
         static func json(_ value: Double?) -> String {
             guard let value, value.isFinite else { return "null" }
@@ -53,7 +61,8 @@ public struct EvaluationRunner {
     }
 
     /// Evaluates on `dataset` (at most `limit` samples). Sample k uses seed `options.seed + k`.
-    /// `shouldStop` is polled before each sample; when it returns true the run throws ``CancellationError``.
+    /// `shouldStop` is polled before each sample and each frame; when it returns true the run
+    /// throws ``CancellationError``.
     /// With `skippingUnknownText`, samples whose text has characters (or words) the model never saw
     /// are left out and listed in ``Result/skipped`` instead of failing the run; `samples` then
     /// counts the samples evaluated.
@@ -88,10 +97,12 @@ public struct EvaluationRunner {
             sampleOptions.seed = options.seed &+ UInt64(k)
             var times: [Double] = []
             do {
-                generated.append(try sampler.sample(for: reference, options: sampleOptions) { times.append($0.time) })
+                generated.append(try sampler.sample(for: reference, options: sampleOptions, onFrame: { times.append($0.time) },
+                                                    shouldStop: shouldStop))
             } catch {
                 throw HybridSignError.invalidData("evaluation sample \(k)\(reference.name.map { " ('\($0)')" } ?? ""): \(error)")
             }
+            if shouldStop() { throw CancellationError() }
             if let timing = StreamTiming(frameTimes: times) { timings.append(timing) }
             progress(k + 1)
         }

@@ -33,12 +33,12 @@ extension HybridSignNetwork {
     ///   (position 0). Positions attend causally to the cache and to each other.
     public func cleanPass(frames: Tensor?, confidence: Tensor?, firstFrame: Int, prependBOS: Bool,
                           text: TextContext, history: History, conditioning: ConditioningCache? = nil, graph: Graph) -> CleanOutput {
-        precondition(hasCleanStream, "cleanPass: a diffusion model has no clean stream")
+        guard let layers = clean else { preconditionFailure("cleanPass: a diffusion model has no clean stream") }
         let d = config.dim
         let b = frames?.shape[0] ?? text.states.shape[0]
         let tf = frames?.shape[1] ?? 0
         let tq = tf + (prependBOS ? 1 : 0)
-        let jointCount = partRanges.last!.upperBound
+        let jointCount = partRanges.last?.upperBound ?? 0
         var confidences: [Tensor] = []
         if prependBOS { confidences.append(Tensor(repeating: 1, shape: [b, 1, jointCount])) }
         if let confidence { confidences.append(confidence) }
@@ -50,10 +50,10 @@ extension HybridSignNetwork {
             var pieces: [Var] = []
             if prependBOS {
                 // Attached: an op on the parameter alone would belong to no graph and never learn.
-                pieces.append(broadcast(graph.attach(bos[p]).reshaped([1, 1, tokensPerPart[p], d]), to: [b, 1, tokensPerPart[p], d]))
+                pieces.append(broadcast(graph.attach(layers.bos[p]).reshaped([1, 1, tokensPerPart[p], d]), to: [b, 1, tokensPerPart[p], d]))
             }
             if let frameVar, tf > 0 {
-                pieces.append(cleanEmbedders[p](partSlice(frameVar, p)) + positions(part: p, frames: frameIndices, graph: graph))
+                pieces.append(layers.embedders[p](partSlice(frameVar, p)) + positions(part: p, frames: frameIndices, graph: graph))
             }
             tokens.append(pieces.count == 1 ? pieces[0] : concat(pieces, axis: 1))
         }
@@ -64,16 +64,14 @@ extension HybridSignNetwork {
                                       text: text, modulations: conditioning?.table(t: 0, r: 0) ?? ModulationTable())
         var means: [Var] = [], confs: [Var] = [], pooled: [Var] = []
         for p in x.indices {
-            let h = cleanNorm!(x[p])
-            means.append(meanHeads[p](h))
-            confs.append(sigmoid(confidenceHeads[p](h)))
+            let h = layers.norm(x[p])
+            means.append(layers.meanHeads[p](h))
+            confs.append(sigmoid(layers.confidenceHeads[p](h)))
             pooled.append(sum(h, alongAxis: 2))
         }
         let tokenCount = Float(tokensPerPart.reduce(0, +))
         let pool = (pooled.count == 1 ? pooled[0] : pooled.dropFirst().reduce(pooled[0], +)) * (1 / tokenCount)
-        // Linear, not a sigmoid: a sigmoid trained with MSE stays well below its end target 1, so
-        // the stopping rule never fired (measured: progress saturated at ~0.9 on the word data).
-        let progress = progressHead!(pool).reshaped([b, tq])
+        let progress = layers.progressHead(pool).reshaped([b, tq])
         return CleanOutput(mean: joinParts(means, channels: 2), confidence: joinParts(confs, channels: 1).reshaped([b, tq, jointCount]),
                            progress: progress, produced: produced, previous: { if case .graph(let c) = history { c } else { nil } }())
     }
@@ -88,12 +86,12 @@ extension HybridSignNetwork {
     /// - Returns the average velocity u `[B, Tg, J, 2]` (t must be > 0).
     public func noisyPass(z: Var, mean: Tensor, ownConfidence: Tensor, frames: [[Int]], t: Var, r: Var,
                           text: TextContext, history: History, conditioning: ConditioningCache? = nil, graph: Graph) -> Var {
-        precondition(hasNoisyStream, "noisyPass: an ar model has no noisy stream")
+        guard let layers = noisy else { preconditionFailure("noisyPass: an ar model has no noisy stream") }
         let (b, tg) = (z.shape[0], z.shape[1])
         let input = concat([z, graph.constant(mean)], axis: 3)
         var tokens: [Var] = []
         for p in partRanges.indices {
-            tokens.append(noisyEmbedders[p](partSlice(input, p)) + positions(part: p, frames: frames, graph: graph))
+            tokens.append(layers.embedders[p](partSlice(input, p)) + positions(part: p, frames: frames, graph: graph))
         }
         let cond = timeCondition(t: t, r: r)
         let masks = partRanges.indices.map { noisyMask(frames: frames, memoryCount: { if case .none = history { nil } else { history.count } }(), tokens: tokensPerPart[$0]) }
@@ -105,12 +103,12 @@ extension HybridSignNetwork {
         }
         let (x, _) = runBlocks(tokens, cond: cond, memory: history, ownBiases: biases(graph.constant(ownConfidence)),
                                masks: masks, text: text, modulations: table)
-        let m = table.values(for: finalModulation!) {
-            split(finalModulation!(silu(cond)).reshaped([b, tg, 1, 2 * config.dim]), axis: 3, sizes: [config.dim, config.dim])
+        let m = table.values(for: layers.finalModulation) {
+            split(layers.finalModulation(silu(cond)).reshaped([b, tg, 1, 2 * config.dim]), axis: 3, sizes: [config.dim, config.dim])
         }
         var outputs: [Var] = []
         for p in x.indices {
-            outputs.append(velocityHeads[p](modulate(layerNorm(x[p]), shift: m[0], scale: m[1])))
+            outputs.append(layers.velocityHeads[p](modulate(layerNorm(x[p]), shift: m[0], scale: m[1])))
         }
         // The head predicts a correction Δ of the estimate: the clean frame x̂ = μ + Δ, and the
         // average velocity u = (z − x̂) / t. Untrained (Δ = 0) one step from t = 1 returns μ

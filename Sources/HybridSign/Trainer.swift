@@ -48,7 +48,7 @@ public final class Trainer {
     public private(set) var options: TrainingOptions
     /// Steps taken so far.
     public private(set) var step: Int
-    let data: TrainingData
+    private(set) var data: TrainingData
     let optimizer: AdamW
     let ema: EMA
     /// Groups of sequences a batch runs as, one per core (``Objective/loss(model:batch:rng:graph:shards:)``).
@@ -57,9 +57,7 @@ public final class Trainer {
 
     /// A trainer for `model` on `dataset`.
     public init(model: HybridSignModel, dataset: PoseDataset, options: TrainingOptions) throws(HybridSignError) {
-        guard options.steps >= 1, options.batchSize >= 1, options.learningRate > 0, options.learningRate.isFinite else {
-            throw HybridSignError.invalidConfig("training needs steps ≥ 1, batch ≥ 1 and a positive learning rate")
-        }
+        try Self.validate(options)
         self.model = model
         self.options = options
         step = 0
@@ -78,9 +76,14 @@ public final class Trainer {
     /// Continues the run saved in `url` on `dataset` (weights, EMA, optimiser state and step).
     /// `steps` may extend the run's total.
     public convenience init(resuming url: URL, dataset: PoseDataset, steps: Int? = nil) throws(HybridSignError) {
-        let checkpoint = try Checkpoint.load(from: url)
+        try self.init(resuming: try Checkpoint.load(from: url), from: url.path, dataset: dataset, steps: steps)
+    }
+
+    /// Continues the run of a loaded `checkpoint` (read from `source`, for messages).
+    public convenience init(resuming checkpoint: Checkpoint, from source: String, dataset: PoseDataset,
+                            steps: Int? = nil) throws(HybridSignError) {
         guard var options = checkpoint.training else {
-            throw HybridSignError.invalidCheckpoint("\(url.path) holds no training state to resume (it was saved without optimiser state)")
+            throw HybridSignError.invalidCheckpoint("\(source) holds no training state to resume (it was saved without optimiser state)")
         }
         if let steps { options.steps = steps }
         try self.init(model: checkpoint.model, dataset: dataset, options: options)
@@ -88,7 +91,7 @@ public final class Trainer {
             try optimizer.load(state: checkpoint.optimizerState)
             try ema.load(state: checkpoint.emaState)
         } catch {
-            throw HybridSignError.invalidCheckpoint("\(url.path): \(error)")
+            throw HybridSignError.invalidCheckpoint("\(source): \(error)")
         }
         step = checkpoint.step
     }
@@ -158,12 +161,11 @@ public final class Trainer {
         return "the gradient norm is not finite (NaN or Inf); lower the learning rate"
     }
 
-    /// Trains until `options.steps`, `deadline`, or `shouldStop()` returns true, reporting
-    /// progress after each step and calling `checkpoint(step)` every `checkpointEvery` steps
-    /// (and `evaluate` every `evaluateEvery`).
-    public func run(deadline: Date? = nil, checkpointEvery: Int = 0, evaluateEvery: Int = 0,
-                    shouldStop: () -> Bool = { false }, progress: (TrainingProgress) -> Void = { _ in },
-                    checkpoint: (Int) throws -> Void = { _ in }, evaluate: (Int) throws -> Void = { _ in }) throws {
+    /// Trains until `options.steps`, `deadline`, or `shouldStop()` returns true, calling
+    /// `afterStep` with the progress after each step. ``TrainingRun`` adds budgets, evaluation,
+    /// checkpoints and the history on top.
+    public func run(deadline: Date? = nil, shouldStop: () -> Bool = { false },
+                    afterStep: (TrainingProgress) throws -> Void = { _ in }) throws {
         let start = Date()
         let firstStep = step
         var tokenCount = 0
@@ -175,16 +177,15 @@ public final class Trainer {
             let perStep = elapsed / Double(step - firstStep)
             var left = perStep * Double(options.steps - step)
             if let deadline { left = min(left, max(0, deadline.timeIntervalSinceNow)) }
-            progress(TrainingProgress(step: step, totalSteps: options.steps, loss: loss, learningRate: optimizer.learningRate,
-                                      tokensPerSecond: Double(tokenCount) / max(elapsed, 1e-9), secondsLeft: left))
-            if checkpointEvery > 0 && step % checkpointEvery == 0 { try checkpoint(step) }
-            if evaluateEvery > 0 && step % evaluateEvery == 0 { try evaluate(step) }
+            try afterStep(TrainingProgress(step: step, totalSteps: options.steps, loss: loss, learningRate: optimizer.learningRate,
+                                           tokensPerSecond: Double(tokenCount) / max(elapsed, 1e-9), secondsLeft: left))
         }
     }
 
-    /// Saves weights, EMA, optimiser state, options and step atomically.
-    public func save(to url: URL) throws(HybridSignError) {
-        try Checkpoint.save(model: model, step: step, training: options, ema: ema.state(), optimizer: optimizer.state(), to: url)
+    /// Saves weights, EMA, optimiser state, options, step and `history` atomically.
+    public func save(to url: URL, history: TrainingHistory = TrainingHistory()) throws(HybridSignError) {
+        try Checkpoint.save(model: model, step: step, training: options, ema: ema.state(), optimizer: optimizer.state(),
+                            history: history, to: url)
     }
 
     /// Runs `body` with the EMA weights in the model (e.g. to evaluate), then restores them.
@@ -194,8 +195,25 @@ public final class Trainer {
         return try body(model)
     }
 
-    /// Sets the total steps (e.g. once a time budget's step rate is known).
+    /// Sets the total steps (e.g. once a time budget's step rate is known); at least one more step.
     public func setTotalSteps(_ steps: Int) {
         options.steps = max(steps, step + 1)
+    }
+
+    /// Goes on with the weights, optimiser state, averaged weights and step as they are, on
+    /// `dataset` with `options` (batch, learning rate, seed, total steps): the data order and the
+    /// noise of a step depend only on the seed and the step, so going on with the same data and
+    /// options is exactly the run continued.
+    public func continueTraining(on dataset: PoseDataset, options newOptions: TrainingOptions) throws(HybridSignError) {
+        try Self.validate(newOptions)
+        data = try TrainingData(dataset, model: model, batchSize: newOptions.batchSize, seed: newOptions.seed)
+        options = newOptions
+        optimizer.weightDecay = newOptions.weightDecay
+    }
+
+    private static func validate(_ options: TrainingOptions) throws(HybridSignError) {
+        guard options.steps >= 1, options.batchSize >= 1, options.learningRate > 0, options.learningRate.isFinite else {
+            throw HybridSignError.invalidConfig("training needs steps ≥ 1, batch ≥ 1 and a positive learning rate")
+        }
     }
 }

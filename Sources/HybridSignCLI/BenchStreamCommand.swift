@@ -8,22 +8,21 @@ struct BenchStreamCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stream", abstract: "Streaming speed (time to first frame, frames per second) of a preset.")
 
-    @Option(help: "Model preset: small or paper.") var preset: String = "small"
+    @Option(help: "Model preset.") var preset: ModelPreset = .small
     @Option(help: "Frames to stream.") var frames: Int = 60
     @Option(help: "Flow steps per frame.") var steps: Int = 1
     @Option(help: "Timed runs (the median is printed).") var runs: Int = 3
-    @Option(help: "Mode: hybrid, ar or diffusion.") var mode: String = "hybrid"
+    @Option(help: "Objective and sampler.") var mode: ModelMode = .hybrid
     @Flag(help: "Print one JSON object: {\"ttff_s\": ..., \"fps\": ..., \"params\": ...}.") var json = false
 
     func validate() throws {
         guard frames >= 1, steps >= 1, runs >= 1 else { throw ValidationError("--frames, --steps and --runs must be at least 1") }
-        guard ModelMode(rawValue: mode) != nil else { throw ValidationError("--mode must be hybrid, ar or diffusion") }
     }
 
     func run() throws {
         do {
-            var config = try ModelConfig.preset(preset)
-            config.mode = ModelMode(rawValue: mode)!
+            var config = try preset.config()
+            config.mode = mode
             config.maxFrames = max(config.maxFrames, frames)
             let model = try BenchmarkModels.randomModel(config: config)
             let sampler = Sampler(model: model)
@@ -41,7 +40,7 @@ struct BenchStreamCommand: ParsableCommand {
                 print("{\"ttff_s\": \(String(format: "%.4f", ttff)), \"fps\": \(String(format: "%.1f", fps)), \"params\": \(params)}")
             } else {
                 print(String(format: "%@ preset (%@, %d parameters): %d frames, %d flow step(s): first frame %.1f ms, %.1f frames/s",
-                             preset, mode, params, frames, steps, ttff * 1000, fps))
+                             preset.rawValue, mode.rawValue, params, frames, steps, ttff * 1000, fps))
             }
         } catch {
             FileHandle.standardError.write(Data("hybridsign bench stream: \(error)\n".utf8))

@@ -8,11 +8,11 @@ struct BenchTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train", abstract: "Training speed (seconds per step, tokens per second) of a preset.")
 
-    @Option(help: "Model preset: small or paper.") var preset: String = "small"
+    @Option(help: "Model preset.") var preset: ModelPreset = .small
     @Option(help: "Sequences per batch.") var batch: Int = 4
     @Option(help: "Frames per sequence.") var frames: Int = 40
     @Option(help: "Timed steps (after one warm-up step).") var steps: Int = 3
-    @Option(help: "Mode: hybrid, ar or diffusion.") var mode: String = "hybrid"
+    @Option(help: "Objective and sampler.") var mode: ModelMode = .hybrid
     @Option(help: "Share of frames the flow trains on per step (hybrid; default: the preset's).") var flowFraction: Float?
     @Flag(inversion: .prefixedNo, help: "Stop the flow's gradient at the clean stream's keys/values (hybrid; default: the preset's).") var detachHistory: Bool?
     @Flag(help: "Also print time per op of one extra profiled step.") var profile = false
@@ -20,14 +20,13 @@ struct BenchTrainCommand: ParsableCommand {
 
     func validate() throws {
         guard batch >= 1, frames >= 2, steps >= 1 else { throw ValidationError("--batch, --steps must be ≥ 1 and --frames ≥ 2") }
-        guard ModelMode(rawValue: mode) != nil else { throw ValidationError("--mode must be hybrid, ar or diffusion") }
         if let flowFraction, !(flowFraction > 0 && flowFraction <= 1) { throw ValidationError("--flow-fraction must be in (0, 1]") }
     }
 
     func run() throws {
         do {
-            var config = try ModelConfig.preset(preset)
-            config.mode = ModelMode(rawValue: mode)!
+            var config = try preset.config()
+            config.mode = mode
             if let flowFraction { config.flowFraction = flowFraction }
             if let detachHistory { config.detachHistory = detachHistory }
             let dataset = try BenchmarkModels.randomDataset(layout: config.layout, count: batch, frames: frames)
@@ -52,7 +51,7 @@ struct BenchTrainCommand: ParsableCommand {
                 print("{\"seconds_per_step\": \(String(format: "%.4f", perStep)), \"tokens_per_s\": \(String(format: "%.0f", tokens / perStep))}")
             } else {
                 print(String(format: "%@ preset (%@): batch %d × %d frames × %d tokens: %.3f s/step, %.0f tokens/s",
-                             preset, mode, batch, frames, config.tokensPerFrame, perStep, tokens / perStep))
+                             preset.rawValue, mode.rawValue, batch, frames, config.tokensPerFrame, perStep, tokens / perStep))
             }
         } catch {
             FileHandle.standardError.write(Data("hybridsign bench train: \(error)\n".utf8))

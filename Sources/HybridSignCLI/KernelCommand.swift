@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JupyterKernel
 import Notebook
+import Platform
 
 /// `hybridsign kernel`: the Jupyter kernel (`-f CONNECTION.json`, as Jupyter starts it) and
 /// `kernel install`, which registers it with Jupyter.

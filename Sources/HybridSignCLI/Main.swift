@@ -1,11 +1,15 @@
 import ArgumentParser
+import Platform
 import Tensors
 
-/// The process entry: memory set up for numeric work before any other thread allocates, then the command.
+/// The process entry: memory set up for numeric work before any other thread allocates, signals
+/// that remove the temporaries of interrupted writes (commands that stop cleanly on Ctrl-C install
+/// ``InterruptHandling/install()`` instead), then the command.
 @main
 enum Entry {
     static func main() async {
         Memory.keepFreedBuffers()
+        InterruptHandling.installTerminating()
         await HybridSignCommand.main()
     }
 }
@@ -16,7 +20,8 @@ struct HybridSignCommand: AsyncParsableCommand {
         commandName: "hybridsign",
         abstract: "Streaming sign-language production: a notebook REPL, scripts and tools.",
         subcommands: [ReplCommand.self, RunCommand.self, ConvertCommand.self, RenderCommand.self,
-                      TrainCommand.self, SampleCommand.self, EvalCommand.self, KernelCommand.self, BenchCommand.self],
+                      TrainCommand.self, SampleCommand.self, EvalCommand.self, KernelCommand.self, BenchCommand.self,
+                      ToolCommand.self],
         defaultSubcommand: ReplCommand.self
     )
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Notebook
+import Platform
 import PoseData
 import Render
 
@@ -43,7 +43,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "A second dataset or pose file to draw beside the first.")
     var vs: String?
 
-    @Option(help: "Index of the sample in --vs (default: the same name, else the same index).")
+    @Option(help: "Index of the sample in --vs (default: the one matching the first sample's name, else the same index).")
     var vsSample: Int?
 
     @Option(help: "Name (or text) of the sample in --vs.")
@@ -97,9 +97,9 @@ struct RenderCommand: ParsableCommand {
         }
         let directory = URL(fileURLWithPath: out)
         let started = Date()
-        // The notebook's reporter: a line rewritten in place when standard error is a terminal,
-        // otherwise a plain line now and then (no runs of \r in logs).
-        let output = NotebookOutput.standard()
+        // A line rewritten in place when standard error is a terminal, otherwise a plain line now
+        // and then (no runs of \r in logs).
+        let output = ConsoleDisplay()
         var progress: ProgressReporter?
         let report: RenderProgress = { done, total in
             guard !quiet else { return }
@@ -121,7 +121,7 @@ struct RenderCommand: ParsableCommand {
                 ? try VideoRender.mp4(sequences, labels: panelLabels, to: directory, options: options, fps: fps, progress: report)
                 : try AnimatedRender.gif(sequences, labels: panelLabels, to: directory, options: options, fps: fps, progress: report)
             let seconds = Date().timeIntervalSince(started)
-            print("wrote \(info.frames) frames at \(formatNumber(info.fps)) fps (\(info.bytes) bytes) to \(directory.path) in \(String(format: "%.2f", seconds)) s")
+            print("wrote \(info.frames) frames at \(NumberText.format(info.fps)) fps (\(info.bytes) bytes) to \(directory.path) in \(String(format: "%.2f", seconds)) s")
             return
         }
         let files: RenderedFiles
@@ -135,22 +135,23 @@ struct RenderCommand: ParsableCommand {
         print("wrote \(files.frames.count) frames to \(directory.path)\(files.sheet.map { " and \($0.lastPathComponent)" } ?? "") in \(String(format: "%.2f", seconds)) s")
     }
 
-    /// The sample of `file` drawn beside `first`: --vs-sample / --vs-name, else the one with the
-    /// same name, else the one at the same index.
+    /// The sample of `file` drawn beside `first`: --vs-sample / --vs-name, else the one matching
+    /// the first's name (``PoseDataset/index(matching:)``), else the one at the same index.
     private func secondSample(beside first: PoseSequence, from file: String) throws -> PoseSequence {
         let other = try CommandSupport.loadDataset(file)
         if vsSample != nil || vsName != nil {
             return try Self.pick(from: other, index: vsSample, name: vsName, file: file)
         }
-        if let match = other.samples.first(where: { $0.name != nil && $0.name == first.name }) { return match }
+        if let name = first.name, let match = other.index(matching: name) { return other[match] }
         return try Self.pick(from: other, index: sample ?? 0, name: nil, file: file)
     }
 
-    /// The sample at `index` or with `name` (matching its name or text); the first when neither is given.
+    /// The sample at `index` or matching `name` (``PoseDataset/index(matching:)``); the first when
+    /// neither is given.
     static func pick(from dataset: PoseDataset, index: Int?, name: String?, file: String) throws -> PoseSequence {
         guard dataset.count > 0 else { throw ValidationError("\(file) holds no samples") }
         if let name {
-            guard let match = dataset.samples.first(where: { $0.name == name }) ?? dataset.samples.first(where: { $0.text == name }) else {
+            guard let match = dataset.index(matching: name).map({ dataset[$0] }) else {
                 let known = dataset.samples.prefix(8).compactMap { $0.name ?? $0.text }.joined(separator: ", ")
                 throw ValidationError("\(file) has no sample named '\(name)' (some names: \(known))")
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Notebook
+import Platform
 
 /// `hybridsign` (no arguments), `hybridsign repl`, `hybridsign -e 'STATEMENT'`: the notebook.
 struct ReplCommand: ParsableCommand {
@@ -24,7 +25,7 @@ struct ReplCommand: ParsableCommand {
             switch Session(output: .standard()).submit(statement, sourceName: "-e") {
             case .success, .quit: status = ScriptRunner.ExitStatus.success
             case .failure: status = ScriptRunner.ExitStatus.failure
-            case .interrupted: status = ScriptRunner.ExitStatus.interrupted
+            case .interrupted: status = ScriptRunner.ExitStatus.interrupted(by: .process)
             }
         } else {
             status = REPL.runStandard()

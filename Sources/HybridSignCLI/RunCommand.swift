@@ -1,5 +1,6 @@
 import ArgumentParser
 import Notebook
+import Platform
 
 /// `hybridsign run FILE.hsl [--set name=value ...]`: runs a notebook script.
 struct RunCommand: ParsableCommand {

@@ -11,19 +11,16 @@ struct SampleCommand: ParsableCommand {
     @Argument(help: "The text to sign.") var text: String
     @Option(help: "Flow steps per frame.") var steps: Int = 1
     @Option(help: "Random seed.") var seed: UInt64 = 0
-    @Option(help: "Frames: auto (until the model's progress head ends it) or a number.") var frames: String = "auto"
+    @Option(help: ArgumentHelp("auto (until the model's progress head ends it) or a number of frames.", valueName: "auto|N"))
+    var frames: SamplingOptions.FrameLimit = .auto
     @Option(help: "Noise temperature of the flow's source (0 starts from the AR estimate).") var temperature: Float = 0
     @Option(help: "Output file: .json, .pose or .pkl.") var out: String
     @Flag(help: "Print each frame's time as it is made.") var verbose = false
 
     func run() throws {
         do {
-            let limit: SamplingOptions.FrameLimit
-            if frames == "auto" { limit = .auto } else if let n = Int(frames), n >= 1 { limit = .fixed(n) } else {
-                throw ValidationError("--frames must be 'auto' or a positive number, not '\(frames)'")
-            }
             let loaded = try HybridSignModel.load(contentsOf: URL(fileURLWithPath: model))
-            let options = SamplingOptions(steps: steps, seed: seed, frames: limit, temperature: temperature)
+            let options = SamplingOptions(steps: steps, seed: seed, frames: frames, temperature: temperature)
             var times: [Double] = []
             let sequence = try Sampler(model: loaded).sample(text: text, options: options) { frame in
                 times.append(frame.time)

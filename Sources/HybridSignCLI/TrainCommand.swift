@@ -1,29 +1,26 @@
 import ArgumentParser
 import Foundation
 import HybridSign
+import Platform
 import PoseData
-import Synchronization
-
-/// Set by SIGINT (Ctrl-C) while training: the run saves its checkpoint and stops.
-let trainingInterrupted = Atomic<Bool>(false)
 
 /// `hybridsign train --data TRAIN.pkl --out MODEL.safetensors`: trains (or resumes) a model.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train", abstract: "Train a HybridSign model (hybrid, or the ar / diffusion baselines).",
-        discussion: "Ctrl-C saves the checkpoint and stops; --resume continues a saved run exactly.")
+        discussion: "Ctrl-C or SIGTERM saves the checkpoint and stops; --resume continues a saved run exactly.")
 
     @Option(help: "Training data (.pkl, .json, .pose, a directory of .pose, or a sharded dataset directory, read batch by batch).") var data: String
     @Option(help: "Development data, evaluated every --eval-every steps.") var dev: String?
-    @Option(help: "Model preset: small or paper.") var preset: String = "small"
-    @Option(help: "Objective: hybrid, ar or diffusion.") var mode: String = "hybrid"
-    @Option(help: "Tokens: part or joint (default: the preset's).") var tokens: String?
+    @Option(help: "Model preset.") var preset: ModelPreset = .small
+    @Option(help: "Objective: the hybrid method, or the ar / diffusion baselines.") var mode: ModelMode = .hybrid
+    @Option(help: "One token per part of a frame, or per joint (default: the preset's).") var tokens: TokenKind?
     @Option(help: "Model width (default: the preset's).") var dim: Int?
     @Option(help: "Blocks per expert (default: the preset's).") var depth: Int?
-    @Option(help: "Text conditioning: characters, words or sentence.") var text: String = "characters"
-    @Option(help: "Ablation switches: experts, confidence and fusion (on|off).") var experts: String = "on"
-    @Option var confidence: String = "on"
-    @Option var fusion: String = "on"
+    @Option(help: "What the text encoder reads.") var text: TextConditioning = .characters
+    @Flag(inversion: .prefixedNo, help: "One expert stack per part (--no-experts: one stack the parts share).") var experts = true
+    @Flag(inversion: .prefixedNo, help: "Confidence bias in the temporal attention (--no-confidence: none).") var confidence = true
+    @Flag(inversion: .prefixedNo, help: "Fusion across the parts of a frame (--no-fusion: none).") var fusion = true
     @Option(help: "Longest training crop in frames.") var maxFrames: Int = 200
     @Option(help: "Weight of the flow loss (hybrid; default: the preset's).") var flowWeight: Float?
     @Option(help: "Share of frames the flow trains on per step (hybrid; default: the preset's).") var flowFraction: Float?
@@ -44,29 +41,21 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue the run saved in --out.") var resume = false
 
     func validate() throws {
-        guard ModelMode(rawValue: mode) != nil else { throw ValidationError("--mode must be hybrid, ar or diffusion") }
         guard steps != nil || minutes != nil || resume else { throw ValidationError("give --steps N or --minutes M") }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
         if let minutes, !(minutes > 0) { throw ValidationError("--minutes must be positive") }
-        for (name, value) in [("experts", experts), ("confidence", confidence), ("fusion", fusion)] where value != "on" && value != "off" {
-            throw ValidationError("--\(name) must be on or off")
-        }
     }
 
     func makeConfig() throws -> ModelConfig {
-        var config = try ModelConfig.preset(preset)
-        config.mode = ModelMode(rawValue: mode)!
-        if let tokens {
-            guard let kind = TokenKind(rawValue: tokens) else { throw ValidationError("--tokens must be part or joint") }
-            config.tokens = kind
-        }
-        guard let conditioning = TextConditioning(rawValue: text) else { throw ValidationError("--text must be characters, words or sentence") }
-        config.text = conditioning
+        var config = try preset.config()
+        config.mode = mode
+        if let tokens { config.tokens = tokens }
+        config.text = text
         if let dim { config.dim = dim }
         if let depth { config.depth = depth }
-        config.experts = experts == "on"
-        config.confidence = confidence == "on"
-        config.fusion = fusion == "on"
+        config.experts = experts
+        config.confidence = confidence
+        config.fusion = fusion
         config.maxFrames = maxFrames
         if let flowWeight { config.flowWeight = flowWeight }
         if let flowFraction { config.flowFraction = flowFraction }
@@ -82,60 +71,54 @@ struct TrainCommand: ParsableCommand {
             let dataset = try CommandSupport.loadDataset(data)
             let devSet = try dev.map(CommandSupport.loadDataset)
             let url = URL(fileURLWithPath: out)
-            let trainer: Trainer
-            if resume && FileManager.default.fileExists(atPath: url.path) {
-                trainer = try Trainer(resuming: url, dataset: dataset, steps: steps)
-                say("resuming \(out) at step \(trainer.step) of \(trainer.options.steps)")
-            } else {
-                var options = TrainingOptions()
-                options.steps = steps ?? 1_000_000
-                options.batchSize = batch
-                options.learningRate = lr
-                options.seed = seed
-                options.warmupSteps = 100
-                trainer = try Trainer(config: try makeConfig(), dataset: dataset, options: options)
-                let c = trainer.model.config
-                say("training \(c.mode.rawValue) (\(preset): D=\(c.dim), depth \(c.depth), \(c.tokens.rawValue) tokens, \(trainer.model.network.parameterCount) parameters) on \(dataset.count) samples")
-            }
-            signal(SIGINT) { _ in trainingInterrupted.store(true, ordering: .relaxed) }
-            defer { signal(SIGINT, SIG_DFL) }
-            let deadline = minutes.map { Date().addingTimeInterval($0 * 60) }
-            let started = Date()
-            let startStep = trainer.step
-            var budgetFixed = minutes == nil
-            func evaluate(_ step: Int) throws {
-                guard let devSet else { return }
-                let result = try trainer.withAveragedWeights { model in
-                    try EvaluationRunner(model: model, options: SamplingOptions(steps: 1, seed: 0)).run(on: devSet, limit: evalLimit)
+            let run = try makeRun(dataset: dataset, checkpoint: url)
+            InterruptHandling.install()
+            let interrupt = InterruptFlag.process
+            let outcome = try run.train(plan(for: run, development: devSet, checkpoint: url), shouldStop: { interrupt.isSet }) { event in
+                switch event {
+                case .step(let p):
+                    if p.step % logEvery == 0 || p.step == run.trainer.options.steps { say(p.line) }
+                case .evaluated(let step, let result):
+                    say("step \(step) dev: \(result.summary)")
+                    if let note = result.skippedNote { say(note) }
+                case .checkpointed:
+                    break
                 }
-                say("step \(step) dev: \(result.summary)")
             }
-            try trainer.run(
-                deadline: deadline, checkpointEvery: checkpointEvery, evaluateEvery: evalEvery,
-                shouldStop: { trainingInterrupted.load(ordering: .relaxed) },
-                progress: { p in
-                    // With a time budget, fix the schedule's length once the step rate is known.
-                    if !budgetFixed, let minutes, p.step - startStep >= 5 {
-                        let perStep = Date().timeIntervalSince(started) / Double(p.step - startStep)
-                        trainer.setTotalSteps(p.step + Int((minutes * 60 - Date().timeIntervalSince(started)) / perStep))
-                        budgetFixed = true
-                    }
-                    if p.step % logEvery == 0 || p.step == trainer.options.steps { say(p.line) }
-                },
-                checkpoint: { _ in try trainer.save(to: url) },
-                evaluate: evaluate)
-            try trainer.save(to: url)
-            if trainingInterrupted.load(ordering: .relaxed) {
-                say("interrupted: saved step \(trainer.step) to \(out) (continue with --resume)")
-                return
+            switch outcome {
+            case .stopped: say("interrupted: saved step \(run.trainer.step) to \(out) (continue with --resume)")
+            case .finished: say("saved step \(run.trainer.step) to \(out)")
             }
-            say("saved step \(trainer.step) to \(out)")
-            if devSet != nil && (evalEvery == 0 || trainer.step % evalEvery != 0) { try evaluate(trainer.step) }
         } catch let error as ValidationError {
             throw error
         } catch {
             throw CommandSupport.fail("train", error)
         }
+    }
+
+    /// The run saved in `checkpoint` (`--resume`, when the file exists), or a new one.
+    private func makeRun(dataset: PoseDataset, checkpoint url: URL) throws -> TrainingRun {
+        if resume && FileManager.default.fileExists(atPath: url.path) {
+            let run = try TrainingRun(resuming: url, dataset: dataset, steps: steps)
+            say("resuming \(out) at step \(run.trainer.step) of \(run.trainer.options.steps)")
+            return run
+        }
+        var options = TrainingOptions()
+        options.steps = steps ?? TrainingRun.provisionalSteps
+        options.batchSize = batch
+        options.learningRate = lr
+        options.seed = seed
+        let trainer = try Trainer(config: try makeConfig(), dataset: dataset, options: options)
+        let c = trainer.model.config
+        say("training \(c.mode.rawValue) (\(preset.rawValue): D=\(c.dim), depth \(c.depth), \(c.tokens.rawValue) tokens, \(trainer.model.network.parameterCount) parameters) on \(dataset.count) samples")
+        return TrainingRun(trainer: trainer)
+    }
+
+    /// `--steps` is the run's total, so a resumed run trains the steps it still has to go.
+    private func plan(for run: TrainingRun, development: PoseDataset?, checkpoint: URL) -> TrainingPlan {
+        let budget: TrainingBudget = minutes.map { .minutes($0) } ?? .steps(max(0, run.trainer.options.steps - run.trainer.step))
+        return TrainingPlan(budget: budget, checkpoint: checkpoint, checkpointEvery: checkpointEvery, evaluation: development,
+                            evaluateEvery: evalEvery, evaluationLimit: evalLimit)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import Platform
 import Synchronization
 
 /// The HybridSign Jupyter kernel: a notebook ``Session`` behind the Jupyter messaging protocol

@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import Platform
 
 /// The session's output as Jupyter messages on iopub, for the cell being run: printed text as
 /// `stream`, values as `execute_result` (the cell's last) or `display_data`, figures as

@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import Platform
 
 /// The kernelspec that tells Jupyter how to start the kernel: a folder `hybridsign/` holding
 /// `kernel.json` in one of Jupyter's kernel directories.
@@ -52,10 +53,11 @@ public enum KernelSpec {
             .appendingPathComponent(JupyterOutput.kernelName)
         do {
             try AtomicFile.write(json(executable: executable).serialized(indent: 1) + "\n",
-                                 to: (folder as NSString).appendingPathComponent("kernel.json"))
+                                 to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("kernel.json")),
+                                 creatingDirectories: true)
         } catch {
             let hint = location == .system ? " (installing for every user needs root; --user installs for you alone)" : ""
-            throw KernelError(error.message + hint)
+            throw KernelError(error.description + hint)
         }
         return folder
     }

@@ -1,14 +1,14 @@
 import Foundation
 
 extension PickleDataset {
-    /// Writes `dataset` as a pickle in the seed's format, atomically (temporary file, then rename).
+    /// Writes `dataset` as a pickle in the seed's format, atomically (``Platform/AtomicFile``).
     ///
     /// Protocol 4; a list of dicts, one per sample, with `name`, `signer`, `text`, `gloss` (those
     /// present), `fps` (float), `pose` (float32 numpy array (T, J, 3)) and `sentence` (float32
     /// (1, L, W)) when the sample has text features. Python's `pickle.load` reads it with numpy
     /// 1.x or 2.x.
     public static func write(_ dataset: PoseDataset, to url: URL) throws(PoseDataError) {
-        try writeAtomically(encode(dataset), to: url)
+        try OutputFile.write(encode(dataset), to: url)
     }
 
     /// The pickle bytes ``write(_:to:)`` stores.
@@ -36,22 +36,5 @@ extension PickleDataset {
         }
         writer.opcode(PickleOpcode.appends)
         return writer.finish()
-    }
-
-    /// Writes bytes to a temporary file beside `url` and renames it over `url`, so readers never
-    /// see a half-written file.
-    static func writeAtomically(_ bytes: [UInt8], to url: URL) throws(PoseDataError) {
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try Data(bytes).write(to: temporary)
-        } catch {
-            throw PoseDataError.io("cannot write \(temporary.path): \(error.localizedDescription)")
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw PoseDataError.io("cannot move the written file into place at \(url.path): \(reason)")
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import PoseData
 
 /// What an animation render wrote.
@@ -45,8 +46,7 @@ public enum AnimatedRender {
             progress?(position + 1, schedule.frames.count)
         }
         let bytes = encoder.finish()
-        try AtomicFile.makeDirectory(url.deletingLastPathComponent())
-        try AtomicFile.write(bytes, to: url)
+        do { try AtomicFile.write(bytes, to: url, creatingDirectories: true) } catch { throw RenderError(error) }
         return AnimationInfo(url: url, frames: schedule.frames.count, fps: rate, seconds: Double(frames.count) / rate,
                              width: frames.width, height: frames.height, bytes: bytes.count)
     }

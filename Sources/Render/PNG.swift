@@ -1,5 +1,6 @@
 import CPNG
 import Foundation
+import Platform
 
 /// PNG encoding and decoding through libpng's simplified API (`png_image_*`), which reports errors
 /// in the image's message instead of longjmp.
@@ -32,10 +33,11 @@ public enum PNG {
         return output
     }
 
-    /// Writes `canvas` to `url` as PNG, atomically (temporary file in the same directory, then rename).
-    public static func write(_ canvas: Canvas, to url: URL, fast: Bool = false) throws(RenderError) {
+    /// Writes `canvas` to `url` as PNG, atomically (``Platform/AtomicFile``). `flushing: false`
+    /// skips waiting for the disk, for frames written by the hundred.
+    public static func write(_ canvas: Canvas, to url: URL, fast: Bool = false, flushing: Bool = true) throws(RenderError) {
         let bytes = try encode(canvas, fast: fast)
-        try AtomicFile.write(bytes, to: url)
+        do { try AtomicFile.write(bytes, to: url, flushing: flushing) } catch { throw RenderError(error) }
     }
 
     /// Reads a PNG file of any colour type and bit depth as an 8-bit RGBA canvas.

@@ -1,3 +1,5 @@
+import Platform
+
 /// Errors from drawing and writing images. Every message says what was wrong, where, and what to do,
 /// so it can be shown to a person as it is.
 public enum RenderError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -17,6 +19,13 @@ public enum RenderError: Error, Equatable, Sendable, CustomStringConvertible {
         case .cancelled:
             return "rendering was cancelled"
         }
+    }
+}
+
+extension RenderError {
+    /// A file that could not be written, as ``io(_:)``.
+    init(_ error: FileWriteError) {
+        self = .io(error.description)
     }
 }
 

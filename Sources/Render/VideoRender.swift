@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Platform
 import PoseData
 
 /// Motion as an `.mp4` video, through an `ffmpeg` on the PATH: the frames ``AnimatedRender``
@@ -33,13 +34,15 @@ public enum VideoRender {
         guard rate.isFinite, rate > 0 else {
             throw RenderError.invalidArgument("a video's frame rate must be a positive number, not \(rate)")
         }
-        try AtomicFile.makeDirectory(url.deletingLastPathComponent())
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid()).mp4")
-        defer { unlink(temporary.path) }
+        let replacement: AtomicFile.Replacement
+        do { replacement = try AtomicFile.Replacement(for: url, creatingDirectories: true) } catch { throw RenderError(error) }
+        defer { replacement.discard() }
+        // ffmpeg fills the atomic writer's temporary; its name does not end in .mp4, hence `-f mp4`.
         let encoder = try FFmpegProcess(executable: ffmpeg, arguments: [
             "-hide_banner", "-loglevel", "error", "-y",
             "-f", "rawvideo", "-pix_fmt", "rgba", "-s", "\(frames.width)x\(frames.height)", "-r", "\(rate)", "-i", "-",
-            "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p", "-movflags", "+faststart", temporary.path,
+            "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+            "-f", "mp4", replacement.temporaryPath,
         ])
         var canvas = try Canvas(width: frames.width, height: frames.height, background: options.background)
         for frame in 0..<frames.count {
@@ -52,9 +55,7 @@ public enum VideoRender {
             progress?(frame + 1, frames.count)
         }
         try encoder.finish()
-        guard rename(temporary.path, url.path) == 0 else {
-            throw RenderError.io("cannot replace '\(url.path)': \(String(cString: strerror(errno)))")
-        }
+        do { try replacement.commit() } catch { throw RenderError(error) }
         let bytes = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
         return AnimationInfo(url: url, frames: frames.count, fps: rate, seconds: Double(frames.count) / rate,
                              width: frames.width, height: frames.height, bytes: bytes)

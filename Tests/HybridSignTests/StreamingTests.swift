@@ -14,8 +14,9 @@ final class StreamingTests: XCTestCase {
         let sampler = Sampler(model: model)
         var recorded: Sampler.Trace? = Sampler.Trace()
         let steps = 2, frames = 6
-        _ = try sampler.generate(ids: try model.textIDs("abc"), features: nil, units: 3, text: "abc",
-                                 options: SamplingOptions(steps: steps, seed: 3, frames: .fixed(frames)), trace: &recorded, onFrame: { _ in })
+        _ = try sampler.generate(Sampler.Request(ids: try model.textIDs("abc"), features: nil, units: 3, text: "abc"),
+                                 options: SamplingOptions(steps: steps, seed: 3, frames: .fixed(frames)), trace: &recorded,
+                                 shouldStop: { false }, onFrame: { _ in })
         let trace = recorded!
         XCTAssertEqual(trace.frames.count, frames)
         let j = model.partOrder.count
@@ -51,6 +52,22 @@ final class StreamingTests: XCTestCase {
     /// The same with the parts of each streaming pass running concurrently (as the `paper` preset does).
     func testStreamingEqualsTeacherForcingWithConcurrentParts() throws {
         try checkStreamingEqualsTeacherForcing(tokens: .joint, concurrentPartWork: 0)
+    }
+
+    /// A stop request ends sampling before the next frame; the frames made so far are the same
+    /// as the first frames of an uninterrupted run.
+    func testStoppingKeepsTheFramesMadeSoFar() throws {
+        let model = try HybridSignModel(config: tinyConfig(), fitting: syntheticDataset(), seed: 1)
+        perturb(model)
+        let options = SamplingOptions(steps: 2, seed: 4, frames: .fixed(50))
+        var made = 0
+        let stopped = try Sampler(model: model).sample(text: "ab", options: options, onFrame: { _ in made += 1 },
+                                                        shouldStop: { made >= 3 })
+        let whole = try Sampler(model: model).sample(text: "ab", options: options)
+        XCTAssertEqual(stopped.frameCount, 3)
+        XCTAssertEqual(stopped.values, Array(whole.values.prefix(stopped.values.count)))
+        let diffusion = try HybridSignModel(config: tinyConfig(.diffusion), fitting: syntheticDataset(), seed: 1)
+        XCTAssertEqual(try Sampler(model: diffusion).sample(text: "ab", options: options, shouldStop: { true }).frameCount, 0)
     }
 
     func testStreamingDeliversFramesInOrderWithTimestamps() throws {

@@ -57,11 +57,10 @@ func temporaryURL(_ name: String) -> URL {
     return dir.appendingPathComponent(name)
 }
 
-/// The shared real data (words split), or nil when the repository is checked out alone.
-func sharedWords(_ split: String) -> URL? {
+/// The bundled real data: `data/words/SPLIT.pkl` (dev or test).
+func bundledWords(_ split: String) -> URL {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let url = root.deletingLastPathComponent().appendingPathComponent("shared/data/fingerspelling/words/\(split).pkl")
-    return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    return root.appendingPathComponent("data/words/\(split).pkl")
 }
 
 func assertClose(_ a: [Float], _ b: [Float], tolerance: Float, _ message: String, file: StaticString = #filePath, line: UInt = #line) {

@@ -123,8 +123,7 @@ final class TrainingTests: XCTestCase {
 
     /// Each objective's loss goes down on the real word data (a slice of it, briefly).
     func testObjectivesDecreaseOnRealData() throws {
-        guard let url = sharedWords("dev") else { throw XCTSkip("shared word data not found") }
-        let full = try PickleDataset.load(contentsOf: url)
+        let full = try PickleDataset.load(contentsOf: bundledWords("dev"))
         let dataset = try PoseDataset(layout: full.layout, samples: Array(full.samples.prefix(8)).map { try $0.cropped(to: 0..<min(24, $0.frameCount)) })
         for mode in ModelMode.allCases {
             var config = ModelConfig()
@@ -135,11 +134,87 @@ final class TrainingTests: XCTestCase {
             config.mode = mode
             let trainer = try Trainer(config: config, dataset: dataset, options: options(steps: 40, batch: 4, lr: 3e-3))
             var losses: [Float] = []
-            try trainer.run(progress: { p in
+            try trainer.run(afterStep: { p in
                 losses.append(mode == .diffusion ? p.loss.flowError : p.loss.ar + (mode == .hybrid ? p.loss.flowError : 0))
             })
             let early = losses.prefix(4).reduce(0, +) / 4, late = losses.suffix(4).reduce(0, +) / 4
             XCTAssertLessThan(late, early * 0.8, "\(mode): loss \(early) → \(late)")
         }
+    }
+}
+
+/// `TrainingRun`: budgets, continuing across calls, checkpoints with the history, evaluation.
+final class TrainingRunTests: XCTestCase {
+    private func options(seed: UInt64 = 2) -> TrainingOptions {
+        var options = TrainingOptions()
+        options.steps = TrainingRun.provisionalSteps
+        options.batchSize = 2
+        options.learningRate = 3e-3
+        options.seed = seed
+        return options
+    }
+
+    /// Two calls of 3 and 2 steps equal 3 steps saved and resumed to a total of 5, bit for bit
+    /// (weights, averaged weights, optimiser state), and the history has a record per step.
+    func testCallsContinueTheRunLikeAResumedCheckpoint() throws {
+        let dataset = syntheticDataset()
+        let continued = TrainingRun(trainer: try Trainer(config: tinyConfig(), dataset: dataset, options: options()))
+        XCTAssertEqual(try continued.train(TrainingPlan(budget: .steps(3))), .finished)
+        try continued.trainer.continueTraining(on: dataset, options: options())
+        XCTAssertEqual(try continued.train(TrainingPlan(budget: .steps(2))), .finished)
+        XCTAssertEqual(continued.trainer.step, 5)
+        XCTAssertEqual(continued.history.records.map(\.step), [1, 2, 3, 4, 5])
+
+        let url = temporaryURL("run-\(UUID().uuidString).safetensors")
+        let first = TrainingRun(trainer: try Trainer(config: tinyConfig(), dataset: dataset, options: options()))
+        XCTAssertEqual(try first.train(TrainingPlan(budget: .steps(3), checkpoint: url)), .finished)
+        let resumed = try TrainingRun(resuming: url, dataset: dataset, steps: 5)
+        XCTAssertEqual(resumed.history, first.history, "the checkpoint keeps the history")
+        XCTAssertEqual(try resumed.train(TrainingPlan(budget: .steps(2))), .finished)
+        XCTAssertEqual(continued.trainer.model.network.stateDict(), resumed.trainer.model.network.stateDict())
+        XCTAssertEqual(continued.trainer.ema.state(), resumed.trainer.ema.state())
+        XCTAssertEqual(continued.trainer.optimizer.state(), resumed.trainer.optimizer.state())
+        XCTAssertEqual(continued.history, resumed.history)
+    }
+
+    /// A stop request ends the call after the current step and saves the step reached; a time
+    /// budget fixes the schedule's length once the rate is known.
+    func testStoppingSavesAndATimeBudgetEndsOnTime() throws {
+        let dataset = syntheticDataset()
+        let url = temporaryURL("stopped-\(UUID().uuidString).safetensors")
+        let run = TrainingRun(trainer: try Trainer(config: tinyConfig(.ar), dataset: dataset, options: options()))
+        var checkpointed: [Int] = []
+        let outcome = try run.train(TrainingPlan(budget: .steps(100), checkpoint: url, checkpointEvery: 2),
+                                    shouldStop: { run.trainer.step >= 3 }) { event in
+            if case .checkpointed(let step, _) = event { checkpointed.append(step) }
+        }
+        XCTAssertEqual(outcome, .stopped)
+        XCTAssertEqual(checkpointed, [2, 3])
+        XCTAssertEqual(try Checkpoint.load(from: url).step, 3)
+
+        let started = Date()
+        XCTAssertEqual(try run.train(TrainingPlan(budget: .minutes(0.02))), .finished)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 1.2 + 5, "a 1.2 s budget ends near its deadline")
+        XCTAssertGreaterThan(run.trainer.step, 3 + TrainingRun.calibrationSteps)
+        XCTAssertLessThan(run.trainer.options.steps, 3 + TrainingRun.provisionalSteps, "the schedule's length was fixed")
+    }
+
+    /// Evaluation uses the averaged weights, runs every N steps and at the end, and lands in the history.
+    func testEvaluationIsRecordedInTheHistory() throws {
+        let dataset = syntheticDataset()
+        let run = TrainingRun(trainer: try Trainer(config: tinyConfig(.ar), dataset: dataset, options: options()))
+        var evaluatedAt: [Int] = []
+        _ = try run.train(TrainingPlan(budget: .steps(5), evaluation: dataset, evaluateEvery: 2, evaluationLimit: 2), report: { event in
+            if case .evaluated(let step, let result) = event {
+                evaluatedAt.append(step)
+                XCTAssertEqual(result.samples, 2)
+            }
+        })
+        XCTAssertEqual(evaluatedAt, [2, 4, 5])
+        XCTAssertEqual(run.history.records.map { $0.developmentDTWMJE != nil }, [false, true, false, true, true])
+        let averaged = try run.trainer.withAveragedWeights { model in
+            try EvaluationRunner(model: model, options: SamplingOptions(steps: 1, seed: 0)).run(on: dataset, limit: 2)
+        }
+        XCTAssertEqual(run.history.records.last?.developmentDTWMJE, averaged.metrics.map { Float($0.dtwMJE) })
     }
 }

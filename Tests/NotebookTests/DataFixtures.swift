@@ -29,9 +29,7 @@ func failureLocation(_ text: String, variables: [String: Value] = [:], file: Sta
     return (error.message, error.range.map { "\($0.start.line):\($0.start.column)" } ?? "-", error.hint)
 }
 
-/// The shared word data, when the repository sits beside ../shared.
-func sharedWordsPath(_ split: String) throws -> String {
-    let path = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/fingerspelling/words/\(split).pkl").path
-    guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("no shared data at \(path)") }
-    return path
+/// The bundled word data: `data/words/SPLIT.pkl` (dev or test).
+func bundledWordsPath(_ split: String) -> String {
+    repositoryRoot.appendingPathComponent("data/words/\(split).pkl").path
 }

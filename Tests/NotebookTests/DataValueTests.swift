@@ -82,8 +82,8 @@ final class DataValueTests: XCTestCase {
         XCTAssertEqual(PoseViews.listing(["a very long text that goes on and on and on"], width: 72), "a very long text that g…")
     }
 
-    func testShowOnTheSharedWordData() throws {
-        let path = try sharedWordsPath("dev")
+    func testShowOnTheBundledWordData() throws {
+        let path = bundledWordsPath("dev")
         let output = try evaluate("show (load \"\(path)\")").output
         XCTAssertTrue(output.contains("samples   40\n"), output)
         XCTAssertTrue(output.contains("fps       12.5 fps\n"), output)

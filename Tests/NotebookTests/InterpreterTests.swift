@@ -1,3 +1,4 @@
+import Platform
 import PoseData
 import XCTest
 @testable import Notebook

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import PoseData
 import XCTest
 @testable import Notebook

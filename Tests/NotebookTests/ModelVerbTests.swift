@@ -1,6 +1,7 @@
 import Evaluation
 import Foundation
 import HybridSign
+import Platform
 import PoseData
 import XCTest
 @testable import Notebook
@@ -71,9 +72,9 @@ final class ModelVerbTests: XCTestCase {
         var variables = try trained(steps: 3)
         let m = try model(variables["m"])
         XCTAssertEqual(m.step, 3)
-        XCTAssertEqual(m.history.rows.count, 3)
-        XCTAssertEqual(m.history.column("step")?.compactMap(\.number), [1, 2, 3])
-        for loss in m.history.column("loss")!.compactMap(\.number) { XCTAssertTrue(loss.isFinite && loss > 0) }
+        XCTAssertEqual(m.historyTable.rows.count, 3)
+        XCTAssertEqual(m.historyTable.column("step")?.compactMap(\.number), [1, 2, 3])
+        for loss in m.historyTable.column("loss")!.compactMap(\.number) { XCTAssertTrue(loss.isFinite && loss > 0) }
         XCTAssertEqual(try value(of: "m.step", variables: variables).number, 3)
         XCTAssertGreaterThan(try value(of: "m.params", variables: variables).number ?? 0, 1000)
         XCTAssertEqual(try value(of: "m.mode", variables: variables).string, "hybrid")
@@ -82,7 +83,7 @@ final class ModelVerbTests: XCTestCase {
         // A second train continues: steps and history accumulate.
         try evaluate("train m on d steps: 2 batch: 3", variables: variables)
         XCTAssertEqual(m.step, 5)
-        XCTAssertEqual(m.history.column("step")?.compactMap(\.number), [1, 2, 3, 4, 5])
+        XCTAssertEqual(m.historyTable.column("step")?.compactMap(\.number), [1, 2, 3, 4, 5])
         // The history plots as the docs say.
         let directory = try temporaryDirectory(self)
         variables["out"] = .string(directory.path)
@@ -95,16 +96,25 @@ final class ModelVerbTests: XCTestCase {
         variables["m"] = try value(of: "model ar dim: 16 depth: 1 heads: 2 mlp: 32", variables: variables)
         let directory = try temporaryDirectory(self)
         variables["path"] = .string(directory.path + "/run/m.safetensors")
-        let printed = try evaluate("train m on d steps: 4 batch: 3 eval: d every: 2 checkpoint: path", variables: variables).output
-        XCTAssertEqual(printed.components(separatedBy: " dev: DTW-MJE ").count - 1, 2, printed)
+        variables["test"] = variables["d"]
+        let printed = try evaluate("train m on d steps: 4 batch: 3 eval: test every: 2 checkpoint: path", variables: variables).output
+        // The scores carry the name the development data was given, not always "dev".
+        XCTAssertEqual(printed.components(separatedBy: " test: DTW-MJE ").count - 1, 2, printed)
+        XCTAssertFalse(printed.contains(" dev: "), printed)
         let m = try model(variables["m"])
-        let dev = m.history.column("dev_dtw_mje")!
+        let dev = m.historyTable.column("dev_dtw_mje")!
         XCTAssertTrue(dev[0].isNone && dev[2].isNone)
         XCTAssertGreaterThan(dev[1].number ?? 0, 0)
         XCTAssertGreaterThan(dev[3].number ?? 0, 0)
         let loaded = try model(try value(of: "load path", variables: variables))
         XCTAssertEqual(loaded.step, 4)
         XCTAssertEqual(loaded.config.mode, .ar)
+        // The checkpoint keeps the loss history, development scores included.
+        XCTAssertEqual(loaded.history, m.history)
+        XCTAssertEqual(try value(of: "(load path).history.count", variables: variables).number, 4)
+        variables["saved"] = .string(directory.path + "/saved.safetensors")
+        try evaluate("save m to saved", variables: variables)
+        XCTAssertEqual(try value(of: "(load saved).history.count", variables: variables).number, 4)
     }
 
     func testSampleHasTheModelsLayoutTextAndName() throws {
@@ -205,6 +215,57 @@ final class ModelVerbTests: XCTestCase {
         XCTAssertEqual(s.frameCount, 4)
     }
 
+    /// A session on a terminal with `d` and a trained `m`, whose status lines (a frame's line, a
+    /// progress line) are collected; once set up, `presses(line)` true for a line presses Ctrl-C.
+    private func terminalSession(presses: @escaping @Sendable (String) -> Bool = { _ in false }) throws -> (Session, () -> String) {
+        let interrupt = InterruptFlag()
+        final class State: @unchecked Sendable { var armed = false; var errors = "" }
+        let state = State()
+        let output = NotebookOutput(isTerminal: true, standardOutput: { _ in }, standardError: { text in
+            guard state.armed else { return }
+            state.errors += text
+            if presses(text) { interrupt.set() }
+        })
+        let session = Session(output: output, interrupt: interrupt)
+        for statement in ["let d = load \"\(DataFixtures.wordsPath)\"", "let m = model hybrid dim: 16 depth: 1 heads: 2 mlp: 32 seed: 1",
+                          "train m on d steps: 2 batch: 2"] {
+            XCTAssertEqual(session.submit(statement), .success)
+        }
+        state.armed = true
+        return (session, { state.errors })
+    }
+
+    /// Ctrl-C during `stream … frames: 3000` stops within a frame and keeps the frames made so far;
+    /// the cell ends as interrupted.
+    func testCtrlCStopsStreamWithinAFrameAndKeepsTheFrames() throws {
+        let (session, _) = try terminalSession(presses: { $0.contains("frame   2 ") })
+        let started = Date()
+        XCTAssertEqual(session.submit("let s = stream m \"Uhr\" frames: 3000"), .interrupted)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20, "3000 frames were not all made")
+        guard case .sample(let kept)? = session.interpreter.variables["s"] else { return XCTFail("the frames so far are kept in s") }
+        XCTAssertEqual(kept.frameCount, 3, "frames 0, 1 and 2")
+        XCTAssertTrue(session.cells.last?.output.contains("stopped by Ctrl-C: kept the 3 frames made so far") ?? false,
+                      session.cells.last?.output ?? "")
+        XCTAssertEqual(session.cells.last?.interrupted, true)
+        XCTAssertEqual(session.submit("s.frames"), .success)
+        XCTAssertEqual(session.cells.last?.value?.number, 3)
+    }
+
+    /// `sample` shows progress while it runs (on a terminal at once) and stops on Ctrl-C too.
+    func testSampleShowsProgressAndStopsOnCtrlC() throws {
+        let (session, errors) = try terminalSession()
+        XCTAssertEqual(session.submit("let s = sample m \"Uhr\" frames: 40"), .success)
+        XCTAssertTrue(errors().contains("sample  1/40"), errors())
+        XCTAssertTrue(errors().hasSuffix("\r\u{1B}[K"), "the progress line is erased at the end")
+        XCTAssertEqual(session.cells.last?.output, "", "no line stays in the cell")
+
+        // The first progress line (after frame 1, shown at once) presses Ctrl-C.
+        let (stopped, _) = try terminalSession(presses: { $0.contains("sample  1/3000") })
+        XCTAssertEqual(stopped.submit("let s = sample m \"Uhr\" frames: 3000"), .interrupted)
+        guard case .sample(let kept)? = stopped.interpreter.variables["s"] else { return XCTFail("the frames so far are kept") }
+        XCTAssertEqual(kept.frameCount, 1)
+    }
+
     func testCtrlCDuringTrainingStopsAndKeepsAUsableModel() throws {
         let interrupt = InterruptFlag()
         let verb = TrainVerb(afterStep: { step in if step == 2 { interrupt.set() } })
@@ -212,10 +273,19 @@ final class ModelVerbTests: XCTestCase {
         let directory = try temporaryDirectory(self)
         XCTAssertEqual(session.submit("let d = load \"\(DataFixtures.wordsPath)\""), .success)
         XCTAssertEqual(session.submit("let m = model hybrid dim: 16 depth: 1 heads: 2 mlp: 32"), .success)
-        let outcome = session.submit("train m on d steps: 500 batch: 2 checkpoint: \"\(directory.path)/m.safetensors\"")
-        XCTAssertNotEqual(outcome, .success)
+        let train = "train m on d steps: 500 batch: 2 checkpoint: \"\(directory.path)/m.safetensors\""
+        XCTAssertEqual(session.submit(train), .interrupted)
         XCTAssertTrue(printed().contains("stopped by Ctrl-C at step 2"), printed())
         interrupt.clear()
+        // Recorded as interrupted, not failed: `:save` keeps it, `:export` does not call it an error.
+        XCTAssertEqual(session.cells.last.map { ($0.succeeded, $0.interrupted) }.map { [$0.0, $0.1] }, [false, true])
+        XCTAssertEqual(session.submit(":save \(directory.path)/session.hsl"), .success)
+        let script = try String(contentsOfFile: directory.path + "/session.hsl", encoding: .utf8)
+        XCTAssertTrue(script.contains("# stopped by Ctrl-C in the session: it ran only in part there\n" + train), script)
+        XCTAssertEqual(session.submit(":export \(directory.path)/session.md"), .success)
+        let notebook = try String(contentsOfFile: directory.path + "/session.md", encoding: .utf8)
+        XCTAssertTrue(notebook.contains("## [3] (interrupted)"), notebook)
+        XCTAssertFalse(notebook.contains("(error)"), notebook)
         XCTAssertEqual(session.submit("m.step"), .success)
         XCTAssertEqual(session.cells.last?.value?.number, 2)
         XCTAssertEqual(session.submit("sample m \"Uhr\" frames: 3"), .success)

@@ -1,3 +1,4 @@
+import Platform
 import XCTest
 @testable import Notebook
 
@@ -52,5 +53,23 @@ final class REPLTests: XCTestCase {
                           sourceName: "<stdin>").run()
         XCTAssertEqual(status, 1)
         XCTAssertTrue(output().hasPrefix("<stdin>:1:14: the input ended before the '{' opened here was closed"), output())
+    }
+
+    /// SIGTERM stops the running cell like Ctrl-C, then ends the loop with 128 + 15 instead of
+    /// reading the next line; the script runner does the same.
+    func testSIGTERMEndsTheLoopOnceTheCellHasStopped() {
+        let tick = TickVerb(interruptAt: 3, terminates: true)
+        let interrupt = InterruptFlag()
+        let (session, output) = makeSession(verbs: [tick], interrupt: interrupt)
+        let reader = ScriptedReader([.line("for i in range 10 { tick }"), .line("print \"not reached\"")])
+        XCTAssertEqual(REPL(session: session, reader: reader, stopOnError: false).run(), 143)
+        XCTAssertEqual(output(), "interrupted\n")
+        XCTAssertEqual(reader.prompts, ["[1]> "])
+
+        var registry = VerbRegistry()
+        registry.register(TickVerb(interruptAt: 2, terminates: true))
+        let (scriptOutput, _) = NotebookOutput.capturing()
+        XCTAssertEqual(ScriptRunner(registry: registry, output: scriptOutput, interrupt: InterruptFlag())
+            .run(SourceText(name: "job.hsl", text: "for i in range 10 { tick }")), 143)
     }
 }

@@ -12,7 +12,7 @@ final class SelectionVerbTests: XCTestCase {
     }
 
     private func texts(_ text: String) throws -> [String] {
-        guard case .dataset(let dataset) = try value(of: text, variables: variables) else { throw XCTSkip("not a dataset") }
+        guard case .dataset(let dataset) = try value(of: text, variables: variables) else { throw NotebookTestError("\(text) is not a dataset") }
         return dataset.samples.compactMap(\.text)
     }
 

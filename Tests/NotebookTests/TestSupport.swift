@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import PoseData
 import XCTest
 @testable import Notebook
@@ -105,12 +106,19 @@ final class TickVerb: Verb, @unchecked Sendable {
     let signature = VerbSignature(name: "tick", summary: "count (test double)", examples: ["tick"])
     var calls = 0
     let interruptAt: Int
+    /// Whether the interrupt is a SIGTERM (which asks the process to end), not a Ctrl-C.
+    let terminates: Bool
 
-    init(interruptAt: Int) { self.interruptAt = interruptAt }
+    init(interruptAt: Int, terminates: Bool = false) {
+        self.interruptAt = interruptAt
+        self.terminates = terminates
+    }
 
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
         calls += 1
-        if calls == interruptAt { context.interrupt.set() }
+        if calls == interruptAt {
+            if terminates { context.interrupt.requestTermination(by: SIGTERM) } else { context.interrupt.set() }
+        }
         return .number(Double(calls))
     }
 }

@@ -20,9 +20,23 @@ final class DatasetOperationsTests: XCTestCase {
         XCTAssertEqual(dataset.filter(signer: "y").samples.map(\.name), ["s1", "s3"])
         XCTAssertEqual(dataset.filter(name: "s3").count, 1)
         XCTAssertEqual(dataset.filter { $0.frameCount > 5 }.samples.map(\.name), ["s1", "s3"])
-        XCTAssertEqual(dataset.index(ofName: "s2"), 2)
+        XCTAssertEqual(dataset.index(matching: "s2"), 2)
         XCTAssertEqual(try dataset.subset([3, 0]).samples.map(\.name), ["s3", "s0"])
         XCTAssertThrowsError(try dataset.subset([4]))
+    }
+
+    /// One rule picks a sample by key: its name first, then its text, then its text ignoring case.
+    func testIndexMatchingPrefersNameThenTextThenTextIgnoringCase() throws {
+        let samples = try [("uhr", "Ohr"), ("b", "Uhr"), ("c", "uhr"), ("d", "Baum")].map { name, text in
+            var sample = try TestData.sequence(frames: 2, name: name)
+            sample.text = text
+            return sample
+        }
+        let dataset = try PoseDataset(layout: TestData.tinyLayout, samples: samples)
+        XCTAssertEqual(dataset.index(matching: "uhr"), 0, "a name beats a text")
+        XCTAssertEqual(dataset.index(matching: "Uhr"), 1, "an exact text beats a text that differs in case")
+        XCTAssertEqual(dataset.index(matching: "BAUM"), 3, "text ignoring case")
+        XCTAssertNil(dataset.index(matching: "Haus"))
     }
 
     func testSplitIsSeededCompleteAndSized() throws {

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import PoseData
 
-/// MediaPipe Holistic `.pose` data → OpenPose-137, against the mapping the shared pickles were made with.
+/// MediaPipe Holistic `.pose` data → OpenPose-137, against the mapping the word pickles were made with.
 final class MediaPipeHolisticTests: XCTestCase {
     func testCutClipConvertsExactlyAsThePickles() throws {
         let expected = try TestData.json("holistic-cut.expected.json") as! [String: Any]
@@ -38,11 +38,11 @@ final class MediaPipeHolisticTests: XCTestCase {
         }
     }
 
-    func testSharedClipsMatchLettersPickle() throws {
-        guard let shared = TestData.sharedFingerspelling else { throw XCTSkip("../shared/data is not present") }
-        let expected = try TestData.json("shared-pose-files.expected.json") as! [[String: Any]]
+    /// A whole recorded clip converts to exactly the OpenPose-137 clip of the letters pickle.
+    func testRecordedClipMatchesTheLettersPickle() throws {
+        let expected = try TestData.json("holistic-ase-a.expected.json") as! [[String: Any]]
         for entry in expected {
-            let url = shared.appendingPathComponent("pose-files").appendingPathComponent(entry["file"] as! String)
+            let url = TestData.fixture(entry["file"] as! String)
             let dataset = try PoseIO.load(contentsOf: url, layout: .openPose137)
             let sequence = dataset[0]
             let reference = entry["openpose137"] as! [String: Any]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import PoseData
 
@@ -33,7 +34,6 @@ final class PickleDatasetTests: XCTestCase {
     }
 
     func testWrittenFileLoadsInPythonWithNumpyAndNoWarning() throws {
-        let python = "/usr/bin/env"
         let dataset = try PickleDataset.load(contentsOf: PickleTestSupport.fixture("authors-torch-cut.pkl"))
         let url = try temporaryDirectory().appendingPathComponent("seed.pkl")
         try PickleDataset.write(dataset, to: url)
@@ -47,18 +47,7 @@ final class PickleDatasetTests: XCTestCase {
         assert sentence.shape == (1, 3, 768) and data[1]["fps"] == 25.0
         print(round(float(pose.astype(numpy.float64).sum()), 3))
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["python3", "-c", script]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        do { try process.run() } catch { throw XCTSkip("python3 is not available: \(error)") }
-        process.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        if process.terminationStatus == 127 { throw XCTSkip("python3 is not installed") }
-        if text.contains("No module named") { throw XCTSkip("python3 has no numpy: \(text)") }
-        XCTAssertEqual(process.terminationStatus, 0, text)
+        let text = String(decoding: try PythonReference.run(script), as: UTF8.self)
         let expected = dataset[0].values.reduce(0.0) { $0 + Double($1) }
         XCTAssertEqual(Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan, expected, accuracy: 1e-2, text)
     }

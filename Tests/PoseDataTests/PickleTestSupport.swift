@@ -6,9 +6,6 @@ import XCTest
 enum PickleTestSupport {
     static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     static let fixtures = testsDirectory.appendingPathComponent("Fixtures/pickle")
-    /// ../shared/data relative to the repository root.
-    static let sharedData = testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/data")
 
     static func fixture(_ name: String) -> URL { fixtures.appendingPathComponent(name) }
 

@@ -130,12 +130,13 @@ final class PoseFileTests: XCTestCase {
         XCTAssertEqual(sequence.fps, 30)
     }
 
-    func testSharedPoseFilesReadAsPoseFormatReadsThem() throws {
-        guard let shared = TestData.sharedFingerspelling else { throw XCTSkip("../shared/data is not present") }
-        let expected = try TestData.json("shared-pose-files.expected.json") as! [[String: Any]]
-        XCTAssertEqual(expected.count, 4)
+    /// A whole recorded clip (MediaPipe Holistic, 21 frames) reads as pose-format reads it and
+    /// re-encodes byte for byte.
+    func testRecordedPoseFileReadsAsPoseFormatReadsIt() throws {
+        let expected = try TestData.json("holistic-ase-a.expected.json") as! [[String: Any]]
+        XCTAssertEqual(expected.count, 1)
         for entry in expected {
-            let url = shared.appendingPathComponent("pose-files").appendingPathComponent(entry["file"] as! String)
+            let url = TestData.fixture(entry["file"] as! String)
             let file = try PoseFile(contentsOf: url)
             assertMatches(file, entry)
             XCTAssertEqual(try file.encoded(), try [UInt8](Data(contentsOf: url)), "\(url.lastPathComponent) should re-encode byte for byte")

@@ -134,4 +134,28 @@ final class PoseIOTests: XCTestCase {
         XCTAssertEqual(converted.layout, hands)
         XCTAssertTrue(converted[0].point(frame: 1, joint: 4) == original.point(frame: 1, joint: 120))
     }
+
+    /// Every format is written through one atomic writer: a missing directory is named (not the
+    /// writer's temporary file), and a temporary left by a killed writer of the same target is
+    /// removed by the next write.
+    func testWritesNameAMissingDirectoryAndClearStaleTemporaries() throws {
+        let directory = try TestData.temporaryDirectory(self)
+        let dataset = try PoseIO.load(contentsOf: TestData.fixture("normalization-dataset.json"))
+        let missing = directory.appendingPathComponent("no/such/dir")
+        for name in ["x.pkl", "x.json", "x.pose"] {
+            XCTAssertThrowsError(try PoseIO.save(dataset.subset([0]), to: missing.appendingPathComponent(name))) { error in
+                let message = "\(error)"
+                XCTAssertTrue(message.contains("the directory \(missing.path) does not exist"), message)
+                XCTAssertFalse(message.contains(".tmp"), "names the directory, not a temporary: \(message)")
+            }
+        }
+        let killed = Process()
+        killed.executableURL = URL(fileURLWithPath: "/bin/true")
+        try killed.run()
+        killed.waitUntilExit()
+        let stale = directory.appendingPathComponent(".out.pkl.tmp-\(killed.processIdentifier)-3")
+        FileManager.default.createFile(atPath: stale.path, contents: Data(count: 64))
+        try PoseIO.save(dataset, to: directory.appendingPathComponent("out.pkl"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["out.pkl"])
+    }
 }

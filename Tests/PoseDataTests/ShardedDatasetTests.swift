@@ -60,7 +60,7 @@ final class ShardedDatasetTests: XCTestCase {
         XCTAssertEqual(picked, try pickle.subset([39, 0, 17]))
         XCTAssertEqual(shards.filter { $0.frameCount > 80 }, pickle.filter { $0.frameCount > 80 })
         XCTAssertTrue(shards.filter(text: "Uhr").isMapped)
-        XCTAssertEqual(shards.index(ofName: pickle[12].name!), 12)
+        XCTAssertEqual(shards.index(matching: pickle[12].name!), 12)
         let parts = try shards.split(fractions: [0.5, 0.5], seed: 3)
         XCTAssertEqual(parts, try pickle.split(fractions: [0.5, 0.5], seed: 3))
         XCTAssertTrue(parts.allSatisfy(\.isMapped))

@@ -2,18 +2,11 @@ import Foundation
 import XCTest
 @testable import PoseData
 
-/// Locations of the committed fixtures and the optional shared data.
+/// Locations of the committed fixtures.
 enum TestData {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     static func fixture(_ name: String) -> URL { fixtures.appendingPathComponent(name) }
-
-    /// `../shared/data/fingerspelling` next to the repository, when present.
-    static var sharedFingerspelling: URL? {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let url = root.deletingLastPathComponent().appendingPathComponent("shared/data/fingerspelling")
-        return FileManager.default.fileExists(atPath: url.appendingPathComponent("pose-files").path) ? url : nil
-    }
 
     /// A JSON fixture as Foundation objects. It goes through this module's parser: Foundation's
     /// parser on Linux rounds some doubles wrongly in the last digit.

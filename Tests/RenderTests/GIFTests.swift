@@ -197,6 +197,7 @@ final class VideoRenderTests: XCTestCase {
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(Int(lines[0]), word.frameCount * 32 * 32 * 4, "every frame, as raw RGBA")
         XCTAssertTrue(lines[1].contains("-s 32x32 -r 10.0 -i -"), String(lines[1]))
+        XCTAssertTrue(lines[1].contains("-f mp4 "), "the temporary's name does not say the format: \(lines[1])")
         XCTAssertEqual(info.frames, word.frameCount)
         XCTAssertEqual(info.seconds, Double(word.frameCount) / 10, accuracy: 1e-9)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)
@@ -215,6 +216,7 @@ final class VideoRenderTests: XCTestCase {
                                                  options: RenderOptions(width: 16, height: 16), ffmpeg: failing)) { error in
             XCTAssertTrue("\(error)".contains("Unknown encoder boom"), "\(error)")
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("b.mp4").path))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["ffmpeg"],
+                       "neither the video nor its temporary is left")
     }
 }

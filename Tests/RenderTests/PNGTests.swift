@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Render
 
@@ -31,9 +32,6 @@ final class PNGTests: XCTestCase {
     }
 
     func testIndependentDecoderReadsTheSamePixels() throws {
-        let python = ["/usr/bin/python3", "/usr/local/bin/python3", "/root/.pyenv/shims/python3"]
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let python else { throw XCTSkip("python3 is not installed") }
         let directory = try makeTemporaryDirectory(self)
         let script = FixtureWords.directory.appendingPathComponent("png_decode.py")
         for opaque in [true, false] {
@@ -41,15 +39,7 @@ final class PNGTests: XCTestCase {
             let png = directory.appendingPathComponent("independent-\(opaque).png")
             let raw = directory.appendingPathComponent("independent-\(opaque).rgba")
             try PNG.write(canvas, to: png)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [script.path, png.path, raw.path]
-            let output = Pipe()
-            process.standardOutput = output
-            try process.run()
-            process.waitUntilExit()
-            XCTAssertEqual(process.terminationStatus, 0)
-            let header = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let header = String(decoding: try PythonReference.run(file: script, arguments: [png.path, raw.path]), as: UTF8.self)
             XCTAssertEqual(header.trimmingCharacters(in: .whitespacesAndNewlines), "97 61 \(opaque ? 2 : 6)",
                            "size and colour type (RGB when opaque)")
             XCTAssertEqual(try [UInt8](Data(contentsOf: raw)), canvas.pixels)

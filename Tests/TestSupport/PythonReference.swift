@@ -30,9 +30,19 @@ public enum PythonReference {
     /// error carrying the script's standard error.
     @discardableResult
     public static func run(_ script: String, arguments: [String] = [], environment: [String: String] = [:]) throws -> Data {
+        try execute(["-c", script] + arguments, environment: environment)
+    }
+
+    /// Runs the Python file `script` with `arguments` and returns its standard output, as ``run(_:arguments:environment:)``.
+    @discardableResult
+    public static func run(file script: URL, arguments: [String] = [], environment: [String: String] = [:]) throws -> Data {
+        try execute([script.path] + arguments, environment: environment)
+    }
+
+    private static func execute(_ arguments: [String], environment: [String: String]) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try interpreter())
-        process.arguments = ["-c", script] + arguments
+        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["PYTHONPATH"] = repositoryRoot.appendingPathComponent("python").path + (env["PYTHONPATH"].map { ":" + $0 } ?? "")
         env["HF_HUB_OFFLINE"] = "1"

@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import Platform
 import PoseData
 import Render
 
@@ -56,12 +57,16 @@ public final class Interpreter {
     }
 
     /// Runs `statements` in order. `echo` receives the value of each top-level command that is
-    /// not `none`, as soon as it is made. Errors carry `source`.
+    /// not `none`, as soon as it is made. Errors carry `source`; an interrupt pending at the end
+    /// is an interruption.
     public func run(_ statements: [Statement], source: SourceText, echo: (Value) -> Void) throws(NotebookError) {
-        do {
+        do throws(NotebookError) {
             for statement in statements {
                 if let value = try execute(statement), !value.isNone { echo(value) }
             }
+            // A verb Ctrl-C stopped early that kept its result (a sample's frames so far) leaves
+            // the interrupt set: its value stands, and the cell still ends as interrupted.
+            if context.interrupt.isSet { throw NotebookError.interrupted(at: statements.last?.range) }
         } catch {
             throw error.attaching(source)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// Where statements print. Everything shown through it is also recorded for the current cell,
 /// so `:export` can write each cell's output; progress lines are shown but not recorded (only
@@ -6,7 +7,7 @@ import Foundation
 ///
 /// Text goes to the standard output and error writers. Values, figures and errors go to a
 /// ``RichDisplay`` when the front end has one (the Jupyter kernel), else they are written as text.
-public final class NotebookOutput {
+public final class NotebookOutput: ProgressDisplay {
     private let writeOut: (String) -> Void
     private let writeErr: (String) -> Void
     /// Whether progress lines rewrite themselves in place (standard error is a terminal, or the
@@ -14,8 +15,10 @@ public final class NotebookOutput {
     public let isTerminal: Bool
     /// The front end's rich display, when it has one.
     public let richDisplay: (any RichDisplay)?
+    /// Progress lines on standard error, when there is no rich display.
+    private let statusLine: StatusLine
     private var record: [CellOutput] = []
-    private var statusShowing = false
+    private var richStatusShowing = false
 
     /// Creates an output with writers for standard output and standard error, and optionally a
     /// rich display for values, figures, errors and progress.
@@ -25,6 +28,7 @@ public final class NotebookOutput {
         self.writeOut = standardOutput
         self.writeErr = standardError
         self.richDisplay = richDisplay
+        statusLine = StatusLine(isTerminal: isTerminal, write: standardError)
     }
 
     /// The process's standard output and error; progress rewrites itself only when standard error
@@ -84,20 +88,18 @@ public final class NotebookOutput {
     public func status(_ text: String) {
         if let richDisplay {
             richDisplay.status(text)
-            statusShowing = true
-        } else if isTerminal {
-            writeErr("\r\u{1B}[K" + text)
-            statusShowing = true
+            richStatusShowing = true
         } else {
-            writeErr(text + "\n")
+            statusLine.show(text)
         }
     }
 
     /// Removes a status line left on the terminal.
     public func clearStatus() {
-        guard statusShowing else { return }
-        statusShowing = false
-        if let richDisplay { richDisplay.status(nil) } else { writeErr("\r\u{1B}[K") }
+        guard let richDisplay else { return statusLine.clear() }
+        guard richStatusShowing else { return }
+        richStatusShowing = false
+        richDisplay.status(nil)
     }
 
     /// Returns what was recorded since the last call, in order, and starts a new record.

@@ -10,8 +10,14 @@ public struct Cell {
     public var value: Value?
     /// Files the cell's verbs wrote (exports link them).
     public var artifacts: [FileResult]
-    /// Whether it ran without error (`:save` keeps only those).
+    /// Whether it ran without error.
     public var succeeded: Bool
+    /// Whether Ctrl-C (or SIGTERM) stopped it: not an error — what it did so far stands (a
+    /// stopped `train` keeps its steps), so `:save` keeps it and `:export` marks it as stopped.
+    public var interrupted: Bool = false
+
+    /// Whether `:save` writes the cell: it ran, to the end or until stopped.
+    public var isKept: Bool { succeeded || interrupted }
 
     /// Everything the cell printed, as a terminal showed it, including its error message if it failed.
     public var output: String { outputs.map(\.text).joined() }

@@ -36,12 +36,12 @@ public enum NotebookExporter {
         let images = cells.reduce(0) { $0 + $1.figures.count }
         switch format {
         case .jupyter:
-            try AtomicFile.write(NotebookDocument.make(cells, date: date).serialized(indent: 1) + "\n", to: path)
+            try NotebookFile.write(NotebookDocument.make(cells, date: date).serialized(indent: 1) + "\n", to: path)
             return Summary(images: images, imageDirectory: nil)
         case .markdown:
             let export = markdown(cells, path: path, date: date)
-            for image in export.images { try AtomicFile.write(image.data, to: image.path) }
-            try AtomicFile.write(export.text, to: path)
+            for image in export.images { try NotebookFile.write(image.data, to: image.path) }
+            try NotebookFile.write(export.text, to: path)
             return Summary(images: images, imageDirectory: export.images.isEmpty ? nil : imageDirectory(for: path))
         }
     }
@@ -63,7 +63,7 @@ public enum NotebookExporter {
         var lines = ["# \(title)", "",
                      "Exported \(NotebookDocument.exportDate(date)) · \(cells.count) \(cells.count == 1 ? "cell" : "cells")", ""]
         for cell in cells {
-            lines.append("## [\(cell.number)]\(cell.succeeded ? "" : " (error)")")
+            lines.append("## [\(cell.number)]\(cell.succeeded ? "" : cell.interrupted ? " (interrupted)" : " (error)")")
             lines.append("")
             lines.append(contentsOf: fenced(cell.source.trimmingCharacters(in: .newlines), language: "hsl"))
             let output = cell.output.trimmingCharacters(in: .newlines)

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// Runs scripts (`hybridsign run FILE.hsl`) and single statements (`hybridsign -e`).
 ///
@@ -12,13 +13,19 @@ public struct ScriptRunner {
         public static let failure: Int32 = 1
         /// 128 + SIGINT, as shells report a command stopped by Ctrl-C.
         public static let interrupted: Int32 = 130
+
+        /// The status of a run that `interrupt` stopped: 128 + SIGTERM when SIGTERM asked the
+        /// process to end, ``interrupted`` otherwise.
+        public static func interrupted(by interrupt: InterruptFlag) -> Int32 {
+            interrupt.terminationSignal.map(InterruptHandling.exitStatus(for:)) ?? interrupted
+        }
     }
 
     /// The verbs scripts may use.
     public var registry: VerbRegistry
     /// Where the script prints.
     public var output: NotebookOutput
-    /// The flag Ctrl-C sets.
+    /// The flag Ctrl-C and SIGTERM set.
     public var interrupt: InterruptFlag
 
     /// Creates a runner.
@@ -61,7 +68,7 @@ public struct ScriptRunner {
             output.clearStatus()
             if error.kind == .interrupted {
                 output.printError("interrupted" + (error.range.map { " at \(source.name):\($0.start.line)" } ?? ""))
-                return ExitStatus.interrupted
+                return ExitStatus.interrupted(by: interrupt)
             }
             output.printError(error.formatted())
             return ExitStatus.failure

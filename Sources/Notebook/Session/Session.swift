@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// A notebook session: numbered cells, the results `_` and `_N`, and the `:` commands.
 ///
@@ -117,7 +118,8 @@ public final class Session {
         let artifacts = interpreter.context.takeArtifacts()
         guard recorded else { return outcome }
         cells.append(Cell(number: number, source: text.trimmingCharacters(in: .newlines), outputs: outputs,
-                          value: lastValue, artifacts: artifacts, succeeded: outcome == .success))
+                          value: lastValue, artifacts: artifacts, succeeded: outcome == .success,
+                          interrupted: outcome == .interrupted))
         if let lastValue {
             interpreter.setVariable("_", lastValue)
             interpreter.setVariable("_\(number)", lastValue)
@@ -136,10 +138,12 @@ public final class Session {
         case .history:
             output.print(historyText())
         case .save(let path):
-            let kept = cells.filter(\.succeeded)
+            let kept = cells.filter(\.isKept)
             var script = "# HybridSign session, saved from \(cells.count) cells (\(kept.count) without errors)\n"
-            script += kept.map(\.source).joined(separator: "\n") + "\n"
-            try AtomicFile.write(script, to: path)
+            script += kept.map { cell in
+                cell.interrupted ? "# stopped by Ctrl-C in the session: it ran only in part there\n" + cell.source : cell.source
+            }.joined(separator: "\n") + "\n"
+            try NotebookFile.write(script, to: path)
             output.print("saved \(kept.count) \(kept.count == 1 ? "statement" : "statements") to \(path)")
         case .load(let path):
             return try load(path)
@@ -184,7 +188,7 @@ public final class Session {
     private func historyText() -> String {
         guard !cells.isEmpty else { return "no cells yet" }
         return cells.map { cell in
-            let marker = cell.succeeded ? "" : "  # failed"
+            let marker = cell.succeeded ? "" : cell.interrupted ? "  # interrupted" : "  # failed"
             let lines = cell.source.split(separator: "\n", omittingEmptySubsequences: false)
             let indent = String(repeating: " ", count: "[\(cell.number)] ".count)
             return "[\(cell.number)] " + lines.joined(separator: "\n" + indent) + marker

@@ -1,5 +1,6 @@
 import CEditLine
 import Foundation
+import Platform
 
 /// Reads lines with libedit: line editing, history kept in a file, and Tab completion from a
 /// ``Completer``.

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// The read–run loop: reads lines (more while a block, list or parenthesis is open), runs them as
 /// cells of a ``Session``, and prints the prompt again.
@@ -43,6 +44,7 @@ public final class REPL {
                 }
                 return ScriptRunner.ExitStatus.success
             case .interrupted:
+                if let ended = endedBySignal() { return ended }
                 buffer = ""
                 session.output.print("")
                 continue
@@ -54,7 +56,9 @@ public final class REPL {
                 if session.needsMoreInput(buffer) { continue }
                 let text = buffer
                 buffer = ""
-                switch session.submit(text, sourceName: sourceName, firstLine: firstLine) {
+                let outcome = session.submit(text, sourceName: sourceName, firstLine: firstLine)
+                if let ended = endedBySignal() { return ended }
+                switch outcome {
                 case .quit: return ScriptRunner.ExitStatus.success
                 case .failure where stopOnError: return ScriptRunner.ExitStatus.failure
                 case .interrupted where stopOnError: return ScriptRunner.ExitStatus.interrupted
@@ -62,6 +66,11 @@ public final class REPL {
                 }
             }
         }
+    }
+
+    /// The exit status when SIGTERM asked the process to end (the running cell has stopped), else nil.
+    private func endedBySignal() -> Int32? {
+        session.interpreter.context.interrupt.terminationSignal.map(InterruptHandling.exitStatus(for:))
     }
 
     /// Starts the notebook on this process's terminal: libedit with history and completion when

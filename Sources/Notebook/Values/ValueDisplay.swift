@@ -1,15 +1,11 @@
 import Foundation
+import Platform
 import PoseData
 
 /// A number as the notebook shows it: integers without a decimal point, other values with up to
 /// `significantDigits` significant digits (`0.0003`, `3.14159`, `1.5e+09`).
 public func formatNumber(_ value: Double, significantDigits: Int = 6) -> String {
-    if value.isNaN { return "nan" }
-    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-    if value == value.rounded(), abs(value) < 1e15 {
-        return String(Int64(value))
-    }
-    return String(format: "%.\(significantDigits)g", value)
+    NumberText.format(value, significantDigits: significantDigits)
 }
 
 extension Value {

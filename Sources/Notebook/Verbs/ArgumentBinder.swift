@@ -82,6 +82,7 @@ enum ArgumentBinder {
                      signature: VerbSignature) throws(NotebookError) -> Arguments {
         var named: [String: Value] = [:]
         var ranges: [String: SourceRange] = [:]
+        var variables: [String: String] = [:]
         var rest: [(value: Value, range: SourceRange?)] = []
         for (index, assignment) in plan.assignments.enumerated() {
             let value = values[index]
@@ -113,12 +114,13 @@ enum ArgumentBinder {
             } else {
                 named[parameter.name] = value
                 ranges[parameter.name] = assignment.argument.value.range
+                if case .variable(let variable) = assignment.argument.value.kind { variables[parameter.name] = variable }
             }
         }
         for parameter in signature.named where named[parameter.name] == nil {
             if let defaultValue = parameter.defaultValue { named[parameter.name] = defaultValue.value }
         }
-        return Arguments(verb: signature.name, callRange: callRange, values: named, ranges: ranges, rest: rest)
+        return Arguments(verb: signature.name, callRange: callRange, values: named, ranges: ranges, variables: variables, rest: rest)
     }
 
     /// `hybrid, ar or diffusion`.

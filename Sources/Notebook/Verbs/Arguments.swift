@@ -7,16 +7,19 @@ public struct Arguments {
     public let callRange: SourceRange?
     private var values: [String: Value]
     private var ranges: [String: SourceRange]
+    private var variables: [String: String]
     /// The values of a variadic positional parameter, in order, with their ranges.
     public private(set) var rest: [(value: Value, range: SourceRange?)]
 
     /// Creates arguments; the binder and tests use this.
+    /// `variables` names the parameters whose argument was written as a bare variable.
     public init(verb: String, callRange: SourceRange? = nil, values: [String: Value] = [:],
-                ranges: [String: SourceRange] = [:], rest: [(value: Value, range: SourceRange?)] = []) {
+                ranges: [String: SourceRange] = [:], variables: [String: String] = [:], rest: [(value: Value, range: SourceRange?)] = []) {
         self.verb = verb
         self.callRange = callRange
         self.values = values
         self.ranges = ranges
+        self.variables = variables
         self.rest = rest
     }
 
@@ -31,6 +34,10 @@ public struct Arguments {
 
     /// Where the parameter's value was written (the call when it was left out).
     public func range(of name: String) -> SourceRange? { ranges[name] ?? callRange }
+
+    /// The variable the parameter's argument was written as (`eval: test` gives `test`), nil for
+    /// any other expression: what a verb calls the value in what it prints.
+    public func variableName(of name: String) -> String? { variables[name] }
 
     /// An error pointing at the parameter's argument.
     public func error(_ message: String, at name: String, hint: String? = nil) -> NotebookError {

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// A command of the notebook language. Each verb lives in its own file and declares its
 /// ``signature`` once; the interpreter checks arguments against it before ``run(_:context:)``.

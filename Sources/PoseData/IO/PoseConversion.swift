@@ -11,7 +11,7 @@ public struct PoseConversion: Sendable {
     public var layout: String?
     /// Frames per second of the output; nil keeps each sample's rate.
     public var fps: Double?
-    /// One sample to keep, by index or by name; nil keeps all.
+    /// One sample to keep, by index or by name or text (``PoseDataset/index(matching:)``); nil keeps all.
     public var sample: String?
     /// Write a sharded dataset of this many samples per shard to the directory `output`; nil writes
     /// the format `output`'s name says.
@@ -54,7 +54,8 @@ public struct PoseConversion: Sendable {
         try layout.map { (name: String) throws(PoseDataError) -> Layout in try PoseIO.layout(named: name) }
     }
 
-    /// The index of `sample` (an index or a name) in `dataset`.
+    /// The index of `sample` (an index, or a name or text by ``PoseDataset/index(matching:)``) in
+    /// `dataset`.
     private func index(of sample: String, in dataset: PoseDataset) throws(PoseDataError) -> Int {
         if let number = Int(sample) {
             guard dataset.samples.indices.contains(number) else {
@@ -63,8 +64,8 @@ public struct PoseConversion: Sendable {
             }
             return number
         }
-        guard let named = dataset.index(ofName: sample) else {
-            throw PoseDataError.invalidSequence("--sample '\(sample)': no sample of \(input.path) has that name")
+        guard let named = dataset.index(matching: sample) else {
+            throw PoseDataError.invalidSequence("--sample '\(sample)': no sample of \(input.path) has that name or text")
         }
         return named
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// Reading and writing datasets in any supported format, chosen by the file name:
 ///
@@ -181,11 +182,7 @@ public enum PoseIO {
     }
 
     private static func savePoseDirectory(_ dataset: PoseDataset, to url: URL) throws(PoseDataError) {
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw PoseDataError.io("cannot create directory \(url.path): \(error.localizedDescription)")
-        }
+        do { try Directories.make(url.path) } catch { throw PoseDataError.io(error.description) }
         var used: Set<String> = []
         for (index, sample) in dataset.samples.enumerated() {
             let base = sample.name.map(safeFileName) ?? String(format: "sample_%04d", index)

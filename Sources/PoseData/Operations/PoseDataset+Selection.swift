@@ -28,8 +28,18 @@ extension PoseDataset {
     /// The samples whose name is exactly `name`.
     public func filter(name: String) -> PoseDataset { filterSummaries { $0.name == name } }
 
-    /// The index of the first sample named `name`.
-    public func index(ofName name: String) -> Int? { samples.summaries.firstIndex { $0.name == name } }
+    /// The index of the sample `key` picks: the first sample named `key`; else the first whose text
+    /// is `key`; else the first whose text is `key` ignoring case (`uhr` finds `Uhr`). Nil when
+    /// none matches. The one rule by which the notebook's `find`, `hybridsign render --name` and
+    /// `hybridsign convert --sample` pick a sample. It reads summaries only, so a mapped dataset
+    /// loads no sample to answer.
+    public func index(matching key: String) -> Int? {
+        let summaries = samples.summaries
+        if let index = summaries.firstIndex(where: { $0.name == key }) { return index }
+        if let index = summaries.firstIndex(where: { $0.text == key }) { return index }
+        let folded = key.lowercased()
+        return summaries.firstIndex { $0.text?.lowercased() == folded }
+    }
 
     /// Splits the samples at random into parts of the given fractions, for example
     /// `[0.8, 0.1, 0.1]`.

@@ -14,6 +14,9 @@ extension PickleMachine {
 
     /// Applies an allow-listed global to its arguments (REDUCE, NEWOBJ, INST, OBJ), rebuilding
     /// what Python would, from data only.
+    ///
+    /// Longer than the usual limit on purpose: it is the allow-list itself, one `case` per global
+    /// the reader accepts, so that what a pickle may call is visible in one place.
     mutating func call(_ callable: PickleNode, _ arguments: [PickleNode], _ what: String) throws(PoseDataError) -> PickleNode {
         guard case .global(let global) = callable else {
             throw malformed("\(what) calls a \(callable.kind(in: objects)), which is not an allowed function or class")

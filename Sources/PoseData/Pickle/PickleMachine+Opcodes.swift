@@ -1,5 +1,9 @@
 extension PickleMachine {
     /// Executes one opcode (all but STOP, which ``run()`` handles).
+    ///
+    /// Longer than the usual limit on purpose: one `case` per opcode of the pickle protocol, each a
+    /// few lines, read like the opcode table of Python's `pickletools`; splitting it would only
+    /// scatter the table.
     mutating func execute(_ opcode: UInt8) throws(PoseDataError) {
         typealias Op = PickleOpcode
         switch opcode {

@@ -96,23 +96,13 @@ public enum SafeTensors {
         return file
     }
 
-    /// Writes `tensors` as F32 with `metadata`, atomically (a temporary file in the same directory is
-    /// renamed over `url`). Tensors are laid out in name order.
-    public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws {
-        let data = encode(tensors, metadata: metadata)
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+    /// Writes `tensors` as F32 with `metadata`, atomically (``Platform/AtomicFile``), making
+    /// missing directories. Tensors are laid out in name order.
+    public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws(SafeTensorsError) {
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try data.write(to: temporary)
-            // rename(2) within one directory is atomic: readers see the old file or the new one, never a part.
-            guard rename(temporary.path, url.path) == 0 else {
-                throw SafeTensorsError(path: url.path, problem: "cannot be written: rename failed (errno \(errno))")
-            }
+            try AtomicFile.write(encode(tensors, metadata: metadata), to: url, creatingDirectories: true)
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            if let error = error as? SafeTensorsError { throw error }
-            throw SafeTensorsError(path: url.path, problem: "cannot be written: \(error.localizedDescription)")
+            throw SafeTensorsError(path: url.path, problem: "cannot be written: \(error.problem)")
         }
     }
 

@@ -1,3 +1,4 @@
+import Platform
 import PoseData
 
 /// The readable views `show` prints for datasets and samples.
@@ -10,7 +11,7 @@ enum PoseViews {
         if dataset.count > 0 {
             facts.append(("frames", "\(statistics.totalFrames) in all; per sample min \(statistics.minFrames), "
                           + "mean \(formatNumber(statistics.meanFrames, significantDigits: 4)), max \(statistics.maxFrames)"))
-            facts.append(("duration", "\(ProgressReporter.duration(statistics.totalDuration)) in all; per sample "
+            facts.append(("duration", "\(NumberText.duration(statistics.totalDuration)) in all; per sample "
                           + "min \(seconds(statistics.minDuration)), mean \(seconds(statistics.meanDuration)), max \(seconds(statistics.maxDuration))"))
         }
         facts.append(("fps", dataset.fpsText))

@@ -1,10 +1,10 @@
 import PoseData
 
-/// `find DATASET TEXT`: the first sample with that name or text.
+/// `find DATASET TEXT`: the sample with that name or text (``PoseData/PoseDataset/index(matching:)``).
 struct FindVerb: Verb {
     let signature = VerbSignature(
         name: "find",
-        summary: "the first sample of a dataset whose name or text is the given one (text also ignoring case)",
+        summary: "the sample of a dataset with the given name, else the first with that text (also ignoring case)",
         positional: [Parameter("dataset", .dataset, "where to look"),
                      Parameter("key", .string, "a sample's name or text", placeholder: "TEXT|NAME")],
         returns: "a sample",
@@ -13,12 +13,7 @@ struct FindVerb: Verb {
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
         guard case .dataset(let dataset) = arguments["dataset"] else { return .none }
         let key = try arguments.string("key")
-        let folded = key.lowercased()
-        if let sample = dataset.samples.first(where: { $0.name == key })
-            ?? dataset.samples.first(where: { $0.text == key })
-            ?? dataset.samples.first(where: { $0.text?.lowercased() == folded }) {
-            return .sample(sample)
-        }
+        if let index = dataset.index(matching: key) { return .sample(dataset[index]) }
         let candidates = dataset.samples.compactMap(\.text) + dataset.samples.compactMap(\.name)
         let suggestion = Suggestions.didYouMean(key, among: candidates)
         let some = dataset.samples.prefix(6).map { $0.text ?? $0.name ?? "?" }.map { "\"\($0)\"" }.joined(separator: ", ")

@@ -46,7 +46,8 @@ struct LoadVerb: Verb {
         }
         do {
             let checkpoint = try Checkpoint.load(from: url, useEMA: true)
-            return .object(ModelValue(model: checkpoint.model, seed: checkpoint.training?.seed ?? 0, step: checkpoint.step, source: path))
+            return .object(ModelValue(model: checkpoint.model, seed: checkpoint.training?.seed ?? 0, step: checkpoint.step,
+                                      history: checkpoint.history, source: path))
         } catch {
             // Checkpoint's messages name the file and say what is wrong with it.
             throw arguments.error(error.description, at: "path",

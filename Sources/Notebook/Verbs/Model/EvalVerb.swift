@@ -50,7 +50,7 @@ struct EvalVerb: Verb {
                 throw notebookError(error, arguments, at: "data")
             }
             table.append(Self.row(result, name: Self.name(of: value)))
-            if let note = Self.skippedNote(result) { notes.append(note) }
+            if let note = result.skippedNote { notes.append(note) }
         }
         progress.finish()
         if !notes.isEmpty { table.footnote = notes.joined(separator: "\n") }
@@ -63,14 +63,6 @@ struct EvalVerb: Verb {
         let m = result.metrics, t = result.timing
         return [.string(name), number(m?.dtwMJE), number(m?.dtwMJENormalized), number(m?.dtwMJEHands), number(m?.mje),
                 number(t?.timeToFirstFrame), number(t?.framesPerSecond), .number(Double(result.samples))]
-    }
-
-    /// `skipped 2 of 40 samples whose text the model cannot read: Taxi ('x'), …`, or nil.
-    static func skippedNote(_ result: EvaluationRunner.Result) -> String? {
-        guard !result.skipped.isEmpty else { return nil }
-        let names = result.skipped.map(\.sample).joined(separator: ", ")
-        return "skipped \(result.skipped.count) of \(result.samples + result.skipped.count) samples whose text the model cannot read "
-            + "(characters or words it never saw in training): \(names)"
     }
 
     /// `hybrid D=32×1 step 100`: enough to tell the rows of a comparison apart.

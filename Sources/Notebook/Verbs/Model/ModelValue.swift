@@ -6,8 +6,9 @@ import PoseData
 /// HybridSign model (network, normaliser, vocabulary), plus the training it has had.
 ///
 /// `model` makes one unfitted (unless given `on:`); the first `train` fits the normaliser, the
-/// vocabulary and the length model on its data and builds the network; later `train`s continue
-/// from the weights as they are. `load` of a `.safetensors` file makes a fitted one.
+/// vocabulary and the length model on its data, builds the network and starts a training run;
+/// later `train`s continue that run (weights, optimiser and averaged weights as they are). `load`
+/// of a `.safetensors` file makes a fitted one, with the step count and loss history it was saved with.
 final class ModelValue: NotebookObject {
     /// The architecture; once fitted, the network's own (its layout is the data's).
     private(set) var config: ModelConfig
@@ -15,16 +16,15 @@ final class ModelValue: NotebookObject {
     let seed: UInt64
     /// The fitted model, nil until the first `train` (or `model … on:`).
     private(set) var model: HybridSignModel?
-    /// Optimiser steps taken, over every `train`.
-    var step: Int
-    /// One row per training step: step, loss parts, learning rate, and dev metrics when evaluated.
-    var history = Table(columns: ModelValue.historyColumns)
+    /// The training run of this session's `train`s, nil until the first.
+    private(set) var run: TrainingRun?
+    /// The steps and history the model was loaded with (none for a model made in the session).
+    private let loadedStep: Int
+    private let loadedHistory: TrainingHistory
     /// What the model was trained on, in order (`dev (40 samples)`), for `show`.
     var trainedOn: [String] = []
     /// Where the model was loaded from, if it was.
     let source: String?
-
-    static let historyColumns = ["step", "loss", "ar", "flow", "flow_mse", "confidence", "progress", "lr", "dev_dtw_mje"]
 
     /// Whether `layout:` fixed the layout (then training data must follow it).
     let layoutIsExplicit: Bool
@@ -34,19 +34,50 @@ final class ModelValue: NotebookObject {
         self.config = config
         self.seed = seed
         self.layoutIsExplicit = layoutIsExplicit
-        step = 0
+        loadedStep = 0
+        loadedHistory = TrainingHistory()
         source = nil
     }
 
-    /// A fitted model (loaded from a file, or fitted at once).
-    init(model: HybridSignModel, seed: UInt64, step: Int, source: String?) {
+    /// A fitted model (loaded from a file, or fitted at once), trained for `step` steps before.
+    init(model: HybridSignModel, seed: UInt64, step: Int, history: TrainingHistory = TrainingHistory(), source: String?) {
         self.model = model
         config = model.config
         self.seed = seed
-        self.step = step
+        loadedStep = step
+        loadedHistory = history
         self.source = source
         layoutIsExplicit = true
     }
+
+    /// Optimiser steps taken, over every `train` (and before loading).
+    var step: Int { loadedStep + (run?.trainer.step ?? 0) }
+
+    /// The loss history over every `train` (and before loading), steps counted as ``step`` counts them.
+    var history: TrainingHistory {
+        guard let run else { return loadedHistory }
+        var history = loadedHistory
+        for var record in run.history.records {
+            record.step += loadedStep
+            history.append(record)
+        }
+        return history
+    }
+
+    /// The training run that `train` continues on `dataset` with `options`: made (and the model
+    /// fitted) by the first call, continued by later ones.
+    func trainingRun(on dataset: PoseDataset, options: TrainingOptions) throws(HybridSignError) -> TrainingRun {
+        if let run {
+            try run.trainer.continueTraining(on: dataset, options: options)
+            return run
+        }
+        let made = TrainingRun(trainer: try Trainer(model: try fit(dataset), dataset: dataset, options: options))
+        run = made
+        return made
+    }
+
+    /// The seed `train` uses when given none: the run's, so a run goes on with its data order.
+    var trainingSeed: UInt64 { run?.trainer.options.seed ?? seed }
 
     /// Fits the normaliser, vocabulary and length model on `dataset` and builds the network.
     func fit(_ dataset: PoseDataset) throws(HybridSignError) -> HybridSignModel {
@@ -68,8 +99,19 @@ final class ModelValue: NotebookObject {
     var parameterCount: Int? { model?.network.parameterCount }
 
     var lastLoss: Double? {
-        guard let row = history.rows.last, case .number(let loss) = row[1] else { return nil }
-        return loss
+        (run?.history.records.last ?? loadedHistory.records.last).map { Double($0.loss.total) }
+    }
+
+    /// The history as the table `m.history` shows: one row per step, in ``TrainingHistory/columns``.
+    var historyTable: Table {
+        var table = Table(columns: TrainingHistory.columns)
+        for record in history.records {
+            let l = record.loss
+            table.append([.number(Double(record.step)), .number(Double(l.total)), .number(Double(l.ar)), .number(Double(l.flow)),
+                          .number(Double(l.flowError)), .number(Double(l.confidence)), .number(Double(l.progress)),
+                          .number(Double(record.learningRate)), record.developmentDTWMJE.map { .number(Double($0)) } ?? .none])
+        }
+        return table
     }
 
     var summary: String {
@@ -146,7 +188,7 @@ final class ModelValue: NotebookObject {
             var table = Table(columns: ["setting", "value"])
             for (name, value) in configRows { table.append([.string(name), value]) }
             return .table(table)
-        case "history": return .table(history)
+        case "history": return .table(historyTable)
         case "mode": return .string(config.mode.rawValue)
         case "params": return parameterCount.map { .number(Double($0)) } ?? Value.none
         case "step": return .number(Double(step))

@@ -17,11 +17,14 @@ struct SampleVerb: Verb {
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
         let model = try arguments.model("model").requireFitted(arguments, "model")
         let options = try SamplingArguments.options(arguments, signature: signature)
-        var interrupted = false
-        let sequence = try SamplingArguments.generate(model, arguments, options: options) { _ in
-            interrupted = interrupted || context.interrupt.isSet
+        // Long runs show progress (on a terminal at once, in logs after a second); the sample
+        // itself is the result, so no final line stays.
+        let total: Int? = if case .fixed(let frames) = options.frames { frames } else { nil }
+        let progress = context.progress("sample", total: total)
+        defer { progress.dismiss() }
+        let sequence = try SamplingArguments.generate(model, arguments, options: options, context: context) { frame in
+            progress.update(frame.index + 1)
         }
-        if interrupted { throw NotebookError.interrupted(at: arguments.callRange) }
         return .sample(sequence)
     }
 }

@@ -35,20 +35,30 @@ enum SamplingArguments {
         return options
     }
 
-    /// The text of the `text` argument: a string, or a sample (its text, or its sentence features
-    /// for models conditioned on them).
-    static func generate(_ model: HybridSignModel, _ arguments: Arguments, options: SamplingOptions,
+    /// Samples for the `text` argument: a string, or a sample (its text, or its sentence features
+    /// for models conditioned on them). Ctrl-C stops it before the next frame: the frames made so
+    /// far are kept (said in a line; the interrupt stays set, so the cell ends as interrupted),
+    /// and none made is an interruption.
+    static func generate(_ model: HybridSignModel, _ arguments: Arguments, options: SamplingOptions, context: VerbContext,
                          onFrame: (GeneratedFrame) -> Void) throws(NotebookError) -> PoseSequence {
         let sampler = Sampler(model: model)
         var sequence: PoseSequence
         let text: String? = if case .string(let string) = arguments["text"] { string } else { nil }
+        let interrupt = context.interrupt
         do throws(HybridSignError) {
             switch arguments["text"] {
-            case .sample(let reference): sequence = try sampler.sample(for: reference, options: options, onFrame: onFrame)
-            default: sequence = try sampler.sample(text: text ?? "", options: options, onFrame: onFrame)
+            case .sample(let reference):
+                sequence = try sampler.sample(for: reference, options: options, onFrame: onFrame, shouldStop: { interrupt.isSet })
+            default:
+                sequence = try sampler.sample(text: text ?? "", options: options, onFrame: onFrame, shouldStop: { interrupt.isSet })
             }
         } catch {
             throw notebookError(error, arguments, at: error.isAboutText ? "text" : nil)
+        }
+        if interrupt.isSet {
+            guard sequence.frameCount > 0 else { throw NotebookError.interrupted(at: arguments.callRange) }
+            context.output.clearStatus()
+            context.output.print("stopped by Ctrl-C: kept the \(sequence.frameCount) frames made so far")
         }
         // Named after text and mode, so `render (sample h w) vs (sample a w)` labels its panels apart.
         if sequence.name == nil { sequence.name = sequence.text.map { "\($0) (\(model.config.mode.rawValue))" } }

@@ -5,7 +5,7 @@ import HybridSign
 struct SaveVerb: Verb {
     let signature = VerbSignature(
         name: "save",
-        summary: "write a model to a .safetensors file (configuration, normaliser, vocabulary, weights, step)",
+        summary: "write a model to a .safetensors file (configuration, normaliser, vocabulary, weights, step, loss history)",
         positional: [Parameter("model", .object("model"), "the model to write")],
         connectors: [Connector("to", Parameter("path", .string, "the file to write", placeholder: "PATH.safetensors"))],
         returns: "the file written",
@@ -19,7 +19,7 @@ struct SaveVerb: Verb {
                                            example: "save m to \"runs/m.safetensors\"")
         do {
             // Written through a temporary file and rename(2), so a failed save never leaves half a file.
-            try Checkpoint.save(model: model, step: value.step, to: url)
+            try Checkpoint.save(model: model, step: value.step, history: value.history, to: url)
         } catch {
             throw notebookError(error, arguments, at: "path")
         }

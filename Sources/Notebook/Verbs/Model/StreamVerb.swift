@@ -19,16 +19,13 @@ struct StreamVerb: Verb {
         let options = try SamplingArguments.options(arguments, signature: signature)
         let output = context.output
         var times: [Double] = []
-        var interrupted = false
         // A frame's line is written the moment the sampler hands it over (the sampler runs on this
         // thread, so the printed time is the frame's real latency, not a delayed echo).
-        let sequence = try SamplingArguments.generate(model, arguments, options: options) { frame in
+        let sequence = try SamplingArguments.generate(model, arguments, options: options, context: context) { frame in
             times.append(frame.time)
-            interrupted = interrupted || context.interrupt.isSet
             let line = String(format: "frame %3d  %8.1f ms  progress %.2f", frame.index, frame.time * 1000, frame.progress)
             if output.isTerminal { output.status(line) } else { output.print(line) }
         }
-        if interrupted { throw NotebookError.interrupted(at: arguments.callRange) }
         output.clearStatus()
         if let timing = StreamTiming(frameTimes: times) {
             output.print(String(format: "%d frames: first frame after %.1f ms, %.1f frames/s (%.2f s of signing at %@ fps)",

@@ -1,16 +1,17 @@
 import Foundation
 
-/// A progress line for long verbs: `train  1200/2000  60%  loss 0.0123  34.5/s  1:02 left`.
+/// A progress line for long work: `train  1200/2000  60%  loss 0.0123  34.5/s  1:02 left`.
 ///
 /// On a terminal the line rewrites itself at most ten times a second; otherwise (scripts, pipes,
 /// logs) a plain line is written every `plainInterval` seconds, the first once the work has run
 /// for `plainDelay` seconds, so quick work (a short render in a batch loop) leaves no lines.
-/// ``finish(_:)`` prints the final line, which is recorded in the cell's output. There is never a
-/// silent wait at a terminal: the first update is shown at once.
+/// ``finish(_:)`` prints the final line (the notebook records it in the cell's output); ``dismiss()``
+/// only removes the status. There is never a silent wait at a terminal: the first update is shown
+/// at once.
 public final class ProgressReporter {
     private let title: String
     private let total: Int?
-    private let output: NotebookOutput
+    private let output: any ProgressDisplay
     private let clock: () -> Double
     private let start: Double
     private var lastShown: Double = -.infinity
@@ -21,7 +22,7 @@ public final class ProgressReporter {
 
     /// Creates a reporter. `clock` returns seconds (monotonic); tests pass their own.
     /// `startedAt` is when the work began (on `clock`), when that was before the reporter was made.
-    public init(title: String, total: Int?, output: NotebookOutput, plainInterval: Double = 5, plainDelay: Double = 1,
+    public init(title: String, total: Int?, output: any ProgressDisplay, plainInterval: Double = 5, plainDelay: Double = 1,
                 startedAt: Double? = nil, clock: @escaping () -> Double = ProgressReporter.monotonicSeconds) {
         self.title = title
         self.total = total
@@ -56,6 +57,11 @@ public final class ProgressReporter {
         output.print(line(at: clock(), final: true))
     }
 
+    /// Removes the status line without a final line (for work whose result speaks for itself).
+    public func dismiss() {
+        output.clearStatus()
+    }
+
     /// The progress line as it would be shown at time `now`.
     func line(at now: Double, final: Bool = false) -> String {
         let elapsed = max(0, now - start)
@@ -69,20 +75,13 @@ public final class ProgressReporter {
         if !detail.isEmpty { parts.append(detail) }
         if elapsed > 0, completed > 0 {
             let rate = Double(completed) / elapsed
-            parts.append("\(rate >= 100 ? String(Int(rate.rounded())) : formatNumber(rate, significantDigits: 3))/s")
+            parts.append("\(rate >= 100 ? String(Int(rate.rounded())) : NumberText.format(rate, significantDigits: 3))/s")
             if !final, let total, total > completed {
                 let left = Double(total - completed) * elapsed / Double(completed)
-                parts.append("\(Self.duration(left)) left")
+                parts.append("\(NumberText.duration(left)) left")
             }
         }
-        if final { parts.append("in \(Self.duration(elapsed))") }
+        if final { parts.append("in \(NumberText.duration(elapsed))") }
         return parts.joined(separator: "  ")
-    }
-
-    /// `0:07`, `12:34`, `1:02:03`.
-    static func duration(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded())
-        let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60)
-        return hours > 0 ? String(format: "%d:%02d:%02d", hours, minutes, secs) : String(format: "%d:%02d", minutes, secs)
     }
 }
