@@ -39,7 +39,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--depth", type=int, help="blocks per expert (default: the preset's)")
     p.add_argument("--text", default="characters", choices=["characters", "words", "sentence"])
     for switch in ("experts", "confidence", "fusion"):
-        p.add_argument(f"--{switch}", default="on", choices=["on", "off"], help="ablation switch")
+        p.add_argument(f"--{switch}", action=argparse.BooleanOptionalAction, default=True,
+                       help=f"ablation switch, as hybridsign train's --{switch}/--no-{switch}")
     p.add_argument("--max-frames", type=int, default=200, help="longest training crop in frames")
     p.add_argument("--flow-weight", type=float, help="weight of the flow loss (default: the preset's)")
     p.add_argument("--flow-fraction", type=float, help="share of frames the flow trains on per step (default: the preset's)")
@@ -75,7 +76,7 @@ def make_config(args: argparse.Namespace) -> ModelConfig:
         config.dim = args.dim
     if args.depth is not None:
         config.depth = args.depth
-    config.experts, config.confidence, config.fusion = (args.experts == "on", args.confidence == "on", args.fusion == "on")
+    config.experts, config.confidence, config.fusion = args.experts, args.confidence, args.fusion
     config.max_frames = args.max_frames
     config.adaptive_power, config.history_noise = args.adaptive_power, args.history_noise
     for name in ("flow_weight", "flow_fraction", "sigma", "detach_history"):
