@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["Platform", "CBLAS", "TensorKernels"], swiftSettings: numericSettings),
         .target(name: "PoseData", dependencies: ["Platform", "CZlib"], swiftSettings: numericSettings),
         .target(name: "Evaluation", dependencies: ["PoseData"], swiftSettings: numericSettings),
-        .target(name: "HybridSign", dependencies: ["Tensors", "PoseData", "Evaluation"], swiftSettings: numericSettings),
+        .target(name: "HybridSign", dependencies: ["Platform", "Tensors", "PoseData", "Evaluation"], swiftSettings: numericSettings),
         .target(name: "Render", dependencies: ["Platform", "PoseData", "CPNG", "CZlib"], swiftSettings: numericSettings),
         .target(name: "Notebook", dependencies: ["Platform", "Tensors", "PoseData", "HybridSign", "Evaluation", "Render", "CEditLine"]),
         .target(name: "JupyterKernel", dependencies: ["Platform", "Notebook", "CZMQ", .product(name: "Crypto", package: "swift-crypto")]),
