@@ -67,7 +67,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PoseDataTests", dependencies: ["PoseData", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PoseDataTests", dependencies: ["PoseData", "CZlib", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "HybridSignTests", dependencies: ["HybridSign", "Tensors", "PoseData", "Evaluation", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "PoseData"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "PoseData", "TestSupport"], exclude: ["Fixtures"]),
