@@ -20,7 +20,7 @@ final class InputErrorTests: XCTestCase {
         let model = try HybridSignModel(config: tinyConfig(), fitting: syntheticDataset(), seed: 1)
         XCTAssertNoThrow(try Sampler(model: model).sample(text: "ABC", options: SamplingOptions(frames: .fixed(2))))
         XCTAssertThrowsError(try Sampler(model: model).sample(text: "abz")) { error in
-            XCTAssertEqual(error as? HybridSignError, .unsupportedText("the model does not know the characters 'z' in \"abz\"; it supports: abc"))
+            XCTAssertEqual(error as? HybridSignError, .unsupportedText("the model does not know the characters 'z' in 'abz'; it supports: abc"))
         }
     }
 
