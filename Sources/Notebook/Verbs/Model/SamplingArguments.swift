@@ -12,7 +12,8 @@ enum SamplingArguments {
     static let temperature = Parameter("temperature", .number,
                                        "noise temperature of the flow's source (0 starts from the AR estimate); default: the model's recommended setting")
     static let signer = Parameter("signer", .string,
-                                  "sign as this signer: a code the model learned with signer conditioning (default: none, the model chooses)")
+                                  "sign as this signer: a code the model learned with signer conditioning (default: none, the model chooses)",
+                                  placeholder: "CODE")
 
     /// The options the call's arguments ask for: `defaults` (the model's recommended settings)
     /// for what the call leaves out, and for parameters the verb does not declare.
