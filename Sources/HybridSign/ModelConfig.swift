@@ -1,3 +1,4 @@
+import Platform
 import PoseData
 
 /// How a frame becomes tokens.
@@ -111,7 +112,7 @@ public struct ModelConfig: Sendable, Equatable {
             config.mlp = 256
             config.tokens = .joint
         default:
-            throw HybridSignError.invalidConfig("unknown preset '\(name)'; the presets are: small, paper")
+            throw HybridSignError.invalidConfig("unknown preset \(QuotedText.quoted(name)); the presets are: small, paper")
         }
         // Measured on the word data (Docs/model.md): with the flow at full weight on every
         // frame the shared backbone learns its AR estimate more slowly than a pure `ar` model;
@@ -125,8 +126,9 @@ public struct ModelConfig: Sendable, Equatable {
         return config
     }
 
-    /// Checks the numbers fit together.
+    /// Checks the sizes against ``Ceilings`` and that the numbers fit together.
     public func validate() throws(HybridSignError) {
+        try checkCeilings()
         guard dim > 0, heads > 0, dim % heads == 0 else {
             throw HybridSignError.invalidConfig("dim \(dim) must be a positive multiple of heads \(heads)")
         }
@@ -145,7 +147,7 @@ public struct ModelConfig: Sendable, Equatable {
             throw HybridSignError.invalidConfig("signerDropout must be in 0...1, not \(signerDropout)")
         }
         do { try layout.validate() } catch { throw HybridSignError.invalidConfig("layout: \(error)") }
-        guard !layout.parts.isEmpty else { throw HybridSignError.invalidConfig("layout '\(layout.name)' has no parts") }
+        guard !layout.parts.isEmpty else { throw HybridSignError.invalidConfig("layout \(QuotedText.quoted(layout.name)) has no parts") }
     }
 
     /// Tokens per frame for each part (1 for part tokens, the part's joint count for joint tokens).

@@ -26,9 +26,15 @@ struct SampleCommand: ParsableCommand {
             let options = loaded.samplingDefaults.options(seed: seed, frames: frames, signer: signer)
                 .overriding(steps: steps, temperature: temperature)
             var times: [Double] = []
-            let sequence = try Sampler(model: loaded).sample(text: text, options: options) { frame in
+            var last: GeneratedFrame?
+            let sampler = Sampler(model: loaded)
+            let sequence = try sampler.sample(text: text, options: options) { frame in
                 times.append(frame.time)
+                last = frame
                 if verbose { print(String(format: "frame %d at %.1f ms (progress %.2f)", frame.index, frame.time * 1000, frame.progress)) }
+            }
+            if case .auto = frames, loaded.config.mode != .diffusion, let last, !Sampler.endedByProgress(last) {
+                CommandSupport.warn("the model's progress head did not end the sequence; it stops at \(sequence.frameCount) frames, the automatic limit (twice the length model's estimate, at most \(sampler.automaticCeiling)); give --frames N for another length")
             }
             try CommandSupport.save(sequence, to: out)
             let fps = times.last.map { Double(times.count) / max($0, 1e-9) } ?? 0
