@@ -22,9 +22,15 @@ struct SampleCommand: ParsableCommand {
             let loaded = try HybridSignModel.load(contentsOf: URL(fileURLWithPath: model))
             let options = SamplingOptions(steps: steps, seed: seed, frames: frames, temperature: temperature)
             var times: [Double] = []
+            if case .fixed(let count) = frames, let warning = LengthAdvice.fixedFrames(count, config: loaded.config) {
+                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+            }
             let sequence = try Sampler(model: loaded).sample(text: text, options: options) { frame in
                 times.append(frame.time)
                 if verbose { print(String(format: "frame %d at %.1f ms (progress %.2f)", frame.index, frame.time * 1000, frame.progress)) }
+            }
+            if case .auto = frames, let warning = LengthAdvice.automatic(framesMade: sequence.frameCount, text: text, model: loaded) {
+                FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
             }
             try CommandSupport.save(sequence, to: out)
             let fps = times.last.map { Double(times.count) / max($0, 1e-9) } ?? 0
