@@ -26,6 +26,9 @@ struct SampleCommand: ParsableCommand {
             let options = loaded.samplingDefaults.options(seed: seed, frames: frames, signer: signer)
                 .overriding(steps: steps, temperature: temperature)
             var times: [Double] = []
+            if case .fixed(let count) = frames, let warning = LengthAdvice.fixedFrames(count, config: loaded.config) {
+                CommandSupport.warn(warning)
+            }
             var last: GeneratedFrame?
             let sampler = Sampler(model: loaded)
             let sequence = try sampler.sample(text: text, options: options) { frame in
@@ -35,6 +38,9 @@ struct SampleCommand: ParsableCommand {
             }
             if case .auto = frames, loaded.config.mode != .diffusion, let last, !Sampler.endedByProgress(last) {
                 CommandSupport.warn("the model's progress head did not end the sequence; it stops at \(sequence.frameCount) frames, the automatic limit (twice the length model's estimate, at most \(sampler.automaticCeiling)); give --frames N for another length")
+            }
+            if case .auto = frames, let warning = LengthAdvice.automatic(framesMade: sequence.frameCount, text: text, model: loaded) {
+                CommandSupport.warn(warning)
             }
             try CommandSupport.save(sequence, to: out)
             let fps = times.last.map { Double(times.count) / max($0, 1e-9) } ?? 0

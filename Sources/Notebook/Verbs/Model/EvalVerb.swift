@@ -21,6 +21,13 @@ struct EvalVerb: Verb {
 
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
         var models: [ModelValue] = []
+        // Rows are named by the variables the models were written as (`eval [tm, ck] on test`).
+        let written: [String?]
+        if case .list = arguments["model"] {
+            written = arguments.elementVariableNames(of: "model") ?? []
+        } else {
+            written = [arguments.variableName(of: "model")]
+        }
         switch arguments["model"] {
         case .list(let items):
             for (index, item) in items.enumerated() {
@@ -56,7 +63,8 @@ struct EvalVerb: Verb {
             } catch let error as HybridSignError {
                 throw notebookError(error, arguments, at: error.isAboutSigner && !ownSigner ? "signer" : "data")
             }
-            table.append(Self.row(result, name: Self.name(of: value)))
+            let variable = index < written.count ? written[index] : nil
+            table.append(Self.row(result, name: variable.map { "\($0): \(Self.name(of: value))" } ?? Self.name(of: value)))
             if let note = result.skippedNote { notes.append(note) }
         }
         progress.finish()

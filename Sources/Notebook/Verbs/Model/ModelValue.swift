@@ -214,7 +214,7 @@ final class ModelValue: NotebookObject {
     func requireFitted(_ arguments: Arguments, _ name: String) throws(NotebookError) -> HybridSignModel {
         guard let model else {
             throw arguments.error("this model has not been trained yet, so it has no vocabulary or weights", at: name,
-                                  hint: "train it first: train m on DATASET steps: 100")
+                                  hint: "train it first: train \(arguments.variableName(of: name) ?? "m") on DATASET steps: 100")
         }
         return model
     }

@@ -52,6 +52,9 @@ enum SamplingArguments {
         var sequence: PoseSequence
         let text: String? = if case .string(let string) = arguments["text"] { string } else { nil }
         let interrupt = context.interrupt
+        if case .fixed(let count) = options.frames, let warning = LengthAdvice.fixedFrames(count, config: model.config) {
+            context.output.printError("warning: " + warning)
+        }
         do throws(HybridSignError) {
             switch arguments["text"] {
             case .sample(let reference):
@@ -60,6 +63,9 @@ enum SamplingArguments {
                 sequence = try sampler.sample(text: text ?? "", options: options, onFrame: onFrame, shouldStop: { interrupt.isSet })
             }
         } catch {
+            if error.isAboutText, let text, let range = unknownUnitRange(in: text, arguments: arguments, model: model) {
+                throw NotebookError(error.description, at: range)
+            }
             throw notebookError(error, arguments, at: error.isAboutText ? "text" : error.isAboutSigner ? "signer" : nil)
         }
         if interrupt.isSet {
@@ -67,9 +73,27 @@ enum SamplingArguments {
             context.output.clearStatus()
             context.output.print("stopped by Ctrl-C: kept the \(sequence.frameCount) frames made so far")
         }
+        if case .auto = options.frames, !interrupt.isSet, let text = sequence.text, model.config.mode != .diffusion,
+           let warning = LengthAdvice.automatic(framesMade: sequence.frameCount, text: text, model: model) {
+            context.output.printError("warning: " + warning)
+        }
         // Named after text and mode, so `render (sample h w) vs (sample a w)` labels its panels apart.
         if sequence.name == nil { sequence.name = sequence.text.map { "\($0) (\(model.config.mode.rawValue))" } }
         return sequence
+    }
+
+    /// The characters of the first unit the model cannot read, inside the string literal the text
+    /// was written as (so the caret points at `Q` in `"Qxz"`); nil when the text was not written
+    /// as a plain literal on one line (a variable, an expression, escapes), whose range then stands.
+    private static func unknownUnitRange(in text: String, arguments: Arguments, model: HybridSignModel) -> SourceRange? {
+        guard let written = arguments.range(of: "text"), arguments.variableName(of: "text") == nil,
+              written.start.line == written.end.line, written.end.offset - written.start.offset == text.count + 2,
+              let unknown = model.vocabulary?.firstUnknownUnit(in: text) else { return nil }
+        func position(_ characters: Int) -> SourcePosition {
+            SourcePosition(line: written.start.line, column: written.start.column + 1 + characters,
+                           offset: written.start.offset + 1 + characters)
+        }
+        return SourceRange(position(unknown.offset), position(unknown.offset + unknown.length))
     }
 }
 
