@@ -5,9 +5,10 @@ import Tensors
 
 /// One `.safetensors` file holding a model: weights (`model.*`), their EMA (`ema.*`), the AdamW
 /// state (`adamw.*`), the loss history (`history`), and in `__metadata__` the configuration,
-/// normaliser, vocabulary, length model, joint confidences, frame rate, training options and
-/// step — everything `--resume` needs to continue exactly (the data order and the noise of step k
-/// are functions of the seed and k, so no generator state is stored).
+/// normaliser, vocabulary, length model, joint confidences, frame rate, signers (signer
+/// conditioning), recommended sampling settings (`sampling`), training options and step —
+/// everything `--resume` needs to continue exactly (the data order and the noise of step k are
+/// functions of the seed and k, so no generator state is stored).
 public struct Checkpoint {
     /// Format tag in the metadata, checked on load.
     public static let format = "hybridsign-model-1"
@@ -16,7 +17,7 @@ public struct Checkpoint {
     enum Key {
         static let format = "format", config = "config", normalizer = "normalizer", vocabulary = "vocabulary"
         static let lengthModel = "length_model", jointConfidence = "joint_confidence", fps = "fps"
-        static let step = "step", training = "training"
+        static let step = "step", training = "training", signers = "signers", sampling = "sampling"
     }
 
     /// The model (weights as trained, not averaged).
@@ -60,7 +61,9 @@ public struct Checkpoint {
             Key.jointConfidence: try json(model.jointConfidence),
             Key.fps: String(model.fps),
             Key.step: String(step),
+            Key.sampling: try json(model.samplingDefaults),
         ]
+        if model.config.signerConditioning { metadata[Key.signers] = try json(model.signers) }
         if let vocabulary = model.vocabulary { metadata[Key.vocabulary] = try json(vocabulary) }
         if let training { metadata[Key.training] = try json(training) }
         do {
@@ -98,6 +101,14 @@ public struct Checkpoint {
         let jointConfidence = try decode([Float].self, Key.jointConfidence)!
         let vocabulary = try decode(TextVocabulary.self, Key.vocabulary, required: false)
         let training = try decode(TrainingOptions.self, Key.training, required: false)
+        let signers = try decode([String].self, Key.signers, required: config.signerConditioning) ?? []
+        let sampling = try decode(SamplingDefaults.self, Key.sampling, required: false) ?? SamplingDefaults()
+        do { try sampling.validate(for: config.mode) } catch {
+            throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(Key.sampling)': \(error)")
+        }
+        if config.signerConditioning && (signers.isEmpty || Set(signers).count != signers.count || signers != signers.sorted()) {
+            throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(Key.signers)' must list at least one signer, sorted and without repeats")
+        }
         guard let fps = meta[Key.fps].flatMap(Double.init), PoseLimits.isValidFPS(fps), let step = meta[Key.step].flatMap(Int.init), step >= 0 else {
             throw HybridSignError.invalidCheckpoint("\(url.path): metadata 'fps' or 'step' is missing or damaged")
         }
@@ -118,7 +129,7 @@ public struct Checkpoint {
         let model: HybridSignModel
         do {
             model = try HybridSignModel(config: config, normalizer: normalizer, vocabulary: vocabulary, lengthModel: lengthModel,
-                                        jointConfidence: jointConfidence, fps: fps, seed: 0)
+                                        jointConfidence: jointConfidence, fps: fps, signers: signers, samplingDefaults: sampling, seed: 0)
         } catch {
             throw HybridSignError.invalidCheckpoint("\(url.path): \(error)")
         }

@@ -80,6 +80,12 @@ public struct ModelConfig: Sendable, Equatable {
     public var arWeight: Float = 1
     public var confidenceWeight: Float = 0.1
     public var progressWeight: Float = 0.1
+    /// Whether the model learns an embedding of the data's `signer` field (a sign language, a
+    /// person), read as one more text token; sampling then takes a signer or none.
+    public var signerConditioning: Bool = false
+    /// Probability that training hides a sample's signer (the "no signer" embedding instead), so
+    /// one model serves both uses: given a signer, and free.
+    public var signerDropout: Float = 0.5
     /// Longest sequence the model trains on and samples (frames).
     public var maxFrames: Int = 200
     /// The layout the model was built for.
@@ -137,6 +143,9 @@ public struct ModelConfig: Sendable, Equatable {
               historyNoise >= 0, historyNoise.isFinite else {
             throw HybridSignError.invalidConfig("sigma and historyNoise must be ≥ 0, flowMatchingFraction in 0...1 and flowFraction in (0, 1]")
         }
+        guard (0...1).contains(signerDropout) else {
+            throw HybridSignError.invalidConfig("signerDropout must be in 0...1, not \(signerDropout)")
+        }
         do { try layout.validate() } catch { throw HybridSignError.invalidConfig("layout: \(error)") }
         guard !layout.parts.isEmpty else { throw HybridSignError.invalidConfig("layout \(QuotedText.quoted(layout.name)) has no parts") }
     }
@@ -154,7 +163,7 @@ extension ModelConfig: Codable {
     private enum CodingKeys: String, CodingKey {
         case dim, heads, depth, mlp, tokens, mode, text, textLayers, sentenceWidth, experts, confidence, fusion
         case sigma, detachHistory, flowFraction, historyNoise, flowMatchingFraction, timeMean, timeStd, adaptivePower, flowWeight, arWeight, confidenceWeight
-        case progressWeight, maxFrames, layout
+        case progressWeight, signerConditioning, signerDropout, maxFrames, layout
     }
 
     /// Reads a configuration; missing keys keep their defaults, the layout is its JSON text.
@@ -172,6 +181,7 @@ extension ModelConfig: Codable {
         try read(.timeMean, &timeMean); try read(.timeStd, &timeStd); try read(.adaptivePower, &adaptivePower); try read(.flowWeight, &flowWeight)
         try read(.arWeight, &arWeight); try read(.confidenceWeight, &confidenceWeight)
         try read(.progressWeight, &progressWeight); try read(.maxFrames, &maxFrames)
+        try read(.signerConditioning, &signerConditioning); try read(.signerDropout, &signerDropout)
         if let json = try c.decodeIfPresent(String.self, forKey: .layout) {
             do { layout = try Layout(json: json) } catch {
                 throw DecodingError.dataCorruptedError(forKey: .layout, in: c, debugDescription: "\(error)")
@@ -190,6 +200,7 @@ extension ModelConfig: Codable {
         try c.encode(timeMean, forKey: .timeMean); try c.encode(timeStd, forKey: .timeStd)
         try c.encode(adaptivePower, forKey: .adaptivePower); try c.encode(flowWeight, forKey: .flowWeight); try c.encode(arWeight, forKey: .arWeight)
         try c.encode(confidenceWeight, forKey: .confidenceWeight); try c.encode(progressWeight, forKey: .progressWeight)
+        try c.encode(signerConditioning, forKey: .signerConditioning); try c.encode(signerDropout, forKey: .signerDropout)
         try c.encode(maxFrames, forKey: .maxFrames); try c.encode(layout.jsonString(), forKey: .layout)
     }
 }

@@ -31,7 +31,8 @@ extension Sampler {
     func generate(_ request: Request, options: SamplingOptions, trace: inout Trace?, shouldStop: () -> Bool,
                   onFrame: (GeneratedFrame) -> Void) throws(HybridSignError) -> PoseSequence {
         try validate(options)
-        var pass = SamplingPass(model: model, request: request, seed: options.seed)
+        let signer = try model.signerID(options.signer)
+        var pass = SamplingPass(model: model, request: request, signer: signer, seed: options.seed)
         let values = model.config.mode == .diffusion
             ? generateWhole(&pass, frames: diffusionLength(options, units: request.units), options: options,
                             shouldStop: shouldStop, onFrame: onFrame)
@@ -47,6 +48,9 @@ extension Sampler {
     private func validate(_ options: SamplingOptions) throws(HybridSignError) {
         guard options.steps >= 1 || (options.steps == 0 && model.config.mode == .hybrid) else {
             throw HybridSignError.invalidConfig("sampling needs at least 1 flow step (0 only for hybrid models: the AR estimate alone), not \(options.steps)")
+        }
+        guard options.temperature >= 0, options.temperature.isFinite else {
+            throw HybridSignError.invalidConfig("the temperature must be 0 or more, not \(options.temperature)")
         }
         if case .fixed(let n) = options.frames, n < 1 || n > Self.maximumFrames {
             throw HybridSignError.invalidConfig("frames must be between 1 and \(Self.maximumFrames), not \(n)")
@@ -210,11 +214,11 @@ struct SamplingPass {
     var rng: RandomGenerator
     private let start = DispatchTime.now().uptimeNanoseconds
 
-    init(model: HybridSignModel, request: Sampler.Request, seed: UInt64) {
+    init(model: HybridSignModel, request: Sampler.Request, signer: Int, seed: UInt64) {
         graph = Graph(recording: false)
         graph.checksFinite = false
         network = model.network
-        text = network.encodeText(ids: request.ids.map { [$0] }, features: request.features.map { [$0] }, graph: graph)
+        text = network.encodeText(ids: request.ids.map { [$0] }, features: request.features.map { [$0] }, signers: [signer], graph: graph)
         rng = RandomGenerator(seed: seed)
     }
 

@@ -55,6 +55,10 @@ public enum PickleReader {
         guard offset >= 0, offset <= bytes.count else {
             throw PoseDataError.malformed(file: fileName, offset: offset, message: "the start offset is outside the data")
         }
+        if let foreign = ForeignFileSignature.name(of: bytes[offset...]) {
+            throw PoseDataError.malformed(file: fileName, offset: offset,
+                                          message: "this is not a pickle: it starts like \(foreign); check the file, or its extension")
+        }
         // Strided torch views may repeat storage elements; beyond this, the input is treated as hostile.
         let budget = PickleBudget(bytes: 4 &* bytes.count &+ (64 << 20))
         var machine = PickleMachine(bytes: bytes[...], start: offset, baseOffset: 0, fileName: fileName, mode: .standard, budget: budget)
