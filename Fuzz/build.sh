@@ -19,7 +19,7 @@ mkdir -p "$modules" "$out/bin"
 
 declare -A deps=() flags=() directory=()
 order=() includes=() packages=()
-while IFS=$'\t' read -r kind name path rest1 rest2; do
+while IFS='|' read -r kind name path rest1 rest2; do
   if [ "$kind" = system ]; then
     includes+=(-I "$root/$path")
     [ -n "$rest1" ] && packages+=("$rest1")

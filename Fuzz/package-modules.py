@@ -1,5 +1,5 @@
 """Prints the package's library modules for Fuzz/build.sh, read from Package.swift (through
-`swift package dump-package` JSON on stdin), lowest first, one per line, tab-separated:
+`swift package dump-package` JSON on stdin), lowest first, one per line, separated by "|":
 
     module NAME SOURCE_DIR DEPENDENCIES FLAGS     (the modules it imports; its unsafe flags on Linux)
     system NAME DIRECTORY PKG_CONFIG_NAME         (a C library's module map)
@@ -13,7 +13,7 @@ package = json.load(sys.stdin)
 targets = {t["name"]: t for t in package["targets"] if t["type"] in ("regular", "system")}
 for name, target in targets.items():
     if target["type"] == "system":
-        print("\t".join(["system", name, target.get("path") or f"Sources/{name}", target.get("pkgConfig") or ""]))
+        print("|".join(["system", name, target.get("path") or f"Sources/{name}", target.get("pkgConfig") or ""]))
 
 
 def dependencies(target):
@@ -47,7 +47,7 @@ def visit(name):
         visit(dependency)
     done.append(name)
     target = targets[name]
-    print("\t".join(["module", name, target.get("path") or f"Sources/{name}",
+    print("|".join(["module", name, target.get("path") or f"Sources/{name}",
                      " ".join(dependencies(target)), " ".join(flags(target))]))
 
 
