@@ -171,7 +171,7 @@ final class ModelVerbTests: XCTestCase {
         guard case .table(let table) = try value(of: "eval m on d steps: 1 seed: 4", variables: variables) else {
             return XCTFail("not a table")
         }
-        XCTAssertEqual(table.columns, ["model", "dtw_mje", "dtw_mje_norm", "dtw_mje_hands", "mje", "ttff_s", "fps", "samples"])
+        XCTAssertEqual(table.columns, ["model", "dtw_mje", "dtw_mje_norm", "dtw_mje_hands", "dtw_mje_nearest", "mje", "ttff_s", "fps", "samples"])
         XCTAssertEqual(table.rows.count, 1)
         let m = try model(variables["m"]).model!
         let words = try DataFixtures.words()
@@ -184,10 +184,12 @@ final class ModelVerbTests: XCTestCase {
         let row = table.rows[0]
         XCTAssertEqual(row[1].number!, expected.dtwMJE, accuracy: 1e-9)
         XCTAssertEqual(row[2].number!, expected.dtwMJENormalized!, accuracy: 1e-9)
-        XCTAssertEqual(row[4].number!, expected.mje, accuracy: 1e-9)
-        XCTAssertGreaterThan(row[5].number!, 0)
+        // Each word has one realisation in d: the nearest is the paired reference.
+        XCTAssertEqual(row[4].number!, expected.dtwMJE, accuracy: 1e-9)
+        XCTAssertEqual(row[5].number!, expected.mje, accuracy: 1e-9)
         XCTAssertGreaterThan(row[6].number!, 0)
-        XCTAssertEqual(row[7].number, 3)
+        XCTAssertGreaterThan(row[7].number!, 0)
+        XCTAssertEqual(row[8].number, 3)
         // Several models give one row each; limit: counts samples.
         guard case .table(let two) = try value(of: "eval [m, m] on d limit: 2", variables: variables) else { return XCTFail() }
         XCTAssertEqual(two.rows.count, 2)

@@ -31,6 +31,25 @@ public enum PickleReader {
         return value
     }
 
+    /// Reads the pickle that fills gzip data `compressed`, inflating it only as far as the opcodes
+    /// read (so a gzip bomb is refused at its first bad byte, or at the inflation limit of
+    /// ``InflatingBuffer``); bytes after its STOP are an error. Also returns the inflated size.
+    static func read(gzip compressed: [UInt8], fileName: String? = nil) throws(PoseDataError) -> (value: PickleValue, inflatedSize: Int) {
+        let source = try InflatingBuffer(compressed, fileName: fileName)
+        let budget = PickleBudget(bytes: 4 &* source.limit &+ (64 << 20))
+        var machine = PickleMachine(source: source, fileName: fileName, budget: budget)
+        let node = try machine.run()
+        let end = machine.position
+        if try machine.makeAvailable(1, "the end of the data") {
+            throw PoseDataError.malformed(
+                file: fileName, offset: end,
+                message: "bytes follow the pickle's STOP opcode: the file holds more than one pickle, or is corrupt")
+        }
+        try source.finish()
+        var converter = PickleConverter(objects: machine.objects, fileName: fileName)
+        return (try converter.value(of: node), source.bytes.count)
+    }
+
     /// Reads one pickle starting at byte `offset` and returns it with the offset just past its STOP.
     public static func read(_ bytes: [UInt8], from offset: Int, fileName: String? = nil) throws(PoseDataError) -> (value: PickleValue, end: Int) {
         guard offset >= 0, offset <= bytes.count else {

@@ -1,23 +1,30 @@
 import HybridSign
 import PoseData
 
-/// The sampling arguments `sample`, `stream` and `eval` share: steps, seed, frames, temperature.
+/// The sampling arguments `sample`, `stream` and `eval` share: steps, seed, frames, temperature,
+/// signer. Steps and temperature left out take the model's recommended settings (`show m`).
 enum SamplingArguments {
-    static let steps = Parameter("steps", .number, "flow steps per frame (per sequence for diffusion)", default: .number(1))
+    static let steps = Parameter("steps", .number, "flow steps per frame (per sequence for diffusion); default: the model's recommended setting")
     static let seed = Parameter("seed", .number, "seed of the flow's noise", default: .number(0))
     static let frames = Parameter("frames", .number | .string,
                                   "auto (until the model's progress head ends it) or a number of frames",
                                   default: .string("auto"), placeholder: "auto|NUMBER")
     static let temperature = Parameter("temperature", .number,
-                                       "noise temperature of the flow's source (0 starts from the AR estimate)", default: .number(0))
+                                       "noise temperature of the flow's source (0 starts from the AR estimate); default: the model's recommended setting")
+    static let signer = Parameter("signer", .string,
+                                  "sign as this signer: a code the model learned with signer conditioning (default: none, the model chooses)",
+                                  placeholder: "CODE")
 
-    /// The options the call's arguments ask for (parameters it does not declare keep their defaults).
-    static func options(_ arguments: Arguments, signature: VerbSignature) throws(NotebookError) -> SamplingOptions {
-        var options = SamplingOptions()
+    /// The options the call's arguments ask for: `defaults` (the model's recommended settings)
+    /// for what the call leaves out, and for parameters the verb does not declare.
+    static func options(_ arguments: Arguments, signature: VerbSignature,
+                        defaults: SamplingDefaults) throws(NotebookError) -> SamplingOptions {
+        var options = defaults.options()
         let declared = Set(signature.named.map(\.name))
-        if declared.contains("steps") { options.steps = try arguments.integer("steps", in: 1...1000) }
+        if declared.contains("steps") && arguments.has("steps") { options.steps = try arguments.integer("steps", in: 1...1000) }
         if declared.contains("seed") { options.seed = try arguments.seed("seed") }
-        if declared.contains("temperature") {
+        if declared.contains("signer") && arguments.has("signer") { options.signer = try arguments.string("signer") }
+        if declared.contains("temperature") && arguments.has("temperature") {
             let temperature = try arguments.number("temperature")
             guard temperature >= 0, temperature.isFinite else {
                 throw arguments.error("\(arguments.verb)'s 'temperature' must be 0 or more, got \(formatNumber(temperature))", at: "temperature")
@@ -59,7 +66,7 @@ enum SamplingArguments {
             if error.isAboutText, let text, let range = unknownUnitRange(in: text, arguments: arguments, model: model) {
                 throw NotebookError(error.description, at: range)
             }
-            throw notebookError(error, arguments, at: error.isAboutText ? "text" : nil)
+            throw notebookError(error, arguments, at: error.isAboutText ? "text" : error.isAboutSigner ? "signer" : nil)
         }
         if interrupt.isSet {
             guard sequence.frameCount > 0 else { throw NotebookError.interrupted(at: arguments.callRange) }
@@ -94,6 +101,12 @@ extension HybridSignError {
     /// Whether the error is about the text given (so it points there).
     var isAboutText: Bool {
         if case .unsupportedText = self { return true }
+        return false
+    }
+
+    /// Whether the error is about the signer given (so it points there).
+    var isAboutSigner: Bool {
+        if case .unknownSigner = self { return true }
         return false
     }
 }
