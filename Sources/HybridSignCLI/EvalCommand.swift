@@ -17,6 +17,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Noise temperature of the flow's source.") var temperature: Float = 0
     @Option(help: "Evaluate only the first N samples.") var limit: Int?
     @Flag(help: "Print one JSON object.") var json = false
+    @Option(help: "The text encoder's folder, for a model trained with --text-encoder (default: the folder it was trained with, else $HYBRIDSIGN_TEXT_ENCODERS or ~/.cache/hybridsign/text-encoders).") var encoder: String?
 
     func run() throws {
         do {
@@ -26,7 +27,7 @@ struct EvalCommand: ParsableCommand {
                 print(json ? result.json : result.summary)
                 return
             }
-            let loaded = try HybridSignModel.load(contentsOf: URL(fileURLWithPath: model))
+            let loaded = try HybridSignModel.load(contentsOf: URL(fileURLWithPath: model), textEncoder: encoder.map { URL(fileURLWithPath: $0) })
             let dataset = try CommandSupport.loadDataset(data)
             let runner = EvaluationRunner(model: loaded, options: SamplingOptions(steps: steps, seed: seed, frames: .auto, temperature: temperature))
             let result = try runner.run(on: dataset, limit: limit)

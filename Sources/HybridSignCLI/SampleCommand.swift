@@ -16,10 +16,11 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Noise temperature of the flow's source (0 starts from the AR estimate).") var temperature: Float = 0
     @Option(help: "Output file: .json, .pose or .pkl.") var out: String
     @Flag(help: "Print each frame's time as it is made.") var verbose = false
+    @Option(help: "The text encoder's folder, for a model trained with --text-encoder (default: the folder it was trained with, else $HYBRIDSIGN_TEXT_ENCODERS or ~/.cache/hybridsign/text-encoders).") var encoder: String?
 
     func run() throws {
         do {
-            let loaded = try HybridSignModel.load(contentsOf: URL(fileURLWithPath: model))
+            let loaded = try HybridSignModel.load(contentsOf: URL(fileURLWithPath: model), textEncoder: encoder.map { URL(fileURLWithPath: $0) })
             let options = SamplingOptions(steps: steps, seed: seed, frames: frames, temperature: temperature)
             var times: [Double] = []
             let sequence = try Sampler(model: loaded).sample(text: text, options: options) { frame in
