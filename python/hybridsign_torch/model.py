@@ -71,6 +71,9 @@ class HybridSignModel(DataMapping):
                  length_model: LengthModel, joint_confidence: np.ndarray, fps: float, seed: int | None) -> None:
         super().__init__(config, normalizer, vocabulary, length_model, joint_confidence, fps)
         self.network = HybridSignNetwork(config, vocabulary.size if vocabulary else 1, seed)
+        #: The pretrained text encoder the model reads (``pretrained_text.TextEncoderRecord``), if any:
+        #: its samples' ``text_features`` are that encoder's hidden states of their texts.
+        self.text_encoder = None
 
     @property
     def mapping(self) -> DataMapping:
