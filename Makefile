@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE = -c release
 BIN = .build/release/hybridsign
 
-.PHONY: demo test build deps bench
+.PHONY: demo test test-asan fuzz build deps bench
 
 deps:
 	@bash scripts/install-deps.sh
@@ -14,6 +14,14 @@ build: deps
 # Numeric code is 40–500× slower in debug builds, so the tests run in release mode with testing enabled.
 test: deps
 	SWIFT=$(SWIFT) bash scripts/run-tests.sh
+
+# The parsers' tests built with AddressSanitizer (debug build in .build/asan; also part of `make test`).
+test-asan: deps
+	SWIFT=$(SWIFT) bash scripts/test-asan.sh
+
+# Each libFuzzer harness for FUZZ_RUNS executions (default 1,000,000) or FUZZ_SECONDS (Docs/fuzzing.md).
+fuzz: deps
+	bash Fuzz/run.sh long
 
 # The main job: the bundled model signs a word frame by frame; PNG frames, a contact sheet, a
 # comparison with a recording, JSON and .pose. Writes under out/quick-start/.

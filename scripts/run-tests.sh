@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds and runs the whole test suite in release mode (numeric code is 40–500× slower in debug),
-# then the Python tests (python/tests, with pytest), and prints one summary line per suite:
-# "tests: N passed, N failed, N skipped" (Swift) and "python tests: ..." (pytest).
+# then the Python tests (python/tests, with pytest), then the fuzz harnesses (Fuzz/run.sh smoke:
+# every saved crash input replayed, each harness fuzzed for FUZZ_SECONDS, default 10), then the
+# parsers' tests under AddressSanitizer (scripts/test-asan.sh), and prints one summary line per
+# suite: "tests: N passed, N failed, N skipped" (Swift), "python tests: ..." (pytest), one
+# "fuzz HARNESS: ..." line per harness and "asan tests: ...".
 # Swift tests that compare against Python references (safetensors, transformers, the twin) find the
 # interpreter through HYBRIDSIGN_PYTHON, which this script sets to the test environment's python.
 set -uo pipefail
@@ -11,21 +14,23 @@ HYBRIDSIGN_PYTHON=$(bash "$root/scripts/python-env.sh") || exit 1
 export HYBRIDSIGN_PYTHON
 $swift build -c release --build-tests -Xswiftc -enable-testing || exit 1
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+fuzz_log=$(mktemp)
+asan_log=$(mktemp)
+trap 'rm -f "$log" "$fuzz_log" "$asan_log"' EXIT
 $swift test -c release --skip-build -Xswiftc -enable-testing 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-# XCTest's last "Executed N tests, with K tests skipped and F failures" line is the whole run's.
-summary=$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with" "$log" | tail -n 1)
-executed=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")
-failed=$(sed -E 's/.* ([0-9]+) failures?.*/\1/' <<<"$summary")
-skipped=0
-grep -q "skipped" <<<"$summary" && skipped=$(sed -E 's/.*with ([0-9]+) tests? skipped.*/\1/' <<<"$summary")
-swift_summary=""
-[ -n "$summary" ] && swift_summary="tests: $((executed - failed - skipped)) passed, $failed failed, $skipped skipped"
+swift_summary=$(bash "$root/scripts/xctest-summary.sh" "$log")
 python_status=0
 if [ -d "$root/python/tests" ]; then
   (cd "$root/python" && PYTHONPATH="$root/python" "$HYBRIDSIGN_PYTHON" -m pytest -q tests) || python_status=$?
 fi
-[ -n "$swift_summary" ] && echo "$swift_summary"
-[ "$status" -eq 0 ] && status=$python_status
+bash "$root/Fuzz/run.sh" smoke 2>&1 | tee "$fuzz_log"
+fuzz_status=${PIPESTATUS[0]}
+SWIFT=$swift bash "$root/scripts/test-asan.sh" 2>&1 | tee "$asan_log"
+asan_status=${PIPESTATUS[0]}
+asan_summary=$(bash "$root/scripts/xctest-summary.sh" "$asan_log")
+[ -n "$swift_summary" ] && echo "tests: $swift_summary"
+grep -E '^fuzz [a-z]+: ' "$fuzz_log"
+[ -n "$asan_summary" ] && echo "asan tests: $asan_summary"
+for s in $python_status $fuzz_status $asan_status; do [ "$status" -eq 0 ] && status=$s; done
 exit "$status"

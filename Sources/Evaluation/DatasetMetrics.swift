@@ -11,6 +11,10 @@ public struct DatasetMetrics: Sendable, Equatable {
     public var dtwMJEHands: Double?
     /// Mean MJE after resampling to the reference's length.
     public var mje: Double
+    /// Mean DTW-MJE to the nearest realisation of the sample's text (``NearestRealisation``): the
+    /// closest of the references with the same text, the paired reference for a sample without
+    /// text. Nil when not measured (``init(averaging:)``).
+    public var dtwMJENearest: Double?
     /// The number of samples that counted.
     public var samples: Int
 
@@ -27,13 +31,24 @@ public struct DatasetMetrics: Sendable, Equatable {
         samples = metrics.count
     }
 
-    /// Compares each generated sequence with the reference at the same position.
-    public static func compare(generated: [PoseSequence], references: [PoseSequence]) throws(EvaluationError) -> DatasetMetrics? {
+    /// Compares each generated sequence with the reference at the same position, and with the
+    /// nearest realisation of its text among `realisations` (default: the references themselves).
+    public static func compare(generated: [PoseSequence], references: [PoseSequence],
+                               realisations: [PoseSequence]? = nil) throws(EvaluationError) -> DatasetMetrics? {
         precondition(generated.count == references.count, "one generated sequence per reference")
+        let pool = realisations ?? references
+        let byText = NearestRealisation.realisationsByText(pool)
         var metrics: [SequenceMetrics] = []
+        var nearestDistances: [Double] = []
         for (g, r) in zip(generated, references) {
-            if let m = try SequenceMetrics.compare(g, with: r) { metrics.append(m) }
+            guard let m = try SequenceMetrics.compare(g, with: r) else { continue }
+            metrics.append(m)
+            let candidates = r.text.flatMap { byText[$0] }.map { $0.map { pool[$0] } } ?? []
+            let best = try NearestRealisation.nearest(g, among: candidates)?.dtwMJE
+            nearestDistances.append(min(best ?? m.dtwMJE, m.dtwMJE))
         }
-        return DatasetMetrics(averaging: metrics)
+        var result = DatasetMetrics(averaging: metrics)
+        if !nearestDistances.isEmpty { result?.dtwMJENearest = nearestDistances.reduce(0, +) / Double(nearestDistances.count) }
+        return result
     }
 }

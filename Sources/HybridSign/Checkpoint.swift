@@ -1,13 +1,16 @@
 import Foundation
+import Platform
 import PoseData
 import Tensors
 import TextEncoders
 
 /// One `.safetensors` file holding a model: weights (`model.*`), their EMA (`ema.*`), the AdamW
 /// state (`adamw.*`), the loss history (`history`), and in `__metadata__` the configuration,
-/// normaliser, vocabulary, length model, joint confidences, frame rate, training options, step and
-/// the pretrained text encoder it reads (``TextEncoderRecord``, `text_encoder`) — everything `--resume` needs to continue exactly (the data order and the noise of step k
-/// are functions of the seed and k, so no generator state is stored).
+/// normaliser, vocabulary, length model, joint confidences, frame rate, signers (signer
+/// conditioning), recommended sampling settings (`sampling`), training options, step and the
+/// pretrained text encoder it reads (``TextEncoderRecord``, `text_encoder`) — everything
+/// `--resume` needs to continue exactly (the data order and the noise of step k are functions of
+/// the seed and k, so no generator state is stored).
 public struct Checkpoint {
     /// Format tag in the metadata, checked on load.
     public static let format = "hybridsign-model-1"
@@ -16,7 +19,8 @@ public struct Checkpoint {
     enum Key {
         static let format = "format", config = "config", normalizer = "normalizer", vocabulary = "vocabulary"
         static let lengthModel = "length_model", jointConfidence = "joint_confidence", fps = "fps"
-        static let step = "step", training = "training", textEncoder = "text_encoder"
+        static let step = "step", training = "training", signers = "signers", sampling = "sampling"
+        static let textEncoder = "text_encoder"
     }
 
     /// The model (weights as trained, not averaged).
@@ -60,7 +64,9 @@ public struct Checkpoint {
             Key.jointConfidence: try json(model.jointConfidence),
             Key.fps: String(model.fps),
             Key.step: String(step),
+            Key.sampling: try json(model.samplingDefaults),
         ]
+        if model.config.signerConditioning { metadata[Key.signers] = try json(model.signers) }
         if let vocabulary = model.vocabulary { metadata[Key.vocabulary] = try json(vocabulary) }
         if let training { metadata[Key.training] = try json(training) }
         if let textEncoder = model.textEncoder { metadata[Key.textEncoder] = try json(TextEncoderRecord(textEncoder)) }
@@ -83,16 +89,16 @@ public struct Checkpoint {
         let meta = file.metadata
         guard meta[Key.format] == format else {
             throw HybridSignError.invalidCheckpoint(
-                "\(url.path) is a safetensors file but not a HybridSign model (metadata 'format' is \(meta[Key.format].map { "'\($0)'" } ?? "missing"), expected '\(format)')")
+                "\(url.path) is a safetensors file but not a HybridSign model (metadata 'format' is \(meta[Key.format].map { "\(QuotedText.quoted($0))" } ?? "missing"), expected \(QuotedText.quoted(format)))")
         }
         let decoder = JSONDecoder()
         func decode<T: Decodable>(_ type: T.Type, _ key: String, required: Bool = true) throws(HybridSignError) -> T? {
             guard let text = meta[key] else {
-                if required { throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(key)' is missing") }
+                if required { throw HybridSignError.invalidCheckpoint("\(url.path): metadata \(QuotedText.quoted(key)) is missing") }
                 return nil
             }
             do { return try decoder.decode(T.self, from: Data(text.utf8)) } catch {
-                throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(key)' is damaged: \(error)")
+                throw HybridSignError.invalidCheckpoint("\(url.path): metadata \(QuotedText.quoted(key)) is damaged: \(error)")
             }
         }
         let config = try decode(ModelConfig.self, Key.config)!
@@ -107,17 +113,40 @@ public struct Checkpoint {
         }
         let encoder: PretrainedTextEncoder?
         do { encoder = try encoderRecord?.resolve(given: textEncoder) } catch { throw HybridSignError.invalidCheckpoint("\(url.path): \(error)") }
-        guard let fps = meta[Key.fps].flatMap(Double.init), fps > 0, let step = meta[Key.step].flatMap(Int.init), step >= 0 else {
+        let signers = try decode([String].self, Key.signers, required: config.signerConditioning) ?? []
+        let sampling = try decode(SamplingDefaults.self, Key.sampling, required: false) ?? SamplingDefaults()
+        do { try sampling.validate(for: config.mode) } catch {
+            throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(Key.sampling)': \(error)")
+        }
+        if config.signerConditioning && (signers.isEmpty || Set(signers).count != signers.count || signers != signers.sorted()) {
+            throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(Key.signers)' must list at least one signer, sorted and without repeats")
+        }
+        guard let fps = meta[Key.fps].flatMap(Double.init), PoseLimits.isValidFPS(fps), let step = meta[Key.step].flatMap(Int.init), step >= 0 else {
             throw HybridSignError.invalidCheckpoint("\(url.path): metadata 'fps' or 'step' is missing or damaged")
+        }
+        // The configuration is checked against the ceilings and the stored weights before the
+        // network it describes is allocated.
+        do { try config.validate() } catch { throw HybridSignError.invalidCheckpoint("\(url.path): metadata 'config': \(error)") }
+        if let vocabulary, vocabulary.size > ModelConfig.Ceilings.vocabulary {
+            throw HybridSignError.invalidCheckpoint(
+                "\(url.path): the vocabulary has \(vocabulary.size) ids, over the ceiling of \(ModelConfig.Ceilings.vocabulary)")
+        }
+        let weightPrefix = useEMA && file.tensors.keys.contains(where: { $0.hasPrefix("ema.") }) ? "ema." : "model."
+        let storedWeights = file.tensors.reduce(0.0) { $0 + ($1.key.hasPrefix(weightPrefix) ? Double($1.value.count) : 0) }
+        let needed = config.minimumParameterCount(vocabularySize: vocabulary?.size ?? 1)
+        guard needed <= storedWeights else {
+            throw HybridSignError.invalidCheckpoint(
+                "\(url.path): metadata 'config' describes a network of at least \(NumberText.format(needed)) weights, but the file stores \(NumberText.format(storedWeights)) under \(QuotedText.quoted(weightPrefix)); the configuration does not belong to these weights")
         }
         let model: HybridSignModel
         do {
             model = try HybridSignModel(config: config, normalizer: normalizer, vocabulary: vocabulary, lengthModel: lengthModel,
-                                        jointConfidence: jointConfidence, fps: fps, seed: 0, textEncoder: encoder)
+                                        jointConfidence: jointConfidence, fps: fps, signers: signers, samplingDefaults: sampling, seed: 0,
+                                        textEncoder: encoder)
         } catch {
             throw HybridSignError.invalidCheckpoint("\(url.path): \(error)")
         }
-        let prefix = useEMA && file.tensors.keys.contains(where: { $0.hasPrefix("ema.") }) ? "ema." : "model."
+        let prefix = weightPrefix
         var weights: [String: Tensor] = [:]
         var ema: [String: Tensor] = [:], optimizer: [String: Tensor] = [:]
         var history = TrainingHistory()
@@ -129,7 +158,7 @@ public struct Checkpoint {
         }
         // The history marks steps without a development score with NaN; everything else must be finite.
         for (name, tensor) in file.tensors where name != historyTensor {
-            guard tensor.isFinite else { throw HybridSignError.invalidCheckpoint("\(url.path): tensor '\(name)' holds NaN or infinity") }
+            guard tensor.isFinite else { throw HybridSignError.invalidCheckpoint("\(url.path): tensor \(QuotedText.quoted(name)) holds NaN or infinity") }
             if name.hasPrefix(prefix) { weights[String(name.dropFirst(prefix.count))] = tensor }
             if name.hasPrefix("ema.") { ema[name] = tensor }
             if name.hasPrefix("adamw.") { optimizer[name] = tensor }

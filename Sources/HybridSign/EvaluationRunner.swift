@@ -3,15 +3,20 @@ import Foundation
 import PoseData
 
 /// Samples a model for every sample of a dataset and compares the results with the references:
-/// DTW-MJE (raw, shoulder-normalised, hands), MJE, and streaming timing (median over samples).
+/// DTW-MJE (raw, shoulder-normalised, hands, to the nearest realisation of the text), MJE, and
+/// streaming timing (median over samples); optionally the diversity of several seeds per text.
 /// Shared by `hybridsign eval`, `hybridsign train --dev` and the notebook's `eval` and `train … eval:`.
 public struct EvaluationRunner {
     public var model: HybridSignModel
     public var options: SamplingOptions
+    /// Sign each sample as its reference's own signer (`eval --signer own`) instead of
+    /// `options.signer`; a reference without a signer is signed freely.
+    public var signerFromReference: Bool
 
-    public init(model: HybridSignModel, options: SamplingOptions) {
+    public init(model: HybridSignModel, options: SamplingOptions, signerFromReference: Bool = false) {
         self.model = model
         self.options = options
+        self.signerFromReference = signerFromReference
     }
 
     /// Metrics over the dataset and the median streaming timing.
@@ -22,27 +27,45 @@ public struct EvaluationRunner {
         /// Samples left out because the model cannot read their text (`skippingUnknownText`):
         /// the sample's name or text, and why.
         public var skipped: [(sample: String, reason: String)]
+        /// The diversity over several seeds per text (``EvaluationRunner/diversity(on:seeds:limit:shouldStop:progress:)``), when measured.
+        public var diversity: DiversityMetrics?
 
-        public init(metrics: DatasetMetrics?, timing: StreamTiming?, samples: Int, skipped: [(sample: String, reason: String)] = []) {
+        public init(metrics: DatasetMetrics?, timing: StreamTiming?, samples: Int, skipped: [(sample: String, reason: String)] = [],
+                    diversity: DiversityMetrics? = nil) {
             self.metrics = metrics
             self.timing = timing
             self.samples = samples
             self.skipped = skipped
+            self.diversity = diversity
         }
 
-        /// `{"dtw_mje": ..., "dtw_mje_norm": ..., "dtw_mje_hands": ..., "mje": ..., "ttff_s": ..., "fps": ..., "samples": N}`.
+        /// `{"dtw_mje": ..., "dtw_mje_norm": ..., "dtw_mje_hands": ..., "dtw_mje_nearest": ..., "mje": ..., "ttff_s": ...,
+        /// "fps": ..., "samples": N}`, with `"diversity": {"seeds": K, "texts": N, "distinct_nearest": ...,
+        /// "pairwise_dtw_mje": ..., "nearest_dtw_mje": ...}` when measured.
         public var json: String {
             let j = Self.json
-            return "{\"dtw_mje\": \(j(metrics?.dtwMJE)), \"dtw_mje_norm\": \(j(metrics?.dtwMJENormalized)), "
-                + "\"dtw_mje_hands\": \(j(metrics?.dtwMJEHands)), \"mje\": \(j(metrics?.mje)), "
-                + "\"ttff_s\": \(j(timing?.timeToFirstFrame)), \"fps\": \(j(timing?.framesPerSecond)), \"samples\": \(samples)}"
+            var text = "{\"dtw_mje\": \(j(metrics?.dtwMJE)), \"dtw_mje_norm\": \(j(metrics?.dtwMJENormalized)), "
+                + "\"dtw_mje_hands\": \(j(metrics?.dtwMJEHands)), \"dtw_mje_nearest\": \(j(metrics?.dtwMJENearest)), \"mje\": \(j(metrics?.mje)), "
+                + "\"ttff_s\": \(j(timing?.timeToFirstFrame)), \"fps\": \(j(timing?.framesPerSecond)), \"samples\": \(samples)"
+            if let d = diversity {
+                text += ", \"diversity\": {\"seeds\": \(d.seeds), \"texts\": \(d.texts), \"distinct_nearest\": \(j(d.distinctNearest)), "
+                    + "\"pairwise_dtw_mje\": \(j(d.pairwiseDTWMJE)), \"nearest_dtw_mje\": \(j(d.nearestDTWMJE))}"
+            }
+            return text + "}"
         }
 
-        /// One line: DTW-MJE (normalised, hands), MJE, first-frame latency, frames per second, samples.
+        /// One line: DTW-MJE (normalised, hands, nearest realisation), MJE, first-frame latency,
+        /// frames per second, samples; a second line with the diversity when measured.
         public var summary: String {
-            String(format: "DTW-MJE %.2f (normalised %@, hands %@), MJE %.2f, first frame %.1f ms, %.0f frames/s, %d samples",
-                   metrics?.dtwMJE ?? .nan, Self.json(metrics?.dtwMJENormalized), Self.json(metrics?.dtwMJEHands),
-                   metrics?.mje ?? .nan, (timing?.timeToFirstFrame ?? .nan) * 1000, timing?.framesPerSecond ?? .nan, samples)
+            var text = String(format: "DTW-MJE %.2f (normalised %@, hands %@, nearest realisation %@), MJE %.2f, first frame %.1f ms, %.0f frames/s, %d samples",
+                              metrics?.dtwMJE ?? .nan, Self.json(metrics?.dtwMJENormalized), Self.json(metrics?.dtwMJEHands),
+                              Self.json(metrics?.dtwMJENearest),
+                              metrics?.mje ?? .nan, (timing?.timeToFirstFrame ?? .nan) * 1000, timing?.framesPerSecond ?? .nan, samples)
+            if let d = diversity {
+                text += String(format: "\ndiversity over %d seeds of %d texts: %.2f distinct nearest realisations per text, pairwise DTW-MJE %@, nearest DTW-MJE %.2f",
+                               d.seeds, d.texts, d.distinctNearest, Self.json(d.pairwiseDTWMJE), d.nearestDTWMJE)
+            }
+            return text
         }
 
         /// `skipped 2 of 40 samples whose text the model cannot read …: Taxi, …`, or nil when none was.
@@ -95,6 +118,7 @@ public struct EvaluationRunner {
             if shouldStop() { throw CancellationError() }
             var sampleOptions = options
             sampleOptions.seed = options.seed &+ UInt64(k)
+            if signerFromReference { sampleOptions.signer = reference.signer }
             var times: [Double] = []
             do {
                 generated.append(try sampler.sample(for: reference, options: sampleOptions, onFrame: { times.append($0.time) },
@@ -106,7 +130,18 @@ public struct EvaluationRunner {
             if let timing = StreamTiming(frameTimes: times) { timings.append(timing) }
             progress(k + 1)
         }
-        let metrics = try DatasetMetrics.compare(generated: generated, references: references)
+        let metrics = try DatasetMetrics.compare(generated: generated, references: references,
+                                                 realisations: Self.realisations(of: Set(references.compactMap(\.text)), in: dataset))
         return Result(metrics: metrics, timing: StreamTiming.median(of: timings), samples: references.count, skipped: skipped)
+    }
+
+    /// Every sample of `dataset` whose text is one of `texts`: the valid realisations the
+    /// nearest-realisation figures search (the whole dataset, also past an evaluation's limit).
+    static func realisations(of texts: Set<String>, in dataset: PoseDataset) -> [PoseSequence] {
+        var found: [PoseSequence] = []
+        for (index, summary) in dataset.samples.summaries.enumerated() where summary.text.map(texts.contains) ?? false {
+            found.append(dataset.samples[index])
+        }
+        return found
     }
 }

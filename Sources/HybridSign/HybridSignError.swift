@@ -7,6 +7,8 @@ public enum HybridSignError: Error, Equatable, Sendable, CustomStringConvertible
     case invalidData(String)
     /// Text the model cannot encode (unknown characters or words).
     case unsupportedText(String)
+    /// A signer the model does not know (or a signer for a model without signer conditioning).
+    case unknownSigner(String)
     /// A checkpoint that is damaged, incomplete or made for another layout.
     case invalidCheckpoint(String)
     /// A file could not be read or written.
@@ -16,7 +18,7 @@ public enum HybridSignError: Error, Equatable, Sendable, CustomStringConvertible
 
     public var description: String {
         switch self {
-        case .invalidConfig(let m), .invalidData(let m), .unsupportedText(let m),
+        case .invalidConfig(let m), .invalidData(let m), .unsupportedText(let m), .unknownSigner(let m),
              .invalidCheckpoint(let m), .io(let m), .diverged(let m):
             return m
         }

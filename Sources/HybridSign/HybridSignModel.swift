@@ -22,6 +22,11 @@ public final class HybridSignModel {
     public let jointConfidence: [Float]
     /// Frames per second of generated sequences.
     public let fps: Double
+    /// The signers a `signerConditioning` model knows, sorted; signer `signers[k]` has id `k + 1`
+    /// (0 is "no signer"). Empty for other models.
+    public let signers: [String]
+    /// The sampling settings the model recommends, used unless a call sets its own.
+    public var samplingDefaults: SamplingDefaults
     /// Layout joint index of each model-space joint.
     public let partOrder: [Int]
     /// The frozen pretrained encoder whose last hidden states condition the model (`text:
@@ -30,7 +35,8 @@ public final class HybridSignModel {
 
     /// A model with a freshly initialised network (seeded).
     public init(config: ModelConfig, normalizer: Normalizer, vocabulary: TextVocabulary?, lengthModel: LengthModel,
-                jointConfidence: [Float], fps: Double, seed: UInt64, textEncoder: PretrainedTextEncoder? = nil) throws(HybridSignError) {
+                jointConfidence: [Float], fps: Double, signers: [String] = [], samplingDefaults: SamplingDefaults = SamplingDefaults(),
+                seed: UInt64, textEncoder: PretrainedTextEncoder? = nil) throws(HybridSignError) {
         if config.text != .sentence && vocabulary == nil {
             throw HybridSignError.invalidConfig("text: \(config.text.rawValue) needs a vocabulary")
         }
@@ -41,7 +47,10 @@ public final class HybridSignModel {
         guard jointConfidence.count == config.layout.jointCount else {
             throw HybridSignError.invalidConfig("joint confidence has \(jointConfidence.count) values for \(config.layout.jointCount) joints")
         }
-        network = try HybridSignNetwork(config: config, vocabularySize: vocabulary?.size ?? 1, seed: seed)
+        let signers = config.signerConditioning ? Array(Set(signers)).sorted() : []
+        network = try HybridSignNetwork(config: config, vocabularySize: vocabulary?.size ?? 1, signers: signers.count, seed: seed)
+        self.signers = signers
+        self.samplingDefaults = samplingDefaults
         self.normalizer = normalizer
         self.vocabulary = vocabulary
         self.lengthModel = lengthModel
@@ -78,7 +87,20 @@ public final class HybridSignModel {
         try self.init(config: config, normalizer: normalizer, vocabulary: vocabulary,
                       lengthModel: LengthModel(units: units, frames: lengths),
                       jointConfidence: Self.meanConfidence(dataset),
-                      fps: summaries.first?.fps ?? 25, seed: seed, textEncoder: textEncoder)
+                      fps: summaries.first?.fps ?? 25, signers: summaries.compactMap(\.signer), seed: seed, textEncoder: textEncoder)
+    }
+
+    /// The id of signer `code` (nil: 0, no signer). An unknown code, or any code for a model
+    /// without signer conditioning, is an error that lists what the model knows.
+    public func signerID(_ code: String?) throws(HybridSignError) -> Int {
+        guard let code else { return 0 }
+        guard config.signerConditioning else {
+            throw HybridSignError.unknownSigner("this model was trained without signer conditioning, so it takes no signer (got '\(code)'); leave the signer out, or train with --signer-conditioning")
+        }
+        guard let index = signers.firstIndex(of: code) else {
+            throw HybridSignError.unknownSigner("unknown signer '\(code)'; this model knows: \(signers.joined(separator: ", "))")
+        }
+        return index + 1
     }
 
     /// Each joint's confidence averaged over every frame of `dataset` (read one sample at a time).

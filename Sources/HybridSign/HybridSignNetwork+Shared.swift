@@ -4,8 +4,33 @@ import Tensors
 /// The pieces both streams use: text encoding, flow-time conditioning, positions, the parts' slices,
 /// the expert stacks and fusion, and the confidence bias.
 extension HybridSignNetwork {
-    /// Encodes a batch of texts: `ids` (B lists of vocabulary ids) or `features` (B matrices).
-    public func encodeText(ids: [[Int]]? = nil, features: [TextFeatures]? = nil, graph: Graph) -> TextContext {
+    /// Encodes a batch of texts: `ids` (B lists of vocabulary ids) or `features` (B matrices);
+    /// with signer conditioning, `signers` (B signer ids, 0 = none; nil = none for all) adds each
+    /// sequence's signer embedding as one more text token.
+    public func encodeText(ids: [[Int]]? = nil, features: [TextFeatures]? = nil, signers: [Int]? = nil, graph: Graph) -> TextContext {
+        let (states, mask) = encodeTextStates(ids: ids, features: features, graph: graph)
+        guard let signerTable else { return TextContext(states: states, mask: mask) }
+        return withSigners(states: states, mask: mask, signers: signers ?? [Int](repeating: 0, count: states.shape[0]),
+                           table: signerTable, graph: graph)
+    }
+
+    /// The text states `[B, L + 1, D]` with the signer token after the last slot, and the mask that
+    /// shows it (the text's own padding stays hidden).
+    private func withSigners(states: Var, mask: Tensor, signers: [Int], table: Parameter, graph: Graph) -> TextContext {
+        let (b, l, d) = (states.shape[0], states.shape[1], states.shape[2])
+        precondition(signers.count == b, "one signer id per sequence")
+        let tokens = embedding(table, ids: signers, graph: graph).reshaped([b, 1, d])
+        let hidden = mask.scalars
+        let extended = Tensor(shape: [b, 1, 1, l + 1]) { out in
+            for row in 0..<b {
+                for k in 0..<l { out[row * (l + 1) + k] = hidden[row * l + k] }
+                out[row * (l + 1) + l] = 0
+            }
+        }
+        return TextContext(states: concat([states, tokens], axis: 1), mask: extended)
+    }
+
+    private func encodeTextStates(ids: [[Int]]?, features: [TextFeatures]?, graph: Graph) -> (Var, Tensor) {
         if let features {
             let lengths = features.map { max($0.rows, 1) }
             let l = lengths.max() ?? 1
@@ -16,12 +41,10 @@ extension HybridSignNetwork {
                     for i in 0..<(f.rows * f.width) where f.width == w { out[b * l * w + i] = f.values[i] }
                 }
             }
-            let (states, mask) = textEncoder(ids: nil, features: values, lengths: lengths, graph: graph)
-            return TextContext(states: states, mask: mask)
+            return textEncoder(ids: nil, features: values, lengths: lengths, graph: graph)
         }
         let ids = ids ?? [[0]]
-        let (states, mask) = textEncoder(ids: ids, features: nil, lengths: ids.map { max($0.count, 1) }, graph: graph)
-        return TextContext(states: states, mask: mask)
+        return textEncoder(ids: ids, features: nil, lengths: ids.map { max($0.count, 1) }, graph: graph)
     }
 
     /// Flow-time conditioning `[B, T, D]` from `t`, `r` `[B, T]`: MLP(sincos t) + MLP(sincos(t − r)).

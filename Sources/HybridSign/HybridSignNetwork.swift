@@ -26,6 +26,9 @@ public final class HybridSignNetwork: Layer {
     let confidenceBiases: [ConfidenceBias]
     let stacks: [[ExpertBlock]]
     let fusion: FusionBlock?
+    /// The signer embedding `[signers + 1, D]` (`signerConditioning`): row 0 is "no signer", row
+    /// k the model's k-th signer; read as one more text token.
+    let signerTable: Parameter?
     /// Fixed joint-index half of the 2-D sin-cos embedding per part (joint tokens): `[1, 1, n, D]`.
     let jointPositions: [Tensor]
     /// Multiply-adds per layer from which a streaming pass runs its parts concurrently (tests lower
@@ -35,11 +38,16 @@ public final class HybridSignNetwork: Layer {
     var hasCleanStream: Bool { clean != nil }
     var hasNoisyStream: Bool { noisy != nil }
 
-    /// A randomly initialised network (seeded). `vocabularySize` counts padding. The layers draw
-    /// their initial weights in a fixed order (text, time, embedders, start tokens, part embedding,
-    /// confidence biases, expert stacks, fusion, heads), which checkpoints and seeds rely on.
-    public init(config: ModelConfig, vocabularySize: Int, seed: UInt64) throws(HybridSignError) {
+    /// A randomly initialised network (seeded). `vocabularySize` counts padding; `signers` is the
+    /// number of signers a `signerConditioning` model knows. The layers draw their initial weights
+    /// in a fixed order (text, time, embedders, start tokens, part embedding, confidence biases,
+    /// expert stacks, fusion, heads, signer embedding), which checkpoints and seeds rely on; the
+    /// signer embedding comes last so that a model without it starts exactly as before.
+    public init(config: ModelConfig, vocabularySize: Int, signers: Int = 0, seed: UInt64) throws(HybridSignError) {
         try config.validate()
+        guard !config.signerConditioning || signers >= 1 else {
+            throw HybridSignError.invalidConfig("signer conditioning needs at least one signer; the training data has no 'signer' field")
+        }
         self.config = config
         var rng = RandomGenerator(seed: seed)
         let d = config.dim
@@ -65,6 +73,7 @@ public final class HybridSignNetwork: Layer {
         clean = hasClean ? CleanStreamLayers(embedders: cleanEmbedders, bos: bos, outputsPerToken: outputsPerToken, dim: d, rng: &rng) : nil
         noisy = hasNoisy ? NoisyStreamLayers(embedders: noisyEmbedders, outputsPerToken: outputsPerToken, dim: d) : nil
         jointPositions = config.tokens == .joint ? Self.jointPositions(config.layout, dim: d) : []
+        signerTable = config.signerConditioning ? Parameter(rng.normal([signers + 1, d], std: 0.02)) : nil
     }
 
     /// One stack of `depth` blocks per part, or one stack every part shares (`experts: off`).
@@ -96,6 +105,7 @@ public final class HybridSignNetwork: Layer {
     public var ownParameters: [(String, Parameter)] {
         var p: [(String, Parameter)] = (clean?.bos ?? []).enumerated().map { ("bos.\($0.offset)", $0.element) }
         if let partEmbedding { p.append(("part_embedding", partEmbedding)) }
+        if let signerTable { p.append(("signer_embedding", signerTable)) }
         return p
     }
 

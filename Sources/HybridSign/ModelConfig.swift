@@ -1,3 +1,4 @@
+import Platform
 import PoseData
 
 /// How a frame becomes tokens.
@@ -79,6 +80,12 @@ public struct ModelConfig: Sendable, Equatable {
     public var arWeight: Float = 1
     public var confidenceWeight: Float = 0.1
     public var progressWeight: Float = 0.1
+    /// Whether the model learns an embedding of the data's `signer` field (a sign language, a
+    /// person), read as one more text token; sampling then takes a signer or none.
+    public var signerConditioning: Bool = false
+    /// Probability that training hides a sample's signer (the "no signer" embedding instead), so
+    /// one model serves both uses: given a signer, and free.
+    public var signerDropout: Float = 0.5
     /// Longest sequence the model trains on and samples (frames).
     public var maxFrames: Int = 200
     /// The layout the model was built for.
@@ -105,7 +112,7 @@ public struct ModelConfig: Sendable, Equatable {
             config.mlp = 256
             config.tokens = .joint
         default:
-            throw HybridSignError.invalidConfig("unknown preset '\(name)'; the presets are: small, paper")
+            throw HybridSignError.invalidConfig("unknown preset \(QuotedText.quoted(name)); the presets are: small, paper")
         }
         // Measured on the word data (Docs/model.md): with the flow at full weight on every
         // frame the shared backbone learns its AR estimate more slowly than a pure `ar` model;
@@ -119,8 +126,9 @@ public struct ModelConfig: Sendable, Equatable {
         return config
     }
 
-    /// Checks the numbers fit together.
+    /// Checks the sizes against ``Ceilings`` and that the numbers fit together.
     public func validate() throws(HybridSignError) {
+        try checkCeilings()
         guard dim > 0, heads > 0, dim % heads == 0 else {
             throw HybridSignError.invalidConfig("dim \(dim) must be a positive multiple of heads \(heads)")
         }
@@ -135,8 +143,11 @@ public struct ModelConfig: Sendable, Equatable {
               historyNoise >= 0, historyNoise.isFinite else {
             throw HybridSignError.invalidConfig("sigma and historyNoise must be ≥ 0, flowMatchingFraction in 0...1 and flowFraction in (0, 1]")
         }
+        guard (0...1).contains(signerDropout) else {
+            throw HybridSignError.invalidConfig("signerDropout must be in 0...1, not \(signerDropout)")
+        }
         do { try layout.validate() } catch { throw HybridSignError.invalidConfig("layout: \(error)") }
-        guard !layout.parts.isEmpty else { throw HybridSignError.invalidConfig("layout '\(layout.name)' has no parts") }
+        guard !layout.parts.isEmpty else { throw HybridSignError.invalidConfig("layout \(QuotedText.quoted(layout.name)) has no parts") }
     }
 
     /// Tokens per frame for each part (1 for part tokens, the part's joint count for joint tokens).
@@ -152,7 +163,7 @@ extension ModelConfig: Codable {
     private enum CodingKeys: String, CodingKey {
         case dim, heads, depth, mlp, tokens, mode, text, textLayers, sentenceWidth, experts, confidence, fusion
         case sigma, detachHistory, flowFraction, historyNoise, flowMatchingFraction, timeMean, timeStd, adaptivePower, flowWeight, arWeight, confidenceWeight
-        case progressWeight, maxFrames, layout
+        case progressWeight, signerConditioning, signerDropout, maxFrames, layout
     }
 
     /// Reads a configuration; missing keys keep their defaults, the layout is its JSON text.
@@ -170,6 +181,7 @@ extension ModelConfig: Codable {
         try read(.timeMean, &timeMean); try read(.timeStd, &timeStd); try read(.adaptivePower, &adaptivePower); try read(.flowWeight, &flowWeight)
         try read(.arWeight, &arWeight); try read(.confidenceWeight, &confidenceWeight)
         try read(.progressWeight, &progressWeight); try read(.maxFrames, &maxFrames)
+        try read(.signerConditioning, &signerConditioning); try read(.signerDropout, &signerDropout)
         if let json = try c.decodeIfPresent(String.self, forKey: .layout) {
             do { layout = try Layout(json: json) } catch {
                 throw DecodingError.dataCorruptedError(forKey: .layout, in: c, debugDescription: "\(error)")
@@ -188,6 +200,7 @@ extension ModelConfig: Codable {
         try c.encode(timeMean, forKey: .timeMean); try c.encode(timeStd, forKey: .timeStd)
         try c.encode(adaptivePower, forKey: .adaptivePower); try c.encode(flowWeight, forKey: .flowWeight); try c.encode(arWeight, forKey: .arWeight)
         try c.encode(confidenceWeight, forKey: .confidenceWeight); try c.encode(progressWeight, forKey: .progressWeight)
+        try c.encode(signerConditioning, forKey: .signerConditioning); try c.encode(signerDropout, forKey: .signerDropout)
         try c.encode(maxFrames, forKey: .maxFrames); try c.encode(layout.jsonString(), forKey: .layout)
     }
 }

@@ -92,7 +92,7 @@ extension Objective {
                                   paddingTimes: members.map { sequences[$0].pair })
             let text = model.network.encodeText(ids: config.text == .sentence ? nil : members.map { batch.textIDs[$0] },
                                                 features: config.text == .sentence ? batch.features.map { f in members.map { f[$0] } } : nil,
-                                                graph: g)
+                                                signers: members.map { batch.signerIDs[$0] }, graph: g)
             let (loss, error) = flowGroupLoss(group, model: model, batch: batch, text: text, history: .none,
                                               normalizer: draws.normalizers.flow, graph: g,
                                               source: { k, i, m, e in (sequences[k].noise[(i * j + m) * 2 + e], 0) },

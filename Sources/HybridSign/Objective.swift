@@ -49,7 +49,7 @@ enum Objective {
         let config = model.config
         let batch = draws.batch
         let text = network.encodeText(ids: config.text == .sentence ? nil : batch.textIDs,
-                                      features: config.text == .sentence ? batch.features : nil, graph: g)
+                                      features: config.text == .sentence ? batch.features : nil, signers: batch.signerIDs, graph: g)
         var total: Var?
         var parts = LossBreakdown(total: 0, flow: 0, flowError: 0, ar: 0, confidence: 0, progress: 0)
         func add(_ term: Var, _ weight: Float) { total = total.map { $0 + term * weight } ?? term * weight }

@@ -33,7 +33,8 @@ extension Sampler {
     func generate(_ request: Request, options: SamplingOptions, trace: inout Trace?, shouldStop: () -> Bool,
                   onFrame: (GeneratedFrame) -> Void) throws(HybridSignError) -> PoseSequence {
         try validate(options)
-        var pass = SamplingPass(model: model, request: request, seed: options.seed)
+        let signer = try model.signerID(options.signer)
+        var pass = SamplingPass(model: model, request: request, signer: signer, seed: options.seed)
         let values = model.config.mode == .diffusion
             ? generateWhole(&pass, frames: diffusionLength(options, units: request.units), options: options,
                             shouldStop: shouldStop, onFrame: onFrame)
@@ -50,28 +51,41 @@ extension Sampler {
         guard options.steps >= 1 || (options.steps == 0 && model.config.mode == .hybrid) else {
             throw HybridSignError.invalidConfig("sampling needs at least 1 flow step (0 only for hybrid models: the AR estimate alone), not \(options.steps)")
         }
-        if case .fixed(let n) = options.frames, n < 1 || n > 100_000 {
-            throw HybridSignError.invalidConfig("frames must be between 1 and 100000, not \(n)")
+        guard options.temperature >= 0, options.temperature.isFinite else {
+            throw HybridSignError.invalidConfig("the temperature must be 0 or more, not \(options.temperature)")
+        }
+        if case .fixed(let n) = options.frames, n < 1 || n > Self.maximumFrames {
+            throw HybridSignError.invalidConfig("frames must be between 1 and \(Self.maximumFrames), not \(n)")
         }
     }
 
     /// The most frames a streamed sequence gets: the fixed count, or for `auto` twice the length
-    /// model's estimate (at most `maxFrames`); the progress rule usually ends it sooner.
+    /// model's estimate, at most `maxFrames` and ``maximumAutomaticFrames`` (both come from the
+    /// model file; the tool's own ceiling does not); the progress rule usually ends it sooner.
     func frameLimit(_ options: SamplingOptions, units: Int) -> Int {
         if case .fixed(let n) = options.frames { return n }
-        let config = model.config
-        return min(config.maxFrames, 2 * model.lengthModel.frames(units: units, maximum: config.maxFrames))
+        let ceiling = automaticCeiling
+        return min(ceiling, 2 * model.lengthModel.frames(units: units, maximum: ceiling))
     }
+
+    /// The most frames `frames: auto` makes with this model.
+    public var automaticCeiling: Int { min(model.config.maxFrames, Self.maximumAutomaticFrames) }
 
     /// The length of a `diffusion` sequence: the fixed count, or the length model's estimate.
     private func diffusionLength(_ options: SamplingOptions, units: Int) -> Int {
         if case .fixed(let n) = options.frames { return n }
-        return model.lengthModel.frames(units: units, maximum: model.config.maxFrames)
+        return model.lengthModel.frames(units: units, maximum: automaticCeiling)
     }
 
     /// Whether `frames: auto` ends after frame `i` (≥ 1): less than half a frame of progress is left.
     static func isFinished(progress: Float, afterFrame i: Int) -> Bool {
         i >= 1 && progress * (1 + 0.5 / Float(i)) >= 1
+    }
+
+    /// Whether a `frames: auto` sequence whose last frame is `last` was ended by the model's
+    /// progress head, rather than cut at the frame limit (or stopped by Ctrl-C).
+    public static func endedByProgress(_ last: GeneratedFrame) -> Bool {
+        isFinished(progress: last.progress, afterFrame: last.index)
     }
 
     /// Flow step `k` of `steps` on the even grid from t = 1 to 0: the step's (t, r).
@@ -202,12 +216,12 @@ struct SamplingPass {
     var rng: RandomGenerator
     private let start: UInt64
 
-    init(model: HybridSignModel, request: Sampler.Request, seed: UInt64) {
+    init(model: HybridSignModel, request: Sampler.Request, signer: Int, seed: UInt64) {
         start = request.started ?? DispatchTime.now().uptimeNanoseconds
         graph = Graph(recording: false)
         graph.checksFinite = false
         network = model.network
-        text = network.encodeText(ids: request.ids.map { [$0] }, features: request.features.map { [$0] }, graph: graph)
+        text = network.encodeText(ids: request.ids.map { [$0] }, features: request.features.map { [$0] }, signers: [signer], graph: graph)
         rng = RandomGenerator(seed: seed)
     }
 

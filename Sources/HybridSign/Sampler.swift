@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 import PoseData
 import Tensors
 
@@ -9,7 +10,8 @@ import Tensors
 ///
 /// Stopping rule (`frames: auto`): after frame i ≥ 1 stop when progress_i · (1 + 0.5 / i) ≥ 1 —
 /// less than half a frame's worth of progress is left — or at twice the length model's estimate
-/// for the text (at most the model's `maxFrames`).
+/// for the text, at most the model's `maxFrames` and at most ``maximumAutomaticFrames`` whatever
+/// the model file says (a model whose progress head never ends stops there).
 ///
 /// `shouldStop` (Ctrl-C) is checked before every frame (every flow step for `diffusion`): the
 /// sampler then returns the frames made so far.
@@ -19,6 +21,12 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
     /// Joints whose predicted confidence is below this count as missing when a generated frame is
     /// fed back into the clean stream (emitted frames keep the predicted confidence).
     public static let visibilityThreshold: Float = 0.5
+
+    /// The most frames `frames: auto` makes (40 s at 25 fps), a ceiling of the tool's own: the
+    /// model file's `maxFrames` and length model cannot raise it.
+    public static let maximumAutomaticFrames = 1_000
+    /// The most frames a fixed count may ask for.
+    public static let maximumFrames = 100_000
 
     public init(model: HybridSignModel) {
         self.model = model
@@ -60,7 +68,7 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
                        shouldStop: () -> Bool = { false }) throws(HybridSignError) -> PoseSequence {
         if model.config.text == .sentence && model.textEncoder == nil {
             guard let features = reference.textFeatures else {
-                throw HybridSignError.invalidData("sample\(reference.name.map { " '\($0)'" } ?? "") has no sentence features, which this model reads")
+                throw HybridSignError.invalidData("sample\(reference.name.map { " \(QuotedText.quoted($0))" } ?? "") has no sentence features, which this model reads")
             }
             return try sample(features: features, text: reference.text, options: options, onFrame: onFrame, shouldStop: shouldStop)
         }

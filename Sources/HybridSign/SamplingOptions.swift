@@ -18,12 +18,16 @@ public struct SamplingOptions: Sendable, Equatable {
     /// Noise temperature τ of the source μ + τ·σ·ε (`hybrid`); 0 (the default, by measurement:
     /// dev DTW-MJE 36.2 at τ = 0, 37.1 at 0.5, 38.6 at 1) starts from the AR estimate.
     public var temperature: Float = 0
+    /// The signer to sign as (a code the model knows; `signerConditioning` models only), or nil
+    /// for none: the model then chooses freely among the signings it learned.
+    public var signer: String?
 
-    public init(steps: Int = 1, seed: UInt64 = 0, frames: FrameLimit = .auto, temperature: Float = 0) {
+    public init(steps: Int = 1, seed: UInt64 = 0, frames: FrameLimit = .auto, temperature: Float = 0, signer: String? = nil) {
         self.steps = steps
         self.seed = seed
         self.frames = frames
         self.temperature = temperature
+        self.signer = signer
     }
 }
 
@@ -39,3 +43,13 @@ public struct GeneratedFrame: Sendable {
     public var time: Double
 }
 
+
+extension SamplingOptions {
+    /// These options with the settings a call gives explicitly (nil keeps the current value).
+    public func overriding(steps: Int? = nil, temperature: Float? = nil) -> SamplingOptions {
+        var options = self
+        if let steps { options.steps = steps }
+        if let temperature { options.temperature = temperature }
+        return options
+    }
+}

@@ -16,15 +16,17 @@ struct StepDraws {
     /// Divisors that make the shards' losses add up to the batch's.
     let normalizers: LossNormalizers
 
-    /// Draws in a fixed order: clean-input noise, then per sequence its flow frames, pairs and noise.
-    init(_ config: ModelConfig, batch: ModelBatch, rng: inout RandomGenerator) {
-        self.batch = batch
+    /// Draws in a fixed order: clean-input noise, then per sequence its flow frames, pairs and
+    /// noise, then (signer conditioning) per sequence whether its signer is hidden.
+    init(_ config: ModelConfig, batch recorded: ModelBatch, rng: inout RandomGenerator) {
+        var batch = recorded
+        var input: ModelBatch
         if config.mode == .diffusion {
             input = batch   // no clean stream
         } else {
             let clean = Objective.cleanInput(batch, std: config.historyNoise, rng: &rng)
             input = ModelBatch(coordinates: clean.coordinates, confidence: clean.confidence, lengths: batch.lengths,
-                               textIDs: batch.textIDs, features: batch.features)
+                               textIDs: batch.textIDs, features: batch.features, signerIDs: batch.signerIDs)
         }
         let j = batch.coordinates.shape[2]
         let frames = Float(batch.lengths.reduce(0, +))
@@ -46,6 +48,13 @@ struct StepDraws {
             diffusion = nil
         }
         normalizers = LossNormalizers(ar: 2 * batch.confidence.sum(), confidence: frames * Float(j), progress: frames, flow: flowItems)
+        if config.signerConditioning {
+            // Drawn last, so a model without signer conditioning draws exactly as before.
+            for k in batch.signerIDs.indices where rng.uniform() < config.signerDropout { batch.signerIDs[k] = 0 }
+            input.signerIDs = batch.signerIDs
+        }
+        self.batch = batch
+        self.input = input
     }
 
     private init(batch: ModelBatch, input: ModelBatch, flow: [SequenceFlowDraws]?, diffusion: [SequenceDiffusionDraws]?,

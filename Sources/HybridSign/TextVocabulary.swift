@@ -39,12 +39,11 @@ public struct TextVocabulary: Sendable, Equatable, Codable {
     public func encode(_ text: String) throws(HybridSignError) -> [Int] {
         let pieces = Self.split(text, unit: unit)
         guard !pieces.isEmpty else { throw HybridSignError.unsupportedText("the text is empty; give at least one \(unit == .characters ? "character" : "word")") }
-        var index: [String: Int] = [:]
-        for (k, u) in units.enumerated() { index[u] = k + 1 }
+        let index = idsByUnit
         var ids: [Int] = []
         var unknown: [String] = []
         for piece in pieces {
-            if let id = index[piece] ?? index[piece.lowercased()] ?? index[piece.uppercased()] {
+            if let id = Self.id(of: piece, in: index) {
                 ids.append(id)
             } else if !unknown.contains(piece) {
                 unknown.append(piece)
@@ -53,10 +52,60 @@ public struct TextVocabulary: Sendable, Equatable, Codable {
         guard unknown.isEmpty else {
             let what = unit == .characters ? "characters" : "words"
             let shown = unknown.map { "'\($0)'" }.joined(separator: ", ")
-            let supported = unit == .characters ? units.joined() : units.prefix(50).joined(separator: " ") + (units.count > 50 ? " …" : "")
+            let accepted = acceptedUnits
+            let supported = unit == .characters ? accepted.joined() : accepted.prefix(50).joined(separator: " ") + (accepted.count > 50 ? " …" : "")
             throw HybridSignError.unsupportedText(
                 "the model does not know the \(what) \(shown) in \"\(text)\"; it supports: \(supported)")
         }
         return ids
+    }
+
+    /// Every unit `encode` accepts: the known ones and, through the case fallback, their other
+    /// case (`X` when `x` is known), sorted.
+    public var acceptedUnits: [String] {
+        var accepted = Set(units)
+        for unit in units {
+            accepted.insert(unit.lowercased())
+            accepted.insert(unit.uppercased())
+        }
+        // Upper-casing may make a longer string (ß → SS), which is no single character to accept.
+        return accepted.filter { self.unit == .words || $0.count == 1 }.sorted()
+    }
+
+    /// Where the first unit `encode` cannot read starts, in characters from the start of `text`,
+    /// with its length in characters; nil when every unit is known.
+    public func firstUnknownUnit(in text: String) -> (offset: Int, length: Int)? {
+        let index = idsByUnit
+        var offset = 0
+        switch unit {
+        case .characters:
+            for character in text {
+                if Self.id(of: String(character), in: index) == nil { return (offset, 1) }
+                offset += 1
+            }
+        case .words:
+            var word = ""
+            for character in text + " " {
+                if character.isWhitespace {
+                    if !word.isEmpty, Self.id(of: word, in: index) == nil { return (offset - word.count, word.count) }
+                    word = ""
+                } else {
+                    word.append(character)
+                }
+                offset += 1
+            }
+        }
+        return nil
+    }
+
+    private var idsByUnit: [String: Int] {
+        var index: [String: Int] = [:]
+        for (k, u) in units.enumerated() { index[u] = k + 1 }
+        return index
+    }
+
+    /// The id of `piece`, falling back to its other case when only that one is known.
+    private static func id(of piece: String, in index: [String: Int]) -> Int? {
+        index[piece] ?? index[piece.lowercased()] ?? index[piece.uppercased()]
     }
 }

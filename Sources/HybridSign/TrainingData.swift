@@ -12,12 +12,16 @@ public struct TrainingData {
         let frames: Int
         let textIDs: [Int]
         let features: TextFeatures?
+        let signerID: Int
     }
 
     let dataset: PoseDataset
     let model: HybridSignModel
     /// Text ids per sample (empty when the model reads sentence features).
     let textIDs: [[Int]]
+    /// Signer id per sample (0 for a sample without a signer, and for every sample of a model
+    /// without signer conditioning).
+    let signerIDs: [Int]
     let batcher: PoseBatcher
     let jointCount: Int
     /// Batches per epoch.
@@ -28,8 +32,12 @@ public struct TrainingData {
     public init(_ dataset: PoseDataset, model: HybridSignModel, batchSize: Int, seed: UInt64) throws(HybridSignError) {
         try Self.check(dataset, config: model.config, role: "training")
         var textIDs: [[Int]] = []
+        var signerIDs: [Int] = []
         textIDs.reserveCapacity(dataset.count)
         for (index, sample) in dataset.samples.summaries.enumerated() {
+            do { signerIDs.append(model.config.signerConditioning ? try model.signerID(sample.signer) : 0) } catch {
+                throw HybridSignError.invalidData("sample \(index)\(sample.name.map { " ('\($0)')" } ?? ""): \(error)")
+            }
             if model.config.text != .sentence {
                 do { textIDs.append(try model.textIDs(sample.text ?? "")) } catch {
                     throw HybridSignError.invalidData("sample \(index)\(sample.name.map { " ('\($0)')" } ?? ""): \(error)")
@@ -43,6 +51,7 @@ public struct TrainingData {
         self.dataset = dataset
         self.model = model
         self.textIDs = textIDs
+        self.signerIDs = signerIDs
         jointCount = model.partOrder.count
         do {
             batcher = try PoseBatcher(dataset: dataset, batchSize: batchSize, seed: seed)
@@ -89,7 +98,8 @@ public struct TrainingData {
         let sample = dataset.samples[index]
         let (coordinates, confidence) = model.modelSpace(sample, maxFrames: model.config.maxFrames)
         return Item(coordinates: coordinates, confidence: confidence, frames: confidence.count / jointCount,
-                    textIDs: textIDs[index], features: model.encodedFeatures(sample.text ?? "") ?? sample.textFeatures)
+                    textIDs: textIDs[index], features: model.encodedFeatures(sample.text ?? "") ?? sample.textFeatures,
+                    signerID: signerIDs[index])
     }
 }
 
@@ -117,6 +127,8 @@ struct ModelBatch {
     let lengths: [Int]
     let textIDs: [[Int]]
     let features: [TextFeatures]?
+    /// Signer id per sequence (0 = none); training hides some (``StepDraws``).
+    var signerIDs: [Int]
 
     var batchSize: Int { lengths.count }
     var maxFrames: Int { coordinates.shape[1] }
@@ -137,6 +149,7 @@ extension ModelBatch {
             for (k, item) in items.enumerated() { for i in item.confidence.indices { out[k * t * j + i] = item.confidence[i] } }
         }
         textIDs = items.map(\.textIDs)
+        signerIDs = items.map(\.signerID)
         features = items.allSatisfy { $0.features != nil } ? items.map { $0.features! } : nil
     }
 
@@ -145,6 +158,7 @@ extension ModelBatch {
         let length = range.map { lengths[$0] }.max() ?? 1
         return ModelBatch(coordinates: coordinates.slice(axis: 0, range).slice(axis: 1, 0..<length),
                           confidence: confidence.slice(axis: 0, range).slice(axis: 1, 0..<length),
-                          lengths: Array(lengths[range]), textIDs: Array(textIDs[range]), features: features.map { Array($0[range]) })
+                          lengths: Array(lengths[range]), textIDs: Array(textIDs[range]), features: features.map { Array($0[range]) },
+                          signerIDs: Array(signerIDs[range]))
     }
 }

@@ -162,13 +162,13 @@ public final class TrainingRun {
         return .stopped
     }
 
-    /// Samples the development data with the averaged (EMA) weights, one flow step, seed 0, and
-    /// records its DTW-MJE in the history. Samples whose text the model cannot read are skipped
+    /// Samples the development data with the averaged (EMA) weights, the model's recommended
+    /// sampling settings, seed 0 and no signer, and records its DTW-MJE in the history. Samples whose text the model cannot read are skipped
     /// (the result lists them).
     private func evaluate(_ dataset: PoseDataset, limit: Int?, shouldStop: () -> Bool,
                           report: (TrainingEvent) -> Void) throws {
         let result = try trainer.withAveragedWeights { model in
-            try EvaluationRunner(model: model, options: SamplingOptions(steps: 1, seed: 0))
+            try EvaluationRunner(model: model, options: model.samplingDefaults.options(seed: 0))
                 .run(on: dataset, limit: limit, skippingUnknownText: true, shouldStop: shouldStop)
         }
         if let score = result.metrics?.dtwMJE { history.recordDevelopmentScore(score) }

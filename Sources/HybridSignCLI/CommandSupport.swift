@@ -25,6 +25,11 @@ enum CommandSupport {
         return ExitCode.failure
     }
 
+    /// Prints `message` as `hybridsign: warning: message` on stderr; the command goes on.
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("hybridsign: warning: \(message)\n".utf8))
+    }
+
     /// A number for JSON output (`null` when absent or not finite).
     static func json(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "null" }

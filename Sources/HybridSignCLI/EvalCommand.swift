@@ -12,12 +12,24 @@ struct EvalCommand: ParsableCommand {
     @Argument(help: "The model (.safetensors), or `mean-pose` for the mean-pose baseline fitted on --train.") var model: String
     @Option(help: "Training data for the mean-pose baseline.") var train: String?
     @Option(help: "The evaluation data (.pkl, .json, .pose or a directory).") var data: String
-    @Option(help: "Flow steps per frame.") var steps: Int = 1
+    @Option(help: "Flow steps per frame (default: the model's recommended setting).") var steps: Int?
     @Option(help: "Random seed (sample k uses seed + k).") var seed: UInt64 = 0
-    @Option(help: "Noise temperature of the flow's source.") var temperature: Float = 0
+    @Option(help: "Noise temperature of the flow's source (default: the model's recommended setting).") var temperature: Float?
+    @Option(help: ArgumentHelp("Sign every sample as this signer, or as its reference's own signer (`own`); default: none.",
+                               valueName: "CODE|own"))
+    var signer: String?
+    @Option(help: "Also sample each text with this many seeds and report the diversity (distinct nearest realisations, pairwise DTW-MJE).")
+    var seeds: Int?
     @Option(help: "Evaluate only the first N samples.") var limit: Int?
     @Flag(help: "Print one JSON object.") var json = false
     @Option(help: "The text encoder's folder, for a model trained with --text-encoder (default: the folder it was trained with, else $HYBRIDSIGN_TEXT_ENCODERS or ~/.cache/hybridsign/text-encoders).") var encoder: String?
+
+    /// The `--signer` value that signs each sample as its reference's own signer.
+    static let ownSigner = "own"
+
+    func validate() throws {
+        if let seeds, seeds < 1 || seeds > 1000 { throw ValidationError("--seeds must be between 1 and 1000, not \(seeds)") }
+    }
 
     func run() throws {
         do {
@@ -29,8 +41,15 @@ struct EvalCommand: ParsableCommand {
             }
             let loaded = try HybridSignModel.load(contentsOf: URL(fileURLWithPath: model), textEncoder: encoder.map { URL(fileURLWithPath: $0) })
             let dataset = try CommandSupport.loadDataset(data)
-            let runner = EvaluationRunner(model: loaded, options: SamplingOptions(steps: steps, seed: seed, frames: .auto, temperature: temperature))
-            let result = try runner.run(on: dataset, limit: limit)
+            let own = signer == Self.ownSigner
+            let options = loaded.samplingDefaults.options(seed: seed, signer: own ? nil : signer)
+                .overriding(steps: steps, temperature: temperature)
+            let runner = EvaluationRunner(model: loaded, options: options, signerFromReference: own)
+            var result = try runner.run(on: dataset, limit: limit)
+            if let seeds {
+                guard !own else { throw ValidationError("--seeds samples each text with one signer or none: give --signer CODE or leave it out, not --signer own") }
+                result.diversity = try runner.diversity(on: dataset, seeds: seeds, limit: limit)
+            }
             print(json ? result.json : result.summary)
         } catch let error as ValidationError {
             throw error

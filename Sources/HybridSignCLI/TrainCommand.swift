@@ -30,6 +30,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Std of the noise on the clean stream's input frames in training (hybrid, ar; normalised units).") var historyNoise: Float = 0
     @Option(help: "Adaptive loss weighting power p of the flow (hybrid, diffusion).") var adaptivePower: Float = 1
     @Flag(inversion: .prefixedNo, help: "Stop the flow's gradient at the clean stream's keys/values (hybrid; default: the preset's).") var detachHistory: Bool?
+    @Flag(help: "Learn an embedding of the data's signer field, so sampling can take --signer CODE (or none).")
+    var signerConditioning = false
+    @Option(help: "Probability that a training sample's signer is hidden, so the model also learns to sign without one (with --signer-conditioning).")
+    var signerDropout: Float = 0.5
+    @Option(help: "Flow steps per frame the model recommends for sampling (stored in the checkpoint; sample/eval use it unless given --steps).")
+    var defaultSteps: Int?
+    @Option(help: "Noise temperature the model recommends for sampling (stored in the checkpoint; sample/eval use it unless given --temperature).")
+    var defaultTemperature: Float?
     @Option(help: "Optimiser steps.") var steps: Int?
     @Option(help: "Train for this many minutes instead of a step count.") var minutes: Double?
     @Option(help: "Sequences per batch.") var batch: Int = 8
@@ -68,7 +76,18 @@ struct TrainCommand: ParsableCommand {
         config.historyNoise = historyNoise
         if let sigma { config.sigma = sigma }
         if let detachHistory { config.detachHistory = detachHistory }
+        config.signerConditioning = signerConditioning
+        config.signerDropout = signerDropout
         return config
+    }
+
+    /// The model's recommended sampling settings with the ones given on the command line.
+    func samplingDefaults(_ current: SamplingDefaults, mode: ModelMode) throws -> SamplingDefaults {
+        var defaults = current
+        if let defaultSteps { defaults.steps = defaultSteps }
+        if let defaultTemperature { defaults.temperature = defaultTemperature }
+        try defaults.validate(for: mode)
+        return defaults
     }
 
     func run() throws {
@@ -77,6 +96,8 @@ struct TrainCommand: ParsableCommand {
             let devSet = try dev.map(CommandSupport.loadDataset)
             let url = URL(fileURLWithPath: out)
             let run = try makeRun(dataset: dataset, checkpoint: url)
+            let model = run.trainer.model
+            model.samplingDefaults = try samplingDefaults(model.samplingDefaults, mode: model.config.mode)
             InterruptHandling.install()
             let interrupt = InterruptFlag.process
             let outcome = try run.train(plan(for: run, development: devSet, checkpoint: url), shouldStop: { interrupt.isSet }) { event in
@@ -117,7 +138,8 @@ struct TrainCommand: ParsableCommand {
         if let encoder { say("text encoder \(encoder.name) (\(encoder.family.rawValue), width \(encoder.width), weights hash \(encoder.weightsHash))") }
         let trainer = try Trainer(config: try makeConfig(), dataset: dataset, options: options, textEncoder: encoder)
         let c = trainer.model.config
-        say("training \(c.mode.rawValue) (\(preset.rawValue): D=\(c.dim), depth \(c.depth), \(c.tokens.rawValue) tokens, \(trainer.model.network.parameterCount) parameters) on \(dataset.count) samples")
+        let signers = c.signerConditioning ? ", \(trainer.model.signers.count) signers" : ""
+        say("training \(c.mode.rawValue) (\(preset.rawValue): D=\(c.dim), depth \(c.depth), \(c.tokens.rawValue) tokens\(signers), \(trainer.model.network.parameterCount) parameters) on \(dataset.count) samples")
         return TrainingRun(trainer: trainer)
     }
 

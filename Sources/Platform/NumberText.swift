@@ -13,6 +13,16 @@ public enum NumberText {
         return String(format: "%.\(significantDigits)g", value)
     }
 
+    /// A measured time with its unit, three significant digits: `88 µs`, `8.8 ms`, `1.5 s`,
+    /// `95.2 s`; from ten minutes on, as a clock with the seconds (`12:34 (754 s)`).
+    public static func elapsed(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return format(seconds) + " s" }
+        if seconds < 1e-3 { return format(seconds * 1e6, significantDigits: 3) + " µs" }
+        if seconds < 1 { return format(seconds * 1e3, significantDigits: 3) + " ms" }
+        if seconds < 600 { return format(seconds, significantDigits: 3) + " s" }
+        return "\(duration(seconds)) (\(Int(seconds.rounded())) s)"
+    }
+
     /// A duration as a clock: `0:07`, `12:34`, `1:02:03`.
     public static func duration(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())

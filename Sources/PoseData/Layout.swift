@@ -1,3 +1,5 @@
+import Platform
+
 /// A skeleton layout: the joints of a pose, the parts (articulators) they form, and the bones drawn
 /// between them.
 ///
@@ -62,29 +64,33 @@ public struct Layout: Sendable, Equatable, Hashable {
     /// joint exactly once.
     public func validate() throws(PoseDataError) {
         guard !joints.isEmpty else {
-            throw PoseDataError.invalidLayout("layout '\(name)' has no joints")
+            throw PoseDataError.invalidLayout("layout \(QuotedText.quoted(name)) has no joints")
+        }
+        guard joints.count <= PoseLimits.maximumJoints else {
+            throw PoseDataError.invalidLayout(
+                "layout \(QuotedText.quoted(name)) has \(joints.count) joints, over the ceiling of \(PoseLimits.maximumJoints)")
         }
         var owner = [Int](repeating: -1, count: joints.count)
         for (partIndex, part) in parts.enumerated() {
             for joint in part.joints {
                 guard joints.indices.contains(joint) else {
                     throw PoseDataError.invalidLayout(
-                        "part '\(part.name)' of layout '\(name)' names joint \(joint), but the layout has \(joints.count) joints")
+                        "part \(QuotedText.quoted(part.name)) of layout \(QuotedText.quoted(name)) names joint \(joint), but the layout has \(joints.count) joints")
                 }
                 guard owner[joint] < 0 else {
                     throw PoseDataError.invalidLayout(
-                        "joint \(joint) ('\(joints[joint])') of layout '\(name)' is in parts '\(parts[owner[joint]].name)' and '\(part.name)'")
+                        "joint \(joint) (\(QuotedText.quoted(joints[joint]))) of layout \(QuotedText.quoted(name)) is in parts \(QuotedText.quoted(parts[owner[joint]].name)) and \(QuotedText.quoted(part.name))")
                 }
                 owner[joint] = partIndex
             }
         }
         if let orphan = owner.firstIndex(of: -1) {
             throw PoseDataError.invalidLayout(
-                "joint \(orphan) ('\(joints[orphan])') of layout '\(name)' belongs to no part")
+                "joint \(orphan) (\(QuotedText.quoted(joints[orphan]))) of layout \(QuotedText.quoted(name)) belongs to no part")
         }
         for bone in bones where !joints.indices.contains(bone.from) || !joints.indices.contains(bone.to) {
             throw PoseDataError.invalidLayout(
-                "bone \(bone.from)–\(bone.to) of layout '\(name)' is outside its \(joints.count) joints")
+                "bone \(bone.from)–\(bone.to) of layout \(QuotedText.quoted(name)) is outside its \(joints.count) joints")
         }
     }
 }

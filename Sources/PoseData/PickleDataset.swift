@@ -61,10 +61,16 @@ public enum PickleDataset {
 
     /// Decodes a pickled dataset (optionally gzip-compressed) from bytes; `name` is used in error messages.
     public static func decode(_ bytes: [UInt8], name: String, layout: Layout? = nil) throws(PoseDataError) -> PoseDataset {
-        let plain = Gzip.isCompressed(bytes) ? try Gzip.inflate(bytes, fileName: name) : bytes
-        let root = try PickleReader.read(plain, fileName: name)
+        let root: PickleValue
+        let plainSize: Int
+        if Gzip.isCompressed(bytes) {
+            (root, plainSize) = try PickleReader.read(gzip: bytes, fileName: name)
+        } else {
+            root = try PickleReader.read(bytes, fileName: name)
+            plainSize = bytes.count
+        }
         // Shared nested lists can describe far more numbers than the file holds; cap them.
-        var decoder = SampleDecoder(fileName: name, elementBudget: 64 &* plain.count &+ (16 << 20))
+        var decoder = SampleDecoder(fileName: name, elementBudget: 64 &* plainSize &+ (16 << 20))
         return try decoder.dataset(from: root, layout: layout)
     }
 }

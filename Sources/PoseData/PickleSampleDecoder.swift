@@ -1,3 +1,5 @@
+import Platform
+
 /// The dataset layer of ``PickleDataset``: from a ``PickleValue`` tree to pose sequences.
 
 /// Turns the pickle's value tree into pose sequences, naming the sample at fault in every error.
@@ -43,6 +45,9 @@ struct SampleDecoder {
             throw failure("the pickle holds a \(root.kindDescription); expected a list of samples or a dict name → sample")
         }
 
+        guard entries.count <= PoseLimits.maximumSamples else {
+            throw failure("the pickle holds \(entries.count) samples, over the ceiling of \(PoseLimits.maximumSamples)")
+        }
         var raw: [RawSample] = []
         raw.reserveCapacity(entries.count)
         for (index, entry) in entries.enumerated() {
@@ -62,17 +67,15 @@ struct SampleDecoder {
         sequences.reserveCapacity(raw.count)
         for (index, sample) in raw.enumerated() {
             guard sample.jointCount == chosen.jointCount else {
-                throw failure("\(Self.describe(index, sample.name)) has \(sample.jointCount) joints, but the layout '\(chosen.name)' has \(chosen.jointCount)"
+                throw failure("\(Self.describe(index, sample.name)) has \(sample.jointCount) joints, but the layout \(QuotedText.quoted(chosen.name)) has \(chosen.jointCount)"
                               + (layout == nil ? " (set by the first sample)" : ""))
             }
             let sequence = try PoseSequence(layout: chosen, fps: sample.fps, values: sample.values, name: sample.name,
                                             text: sample.text, gloss: sample.gloss, signer: sample.signer,
                                             textFeatures: sample.textFeatures)
-            if let (frame, joint, channel) = sequence.firstNonFinite() {
-                let value = sequence.values[sequence.offset(frame: frame, joint: joint) + channel]
+            if let (frame, joint, channel) = sequence.firstInvalidValue() {
                 throw PoseDataError.invalidSequence(
-                    "\(fileName): \(Self.describe(index, sample.name)), frame \(frame), joint \(joint) ('\(chosen.joints[joint])'): "
-                    + "\(["x", "y", "confidence"][channel]) is \(value); keypoints must be finite numbers")
+                    "\(fileName): \(Self.describe(index, sample.name)), \(sequence.invalidValueProblem(frame: frame, joint: joint, channel: channel))")
             }
             sequences.append(sequence)
         }
@@ -81,7 +84,7 @@ struct SampleDecoder {
 
     /// "sample 3 ('gsg-wiese-0')".
     static func describe(_ index: Int, _ name: String?) -> String {
-        "sample \(index)" + (name.map { " ('\($0)')" } ?? "")
+        "sample \(index)" + (name.map { " (\(QuotedText.quoted($0)))" } ?? "")
     }
 
     private mutating func sample(_ value: PickleValue, index: Int, key: String?) throws(PoseDataError) -> RawSample {
@@ -92,15 +95,16 @@ struct SampleDecoder {
         let label = Self.describe(index, name)
         guard let keypointKey = PickleDataset.keypointKeys.first(where: { value[$0] != nil }), let keypoints = value[keypointKey] else {
             let keys = value.dictEntries?.compactMap { Self.text($0.key) }.joined(separator: ", ") ?? ""
-            throw failure("\(label) has no keypoints under \(PickleDataset.keypointKeys.joined(separator: ", ")); its keys are: \(keys)")
+            throw failure("\(label) has no keypoints under \(PickleDataset.keypointKeys.joined(separator: ", ")); its keys are: \(QuotedText.safe(keys, limit: 400))")
         }
-        let (values, jointCount) = try self.keypoints(keypoints, label: "\(label) '\(keypointKey)'")
+        let (values, jointCount) = try self.keypoints(keypoints, label: "\(label) \(QuotedText.quoted(keypointKey))")
 
         var fps = PickleDataset.defaultFPS
         if let fpsValue = value["fps"], fpsValue != .none {
-            guard let number = fpsValue.doubleValue, number.isFinite, number > 0 else {
-                throw failure("\(label) has fps \(fpsValue.kindDescription); it must be a positive number")
+            guard let number = fpsValue.doubleValue else {
+                throw failure("\(label) has fps \(fpsValue.kindDescription); it must be a number")
             }
+            guard PoseLimits.isValidFPS(number) else { throw failure("\(label): \(PoseLimits.fpsProblem(number))") }
             fps = number
         }
         var features: TextFeatures?
@@ -120,13 +124,13 @@ struct SampleDecoder {
             var words: [String] = []
             for item in items {
                 guard let word = Self.text(item) else {
-                    throw failure("\(Self.describe(index, name)) '\(key)' holds a \(item.kindDescription); expected text")
+                    throw failure("\(Self.describe(index, name)) \(QuotedText.quoted(key)) holds a \(item.kindDescription); expected text")
                 }
                 words.append(word)
             }
             return words.joined(separator: " ")
         }
-        throw failure("\(Self.describe(index, name)) '\(key)' is a \(value.kindDescription); expected text")
+        throw failure("\(Self.describe(index, name)) \(QuotedText.quoted(key)) is a \(value.kindDescription); expected text")
     }
 
     /// Text from str, UTF-8 bytes or an integer.
@@ -181,11 +185,21 @@ struct SampleDecoder {
         elementBudget -= count
     }
 
-    /// J from a keypoint shape (T, J, 3) or (T, J·3).
+    /// J from a keypoint shape (T, J, 3) or (T, J·3), after checking T and J against
+    /// ``PoseLimits`` (a shape with no elements passes every byte check, whatever J it declares).
     private func jointCount(of shape: [Int], label: String) throws(PoseDataError) -> Int {
-        if shape.count == 3, shape[2] == 3 { return shape[1] }
-        if shape.count == 2, shape[1] % 3 == 0 { return shape[1] / 3 }
-        throw failure("\(label) has shape \(shape); expected (T, J, 3) or (T, J·3)")
+        let joints: Int
+        if shape.count == 3, shape[2] == 3 {
+            joints = shape[1]
+        } else if shape.count == 2, shape[1] % 3 == 0 {
+            joints = shape[1] / 3
+        } else {
+            throw failure("\(label) has shape \(shape); expected (T, J, 3) or (T, J·3)")
+        }
+        if let problem = PoseLimits.shapeProblem(frames: Double(shape[0]), joints: Double(joints)) {
+            throw failure("\(label) has shape \(shape): \(problem)")
+        }
+        return joints
     }
 
     /// The shape of one nested frame: [J, 3] or [D], from its first elements.

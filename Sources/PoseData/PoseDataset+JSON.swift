@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// Datasets as JSON (Docs/data-formats.md):
 ///
@@ -18,11 +19,11 @@ extension PoseDataset {
         for (index, sample) in samples.enumerated() {
             if let (frame, joint, channel) = sample.firstNonFinite() {
                 throw PoseDataError.invalidSequence(
-                    "sample \(index)\(sample.name.map { " '\($0)'" } ?? ""): frame \(frame), joint \(joint), channel \(channel) is not finite; JSON cannot hold it")
+                    "sample \(index)\(sample.name.map { " \(QuotedText.quoted($0))" } ?? ""): frame \(frame), joint \(joint), channel \(channel) is not finite; JSON cannot hold it")
             }
             if let features = sample.textFeatures, features.values.contains(where: { !$0.isFinite }) {
                 throw PoseDataError.invalidSequence(
-                    "sample \(index)\(sample.name.map { " '\($0)'" } ?? ""): its text features hold a non-finite value; JSON cannot hold it")
+                    "sample \(index)\(sample.name.map { " \(QuotedText.quoted($0))" } ?? ""): its text features hold a non-finite value; JSON cannot hold it")
             }
         }
         // Samples are formatted independently (in parallel) and joined.
@@ -134,15 +135,21 @@ extension PoseDataset {
         for (index, sample) in parsed.enumerated() {
             if sample.frameCount > 0, sample.jointCount != layout.jointCount {
                 throw PoseDataError.malformed(file: file, offset: sample.offset, message:
-                    "sample \(index) has \(sample.jointCount) joints per frame, but layout '\(layout.name)' has \(layout.jointCount)")
+                    "sample \(index) has \(sample.jointCount) joints per frame, but layout \(QuotedText.quoted(layout.name)) has \(layout.jointCount)")
             }
+            let sequence: PoseSequence
             do {
-                samples.append(try PoseSequence(layout: layout, fps: sample.fps, values: sample.values, name: sample.name,
-                                                text: sample.text, gloss: sample.gloss, signer: sample.signer,
-                                                textFeatures: sample.textFeatures))
+                sequence = try PoseSequence(layout: layout, fps: sample.fps, values: sample.values, name: sample.name,
+                                            text: sample.text, gloss: sample.gloss, signer: sample.signer,
+                                            textFeatures: sample.textFeatures)
             } catch {
                 throw PoseDataError.invalidSequence("\(where_): sample \(index): \(error)")
             }
+            if let (frame, joint, channel) = sequence.firstInvalidValue() {
+                throw PoseDataError.invalidSequence(
+                    "\(where_): sample \(index): \(sequence.invalidValueProblem(frame: frame, joint: joint, channel: channel))")
+            }
+            samples.append(sequence)
         }
         try self.init(layout: layout, samples: samples)
     }
@@ -175,7 +182,7 @@ private struct ParsedSample {
             case "fps":
                 let start = parser.index
                 sample.fps = try parser.parseDouble()
-                guard sample.fps > 0 else { throw parser.error("sample \(index): \"fps\" must be positive", at: start) }
+                guard PoseLimits.isValidFPS(sample.fps) else { throw parser.error("sample \(index): \(PoseLimits.fpsProblem(sample.fps))", at: start) }
                 sawFPS = true
             case "frames":
                 try sample.parseFrames(&parser, index)

@@ -1,3 +1,5 @@
+import Platform
+
 /// One pose sequence: T frames of J joints, each joint (x, y, confidence), with its metadata.
 ///
 /// Values are stored frame-major in one flat array: the joint `j` of frame `t` has
@@ -27,10 +29,10 @@ public struct PoseSequence: Sendable, Equatable {
         let frameSize = layout.jointCount * 3
         guard frameSize > 0, values.count % frameSize == 0 else {
             throw PoseDataError.invalidSequence(
-                "sequence\(name.map { " '\($0)'" } ?? "") has \(values.count) values, not a whole number of frames of \(layout.jointCount) joints × 3")
+                "sequence\(name.map { " \(QuotedText.quoted($0))" } ?? "") has \(values.count) values, not a whole number of frames of \(layout.jointCount) joints × 3")
         }
-        guard fps.isFinite, fps > 0 else {
-            throw PoseDataError.invalidSequence("sequence\(name.map { " '\($0)'" } ?? "") has fps \(fps); it must be a positive number")
+        guard PoseLimits.isValidFPS(fps) else {
+            throw PoseDataError.invalidSequence("sequence\(name.map { " \(QuotedText.quoted($0))" } ?? ""): \(PoseLimits.fpsProblem(fps))")
         }
         self.init(checkedLayout: layout, fps: fps, values: values, name: name, text: text, gloss: gloss,
                   signer: signer, textFeatures: textFeatures)
@@ -86,7 +88,11 @@ public struct TextFeatures: Sendable, Equatable {
 
     /// Creates a feature matrix; `values.count` must be `rows * width`.
     public init(rows: Int, width: Int, values: [Float]) throws(PoseDataError) {
-        guard rows >= 0, width > 0, values.count == rows * width else {
+        guard (0...PoseLimits.maximumFeatureRows).contains(rows), (1...PoseLimits.maximumFeatureWidth).contains(width) else {
+            throw PoseDataError.invalidSequence(
+                "text features of \(rows) × \(width): rows must be 0...\(PoseLimits.maximumFeatureRows) and the width 1...\(PoseLimits.maximumFeatureWidth)")
+        }
+        guard values.count == rows * width else {
             throw PoseDataError.invalidSequence("text features: \(values.count) values do not fill \(rows) × \(width)")
         }
         self.rows = rows

@@ -11,7 +11,7 @@ final class InputErrorTests: XCTestCase {
         XCTAssertThrowsError(try vocabulary.encode("Baum")) { error in
             let message = "\(error)"
             XCTAssertTrue(message.contains("'B'") && message.contains("'a'"), message)
-            XCTAssertTrue(message.contains("supports: flnoxy"), message)
+            XCTAssertTrue(message.contains("supports: FLNOXYflnoxy"), message)
         }
         XCTAssertThrowsError(try vocabulary.encode(""))
     }
@@ -20,8 +20,19 @@ final class InputErrorTests: XCTestCase {
         let model = try HybridSignModel(config: tinyConfig(), fitting: syntheticDataset(), seed: 1)
         XCTAssertNoThrow(try Sampler(model: model).sample(text: "ABC", options: SamplingOptions(frames: .fixed(2))))
         XCTAssertThrowsError(try Sampler(model: model).sample(text: "abz")) { error in
-            XCTAssertEqual(error as? HybridSignError, .unsupportedText("the model does not know the characters 'z' in \"abz\"; it supports: abc"))
+            // The list includes what the case fallback accepts (A, B, C), as encode reads them.
+            XCTAssertEqual(error as? HybridSignError, .unsupportedText("the model does not know the characters 'z' in \"abz\"; it supports: ABCabc"))
         }
+    }
+
+    func testTheFirstUnknownUnitIsLocated() {
+        let characters = TextVocabulary(unit: .characters, units: ["a", "B", "ö"])
+        XCTAssertEqual(characters.acceptedUnits, ["A", "B", "a", "b", "Ö", "ö"])
+        XCTAssertNil(characters.firstUnknownUnit(in: "AbÖ"))
+        XCTAssertEqual(characters.firstUnknownUnit(in: "abxa").map { [$0.offset, $0.length] }, [2, 1])
+        let words = TextVocabulary(unit: .words, units: ["guten", "morgen"])
+        XCTAssertEqual(words.firstUnknownUnit(in: "Guten  Abend").map { [$0.offset, $0.length] }, [7, 5])
+        XCTAssertNil(words.firstUnknownUnit(in: "guten MORGEN"))
     }
 
     func testDataForAnotherLayoutIsRejected() throws {

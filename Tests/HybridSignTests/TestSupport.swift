@@ -69,3 +69,8 @@ func assertClose(_ a: [Float], _ b: [Float], tolerance: Float, _ message: String
     for (x, y) in zip(a, b) { worst = max(worst, abs(x - y) / max(1, abs(x), abs(y))) }
     XCTAssertLessThanOrEqual(worst, tolerance, "\(message): max relative difference \(worst)", file: file, line: line)
 }
+
+/// The bundled multilingual data: `data/multilingual/SPLIT.pkl.gz` (dev or test).
+func bundledMultilingual(_ split: String) -> URL {
+    bundledWords(split).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("multilingual/\(split).pkl.gz")
+}

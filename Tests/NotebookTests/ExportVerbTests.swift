@@ -53,7 +53,9 @@ final class ExportVerbTests: XCTestCase {
         XCTAssertEqual(many.message, "a .pose file holds one sequence, but the dataset has 3 samples")
         XCTAssertEqual(many.at, "1:13")
         XCTAssertTrue(many.hint?.contains("end the path in /") == true)
-        let unknown = try XCTUnwrap(failureLocation("export s to out + \"/uhr.csv\"", variables: variables))
-        XCTAssertEqual(unknown.message, "cannot tell the format of '\(variables["out"]!.plainText)/uhr.csv' from its name")
+        let unknown = try XCTUnwrap(failureLocation("export s to out + \"/uhr.txt\"", variables: variables))
+        XCTAssertEqual(unknown.message, "cannot tell the format of '\(variables["out"]!.plainText)/uhr.txt' from its name")
+        XCTAssertEqual(failureLocation("export s to out + \"/uhr.csv\"", variables: variables)?.message,
+                       "a .csv file holds a table, not a sample")
     }
 }

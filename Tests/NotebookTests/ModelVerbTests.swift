@@ -131,9 +131,15 @@ final class ModelVerbTests: XCTestCase {
         guard case .sample(let auto) = try value(of: "sample m d[0]", variables: variables) else { return XCTFail("not a sample") }
         XCTAssertGreaterThanOrEqual(auto.frameCount, 1)
         XCTAssertEqual(auto.text, "Mai")
-        let failure = failureLocation("sample m \"Qxz\"", variables: variables)
-        XCTAssertEqual(failure?.at, "1:10")
-        XCTAssertTrue(failure?.message.contains("does not know") ?? false, "\(failure!)")
+        // The caret points at the first unknown character, not the whole string, and the list
+        // of supported letters includes what the case fallback accepts.
+        let unknown = failureLocation("sample m \"Mxz\"", variables: variables)
+        XCTAssertEqual(unknown?.at, "1:12")
+        XCTAssertTrue(unknown?.message.contains("does not know the characters 'x', 'z'") ?? false, "\(unknown!)")
+        XCTAssertTrue(unknown?.message.hasSuffix("it supports: AHIMORUahimoru") ?? false, "\(unknown!)")
+        let shown = try XCTUnwrap(failure(of: "sample m \"Mxz\"", variables: variables)).formatted()
+        XCTAssertTrue(shown.contains("sample m \"Mxz\"\n               ^"), shown)
+        XCTAssertEqual(failureLocation("let t = \"Mxz\"\nsample m t", variables: variables)?.at, "2:10", "a variable keeps its range")
         XCTAssertEqual(failureLocation("sample m \"Uhr\" frames: \"many\"", variables: variables)?.at, "1:24")
         XCTAssertEqual(failureLocation("sample m \"Uhr\" steps: 0", variables: variables)?.at, "1:23")
     }
@@ -165,7 +171,7 @@ final class ModelVerbTests: XCTestCase {
         guard case .table(let table) = try value(of: "eval m on d steps: 1 seed: 4", variables: variables) else {
             return XCTFail("not a table")
         }
-        XCTAssertEqual(table.columns, ["model", "dtw_mje", "dtw_mje_norm", "dtw_mje_hands", "mje", "ttff_s", "fps", "samples"])
+        XCTAssertEqual(table.columns, ["model", "dtw_mje", "dtw_mje_norm", "dtw_mje_hands", "dtw_mje_nearest", "mje", "ttff_s", "fps", "samples"])
         XCTAssertEqual(table.rows.count, 1)
         let m = try model(variables["m"]).model!
         let words = try DataFixtures.words()
@@ -178,13 +184,19 @@ final class ModelVerbTests: XCTestCase {
         let row = table.rows[0]
         XCTAssertEqual(row[1].number!, expected.dtwMJE, accuracy: 1e-9)
         XCTAssertEqual(row[2].number!, expected.dtwMJENormalized!, accuracy: 1e-9)
-        XCTAssertEqual(row[4].number!, expected.mje, accuracy: 1e-9)
-        XCTAssertGreaterThan(row[5].number!, 0)
+        // Each word has one realisation in d: the nearest is the paired reference.
+        XCTAssertEqual(row[4].number!, expected.dtwMJE, accuracy: 1e-9)
+        XCTAssertEqual(row[5].number!, expected.mje, accuracy: 1e-9)
         XCTAssertGreaterThan(row[6].number!, 0)
-        XCTAssertEqual(row[7].number, 3)
+        XCTAssertGreaterThan(row[7].number!, 0)
+        XCTAssertEqual(row[8].number, 3)
         // Several models give one row each; limit: counts samples.
         guard case .table(let two) = try value(of: "eval [m, m] on d limit: 2", variables: variables) else { return XCTFail() }
         XCTAssertEqual(two.rows.count, 2)
+        // Rows are named by the variables the models were written as.
+        XCTAssertEqual(two.column("model")?.compactMap(\.string), ["m: ar D=16×1 step 3", "m: ar D=16×1 step 3"])
+        guard case .table(let one) = try value(of: "eval m on d limit: 1", variables: variables) else { return XCTFail() }
+        XCTAssertEqual(one.column("model")?.compactMap(\.string), ["m: ar D=16×1 step 3"])
         XCTAssertEqual(two.column("samples")?.compactMap(\.number), [2, 2])
     }
 

@@ -99,8 +99,25 @@ final class ParserTests: XCTestCase {
 
     func testReservedAndVerbNamesCannotBeVariables() throws {
         XCTAssertEqual(parseError("let to = 3")?.message, "'to' is a reserved word and cannot name a variable")
-        XCTAssertEqual(parseError("let show = 3")?.message, "'show' is a verb and cannot name a variable")
+        XCTAssertEqual(parseError("let show = 3")?.message, "'show' is a verb, so it cannot name a variable: `show …` at the start of a line calls the verb")
+        // The clash the first hour met: the suggestion is a name that works.
+        let withTrain = Vocabulary(verbs: ["train", "load"], connectors: ["on"])
+        XCTAssertThrowsError(try Parser.parse(SourceText(name: "t", text: "let train = load \"data/words/dev.pkl\""), vocabulary: withTrain)) {
+            XCTAssertEqual(($0 as? NotebookError)?.hint, "name it after what it holds, for example: let train_set …")
+        }
+        XCTAssertEqual(parseError("for sample in d { }")?.hint, "name it after what it holds, for example: for my_sample …")
         XCTAssertEqual(parseError("let _3 = 3")?.message, "names starting with '_' are kept for results (_, _1, _2, …)")
+    }
+
+    func testSlicesWithEitherBoundLeftOut() throws {
+        for (text, bounds) in [("d[0:3]", (true, true)), ("d[:3]", (false, true)), ("d[2:]", (true, false)), ("d[:]", (false, false))] {
+            guard case .command(let expression) = try parse(text).first?.kind,
+                  case .slice(_, let start, let end) = expression.kind else { return XCTFail("not a slice: \(text)") }
+            XCTAssertEqual(start != nil, bounds.0, text)
+            XCTAssertEqual(end != nil, bounds.1, text)
+        }
+        XCTAssertEqual(parseError("d[0:3")?.kind, .incomplete)
+        XCTAssertEqual(parseError("d[0:3:1]")?.message, "expected ']' to close the slice, found ':'")
     }
 
     func testMissingPiecesSayWhatWasExpected() throws {

@@ -7,7 +7,9 @@ final class REPLTests: XCTestCase {
     private final class ScriptedReader: LineReader {
         var inputs: [LineInput]
         var prompts: [String] = []
+        var remembered: [String] = []
         init(_ inputs: [LineInput]) { self.inputs = inputs }
+        func remember(_ cell: String) { remembered.append(cell) }
         func read(prompt: String) -> LineInput {
             prompts.append(prompt)
             return inputs.isEmpty ? .end : inputs.removeFirst()
@@ -30,6 +32,20 @@ final class REPLTests: XCTestCase {
         XCTAssertTrue(output().hasPrefix("0\n1\ncell 2:1:6: unknown variable 'nothing'"), output())
         XCTAssertTrue(output().hasSuffix("\n\n\n2\n"), output())
         XCTAssertFalse(output().contains("not reached"))
+        // A block typed over three lines is one history entry; a dropped block none.
+        XCTAssertEqual(reader.remembered, ["for i in range 2 {\n  print i\n}\n", "show nothing\n", "1 + 1\n", ":quit\n"])
+    }
+
+    /// Ctrl-D at the prompt ends the prompt's line before the REPL ends (the shell's prompt
+    /// would otherwise follow `[2]> ` on the same line).
+    func testCtrlDAtThePromptEndsTheLine() {
+        let (session, output) = makeSession()
+        let reader = ScriptedReader([.line("1 + 1"), .end])
+        XCTAssertEqual(REPL(session: session, reader: reader, stopOnError: false).run(), 0)
+        XCTAssertEqual(output(), "2\n\n")
+        let (piped, pipedOutput) = makeSession()
+        XCTAssertEqual(REPL(session: piped, reader: ScriptedReader([.line("1 + 1")]), stopOnError: true, sourceName: "<stdin>").run(), 0)
+        XCTAssertEqual(pipedOutput(), "2\n", "piped input ends without an extra line")
     }
 
     func testPipedLoopStopsAtTheFirstErrorWithFileLines() {

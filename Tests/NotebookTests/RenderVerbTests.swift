@@ -58,9 +58,11 @@ final class RenderVerbTests: XCTestCase {
         XCTAssertEqual(background.at, "1:29")
         let size = try XCTUnwrap(failureLocation("render s to out size: 8", variables: variables))
         XCTAssertEqual(size.message, "render's 'size' must be between 16 and 4096, got 8")
-        let many = try XCTUnwrap(failureLocation("render d to out", variables: variables))
+        // A dataset of several samples beside another sample is refused, naming the dataset.
+        let many = try XCTUnwrap(failureLocation("render s vs d to out", variables: variables))
         XCTAssertEqual(many.message, "render needs one sample, got a dataset of 3 samples")
-        XCTAssertEqual(many.at, "1:8")
+        XCTAssertEqual(many.at, "1:13")
+        XCTAssertEqual(many.hint, "pick one: d[0], or find d \"TEXT\"; or loop: for s in d { … }")
         let labels = try XCTUnwrap(failureLocation("render s vs d[0] to out labels: [\"a\"]", variables: variables))
         XCTAssertEqual(labels.message, "render draws 2 panels but got 1 labels")
         let type = try XCTUnwrap(failureLocation("render 3 to out", variables: variables))

@@ -51,6 +51,15 @@ final class ScriptRunnerTests: XCTestCase {
         XCTAssertTrue(run("1", settings: ["x=-y"]).output.contains("a --set value must be a literal"))
     }
 
+    /// `run FILE --set stpes=5`, a name the script never uses, is an error with a suggestion.
+    func testSettingANameTheScriptNeverUsesIsAnError() {
+        let typo = run("let steps = 2\nprint steps", settings: ["stpes=5"])
+        XCTAssertEqual(typo.status, 1)
+        XCTAssertTrue(typo.output.contains("--set stpes: job.hsl never uses a variable 'stpes' — did you mean 'steps'?"), typo.output)
+        XCTAssertEqual(run("let steps = 2\nprint steps", settings: ["steps=5"]).output, "5\n")
+        XCTAssertEqual(run("for i in range 1 { print (seed + i) }", settings: ["seed=3"]).output, "3\n", "a name read without a let is used")
+    }
+
     func testInterruptedScriptExits130() {
         let interrupt = InterruptFlag()
         let tick = TickVerb(interruptAt: 2)
@@ -79,5 +88,7 @@ final class ScriptRunnerTests: XCTestCase {
         XCTAssertEqual(status, 0, printed())
         XCTAssertTrue(printed().contains("the last even number is 8 of 5"), printed())
         XCTAssertTrue(printed().contains("12 characters: Guten Morgen"), printed())
+        XCTAssertTrue(printed().contains("[\"Baum\", \"Haus\"]\n"), printed())
+        XCTAssertTrue(printed().contains("[0, 2, 4]\n"), printed())
     }
 }

@@ -105,6 +105,18 @@ final class PickleDatasetTests: XCTestCase {
         XCTAssertEqual(try PickleDataset.decode(bytes, name: "g").count, 3)
     }
 
+    /// A PNG renamed `.pkl` is called a PNG, not a pickle with a stray persistent id.
+    func testAnImageOrArchiveRenamedPklSaysItIsNotAPickle() throws {
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]
+        XCTAssertThrowsError(try PickleDataset.decode(png, name: "photo.pkl")) { error in
+            XCTAssertEqual("\(error)", "photo.pkl at byte 0: this is not a pickle: it starts like a PNG image; check the file, or its extension")
+        }
+        XCTAssertThrowsError(try PickleDataset.decode([0x50, 0x4B, 0x03, 0x04, 0x14, 0, 0, 0], name: "model.pkl")) { error in
+            XCTAssertTrue("\(error)".contains("not a pickle: it starts like a ZIP archive"), "\(error)")
+            XCTAssertFalse("\(error)".contains("persistent id"), "\(error)")
+        }
+    }
+
     func testRepeatedReferencesToOneArrayAreBounded() throws {
         // One (10, 50, 3) float32 sample memoized, then referenced 200 000 times: 400 kB of GETs
         // would unpack to 300 M floats; the budget (64 per byte read) stops it early.

@@ -110,6 +110,22 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertThrowsError(try SafeTensors.write(["w": Tensor(1)], to: blocker.appendingPathComponent("x.safetensors")))
         XCTAssertThrowsError(try SafeTensors.read(from: temporaryURL("missing.safetensors"))) { error in
             XCTAssertTrue("\(error)".contains("missing.safetensors"))
+            XCTAssertTrue("\(error)".contains("No such file"), "\(error)")
+        }
+    }
+
+    /// Files that are not files, or hold nothing, are read through the mapping without a trap and
+    /// named in the error (the fuzz harness replays the empty file: Fuzz/crashes/checkpoint).
+    func testEmptyFilesAndDirectoriesGiveClearErrors() throws {
+        let empty = temporaryURL("empty.safetensors")
+        try Data().write(to: empty)
+        XCTAssertThrowsError(try SafeTensors.read(from: empty)) { error in
+            XCTAssertTrue("\(error)".contains("empty.safetensors") && "\(error)".contains("truncated: 0 bytes"), "\(error)")
+        }
+        let directory = temporaryURL("directory.safetensors")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        XCTAssertThrowsError(try SafeTensors.read(from: directory)) { error in
+            XCTAssertTrue("\(error)".contains("directory.safetensors") && "\(error)".contains("not a regular file"), "\(error)")
         }
     }
 }

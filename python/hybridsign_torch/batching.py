@@ -17,13 +17,15 @@ from .vocabulary import UnsupportedText
 @dataclass
 class ModelBatch:
     """A padded batch in model space: ``coordinates`` ``[B, T, J, 2]``, ``confidence`` ``[B, T, J]`` (0 on
-    padding), lengths, text ids and (``text: sentence``) features ``[L, width]`` per sequence."""
+    padding), lengths, text ids, (``text: sentence``) features ``[L, width]`` and signer ids (0 = none)
+    per sequence."""
 
     coordinates: np.ndarray
     confidence: np.ndarray
     lengths: list[int]
     text_ids: list[list[int]]
     features: list[np.ndarray] | None
+    signer_ids: list[int]
 
     @property
     def batch_size(self) -> int:
@@ -37,7 +39,8 @@ class ModelBatch:
         """Sequences ``start..<end``, padded to their own longest length."""
         length = max(self.lengths[start:end], default=1)
         return ModelBatch(self.coordinates[start:end, :length], self.confidence[start:end, :length], self.lengths[start:end],
-                          self.text_ids[start:end], None if self.features is None else self.features[start:end])
+                          self.text_ids[start:end], None if self.features is None else self.features[start:end],
+                          self.signer_ids[start:end])
 
 
 class TrainingData:
@@ -68,7 +71,12 @@ class TrainingData:
                     mapping.text_ids(sample.text or "")
                 except UnsupportedText as error:
                     raise DataError(f"{sample.label(index)}: {error}") from None
-            elif sample.text_features is None or sample.text_features.shape[1] != config.sentence_width:
+            if config.signer_conditioning:
+                try:
+                    mapping.signer_id(sample.signer)
+                except ValueError as error:
+                    raise DataError(f"{sample.label(index)}: {error}") from None
+            if config.text == "sentence" and (sample.text_features is None or sample.text_features.shape[1] != config.sentence_width):
                 raise DataError(f"sample {index} has no sentence features of width {config.sentence_width}, which text: sentence needs")
 
     def epoch_batches(self, epoch: int) -> list[list[int]]:
@@ -92,12 +100,14 @@ class TrainingData:
             sample = self.dataset[index]
             coordinates, confidence = mapping.model_space(sample.values, config.max_frames)
             ids = mapping.text_ids(sample.text or "") if config.text != "sentence" else []
-            items.append((coordinates, confidence, ids, sample.text_features))
+            signer = mapping.signer_id(sample.signer) if config.signer_conditioning else 0
+            items.append((coordinates, confidence, ids, sample.text_features, signer))
         b, t, j = len(items), max(item[1].shape[0] for item in items), mapping.part_order.shape[0]
         coordinates = np.zeros((b, t, j, 2), dtype=np.float32)
         confidence = np.zeros((b, t, j), dtype=np.float32)
-        for k, (xy, c, _, _) in enumerate(items):
+        for k, (xy, c, _, _, _) in enumerate(items):
             coordinates[k, :xy.shape[0]] = xy
             confidence[k, :c.shape[0]] = c
         features = [item[3] for item in items] if all(item[3] is not None for item in items) else None
-        return ModelBatch(coordinates, confidence, [item[1].shape[0] for item in items], [item[2] for item in items], features)
+        return ModelBatch(coordinates, confidence, [item[1].shape[0] for item in items], [item[2] for item in items], features,
+                          [item[4] for item in items])

@@ -3,8 +3,9 @@
 One ``.safetensors`` file (float32): ``model.<name>`` weights, ``ema.<name>`` averaged weights,
 ``adamw.step`` (a scalar), ``adamw.m.<name>`` / ``adamw.v.<name>`` (AdamW's moments), and metadata
 ``format`` (``hybridsign-model-1``), ``config``, ``normalizer``, ``vocabulary``, ``length_model``,
-``joint_confidence``, ``fps``, ``step``, ``training``, ``text_encoder`` (the pretrained encoder a
-``--text-encoder`` model reads, ``pretrained_text.TextEncoderRecord``) — the same names, shapes and JSON as Swift, so
+``joint_confidence``, ``fps``, ``step``, ``training``, ``sampling`` (the recommended sampling settings),
+with signer conditioning ``signers``, and ``text_encoder`` (the pretrained encoder a ``--text-encoder``
+model reads, ``pretrained_text.TextEncoderRecord``) — the same names, shapes and JSON as Swift, so
 ``hybridsign`` loads what the twin writes and the twin resumes what ``hybridsign train`` wrote.
 Writes are atomic: a temporary file in the target directory, flushed, then renamed over the target.
 """
@@ -73,6 +74,10 @@ def save(checkpoint: Checkpoint, path: str | Path) -> None:
         "fps": repr(float(model.fps)),
         "step": str(int(checkpoint.step)),
     }
+    metadata["sampling"] = swift_json.dumps({"steps": int(model.sampling["steps"]),
+                                             "temperature": np.float32(model.sampling["temperature"])})
+    if model.config.signer_conditioning:
+        metadata["signers"] = swift_json.dumps(list(model.signers))
     if model.vocabulary is not None:
         metadata["vocabulary"] = model.vocabulary.to_json()
     if checkpoint.training is not None:
@@ -155,6 +160,12 @@ def _model_from_metadata(meta: dict[str, str], path: Path) -> tuple[HybridSignMo
         text_encoder = TextEncoderRecord.from_json(encoder_text) if encoder_text is not None else None
         fps = float(entry("fps"))
         step = int(entry("step"))
+        sampling = _sampling(entry("sampling", required=False), config.mode)
+        signers_text = entry("signers", required=config.signer_conditioning)
+        signers = json.loads(signers_text) if signers_text is not None else []
+        if config.signer_conditioning and (not signers or not all(isinstance(s, str) for s in signers)
+                                           or signers != sorted(set(signers))):
+            raise CheckpointError(f"{path}: metadata 'signers' must list at least one signer, sorted and without repeats")
     except CheckpointError:
         raise
     except (ValueError, KeyError, TypeError, ConfigError) as error:
@@ -162,11 +173,28 @@ def _model_from_metadata(meta: dict[str, str], path: Path) -> tuple[HybridSignMo
     if not fps > 0 or step < 0:
         raise CheckpointError(f"{path}: metadata 'fps' or 'step' is missing or damaged")
     try:
-        model = HybridSignModel(config, normalizer, vocabulary, length_model, joint_confidence, fps, seed=None)
+        model = HybridSignModel(config, normalizer, vocabulary, length_model, joint_confidence, fps, seed=None,
+                                signers=signers, sampling=sampling)
         model.text_encoder = text_encoder
     except ConfigError as error:
         raise CheckpointError(f"{path}: {error}") from None
     return model, step, training
+
+
+def _sampling(text: str | None, mode: str) -> dict:
+    """Swift's ``SamplingDefaults``: missing keys keep steps 1, temperature 0."""
+    sampling = {"steps": 1, "temperature": 0.0}
+    if text is not None:
+        stored = json.loads(text)
+        if not isinstance(stored, dict):
+            raise ValueError("metadata 'sampling' is not a JSON object")
+        sampling.update({k: stored[k] for k in ("steps", "temperature") if k in stored})
+    steps, temperature = sampling["steps"], sampling["temperature"]
+    if not isinstance(steps, int) or not (1 <= steps <= 1000 or (steps == 0 and mode == "hybrid")):
+        raise ValueError(f"metadata 'sampling': steps must be 1...1000 (0 only for hybrid models), not {steps!r}")
+    if not isinstance(temperature, (int, float)) or not (temperature >= 0 and np.isfinite(temperature)):
+        raise ValueError(f"metadata 'sampling': temperature must be 0 or more, not {temperature!r}")
+    return {"steps": steps, "temperature": float(np.float32(temperature))}
 
 
 def load_weights(model: HybridSignModel, weights: dict[str, torch.Tensor], context: str) -> None:

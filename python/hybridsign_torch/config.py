@@ -87,6 +87,8 @@ class ModelConfig(_Float32Fields):
     ar_weight: float
     confidence_weight: float
     progress_weight: float
+    signer_conditioning: bool
+    signer_dropout: float
     max_frames: int
     layout: Layout
 
@@ -180,6 +182,8 @@ class ModelConfig(_Float32Fields):
         if not (self.sigma >= 0 and np.isfinite(self.sigma) and 0 <= self.flow_matching_fraction <= 1
                 and 0 < self.flow_fraction <= 1 and self.history_noise >= 0 and np.isfinite(self.history_noise)):
             raise ConfigError("sigma and historyNoise must be ≥ 0, flowMatchingFraction in 0...1 and flowFraction in (0, 1]")
+        if not 0 <= self.signer_dropout <= 1:
+            raise ConfigError(f"signerDropout must be in 0...1, not {self.signer_dropout}")
         if not self.layout.parts:
             raise ConfigError(f"layout '{self.layout.name}' has no parts")
 

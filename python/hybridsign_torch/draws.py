@@ -5,7 +5,8 @@ Step k's generator is ``RandomGenerator(seed + φ·(k + 1))``. The draws, in ord
 input noise (``historyNoise`` > 0 only, visible joints only); then per sequence its flow frames
 (stochastic count, partial shuffle, stochastic split into r ≠ t and r = t), the (t, r) pairs of the
 r ≠ t frames, then of the r = t frames, then the noise of those frames in that order (hybrid); or per
-sequence one (t, r) pair and noise over the batch's padded length (diffusion). Because the twin
+sequence one (t, r) pair and noise over the batch's padded length (diffusion); last, with signer
+conditioning, one uniform per sequence (its signer is hidden when it is below ``signerDropout``). Because the twin
 draws the same numbers in the same order as Swift, a step is the same in both engines, whatever
 splits the batch into shards, processes or accumulation steps: every part of a batch divides its
 loss terms by the batch's normalisers, so the parts' gradients add up to the batch's.
@@ -13,6 +14,7 @@ loss terms by the batch's normalisers, so the parts' gradients add up to the bat
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -186,6 +188,11 @@ class StepDraws:
                 diffusion.append(SequenceDiffusionDraws(pair, noise))
         normalizers = LossNormalizers(ar=float(np.float32(2) * np.float32(_sum(batch.confidence))), confidence=frames * j,
                                       progress=frames, flow=flow_items)
+        if config.signer_conditioning:
+            # Drawn last, as in Swift: hides each sequence's signer with probability signerDropout.
+            dropout = np.float32(config.signer_dropout)
+            signers = [0 if rng.uniform() < dropout else s for s in batch.signer_ids]
+            batch = dataclasses.replace(batch, signer_ids=signers)
         return cls(batch, coordinates, confidence, flow, diffusion, normalizers)
 
     def sequences(self, start: int, end: int) -> "StepDraws":

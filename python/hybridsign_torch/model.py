@@ -6,7 +6,7 @@ Model space: normalised (x, y) per joint, joints in part order; missing joints (
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
 import numpy as np
@@ -22,7 +22,9 @@ from .vocabulary import TextVocabulary, UnsupportedText, characters, words
 @dataclass
 class DataMapping:
     """Everything that maps between data and model space, without the network (cheap to hand to
-    data-loader workers): configuration, normaliser, vocabulary, length model, joint confidences, fps."""
+    data-loader workers): configuration, normaliser, vocabulary, length model, joint confidences, fps,
+    signers (sorted; signer ``signers[k]`` has id k + 1, 0 is "no signer"; empty without signer
+    conditioning) and the recommended sampling settings (``sampling``: steps, temperature)."""
 
     config: ModelConfig
     normalizer: Normalizer
@@ -30,8 +32,11 @@ class DataMapping:
     length_model: LengthModel
     joint_confidence: np.ndarray
     fps: float
+    signers: list[str] = field(default_factory=list)
+    sampling: dict = field(default_factory=lambda: {"steps": 1, "temperature": 0.0})
 
     def __post_init__(self) -> None:
+        self.signers = sorted(set(self.signers)) if self.config.signer_conditioning else []
         if self.config.text != "sentence" and self.vocabulary is None:
             raise ConfigError(f"text: {self.config.text} needs a vocabulary")
         if len(self.joint_confidence) != self.config.layout.joint_count:
@@ -40,6 +45,18 @@ class DataMapping:
         self.fps = float(self.fps)
         #: Layout joint index of each model-space joint.
         self.part_order = np.array(self.config.layout.part_order, dtype=np.int64)
+
+    def signer_id(self, code: str | None) -> int:
+        """Swift's ``signerID``: 0 for none; an unknown code (or any code for a model without signer
+        conditioning) raises ``UnknownSigner`` listing the known ones."""
+        if code is None:
+            return 0
+        if not self.config.signer_conditioning:
+            raise UnknownSigner(f"this model was trained without signer conditioning, so it takes no signer (got '{code}'); "
+                                "leave the signer out, or train with --signer-conditioning")
+        if code not in self.signers:
+            raise UnknownSigner(f"unknown signer '{code}'; this model knows: {', '.join(self.signers)}")
+        return self.signers.index(code) + 1
 
     def text_ids(self, text: str) -> list[int]:
         if self.vocabulary is None:
@@ -64,13 +81,21 @@ class DataMapping:
         return self.normalizer.denormalize(values)
 
 
+class UnknownSigner(ValueError):
+    """A signer the model does not know; the message lists the ones it does."""
+
+
 class HybridSignModel(DataMapping):
     """The network with its data mapping (the fields and conversions of ``DataMapping``)."""
 
     def __init__(self, config: ModelConfig, normalizer: Normalizer, vocabulary: TextVocabulary | None,
-                 length_model: LengthModel, joint_confidence: np.ndarray, fps: float, seed: int | None) -> None:
-        super().__init__(config, normalizer, vocabulary, length_model, joint_confidence, fps)
-        self.network = HybridSignNetwork(config, vocabulary.size if vocabulary else 1, seed)
+                 length_model: LengthModel, joint_confidence: np.ndarray, fps: float, seed: int | None,
+                 signers: list[str] | None = None, sampling: dict | None = None) -> None:
+        super().__init__(config, normalizer, vocabulary, length_model, joint_confidence, fps, list(signers or []),
+                         dict(sampling) if sampling is not None else {"steps": 1, "temperature": 0.0})
+        if config.signer_conditioning and not self.signers:
+            raise ConfigError("signer conditioning needs at least one signer; the training data has no 'signer' field")
+        self.network = HybridSignNetwork(config, vocabulary.size if vocabulary else 1, seed, signers=len(self.signers))
         #: The pretrained text encoder the model reads (``pretrained_text.TextEncoderRecord``), if any:
         #: its samples' ``text_features`` are that encoder's hidden states of their texts.
         self.text_encoder = None
@@ -78,7 +103,8 @@ class HybridSignModel(DataMapping):
     @property
     def mapping(self) -> DataMapping:
         """The mapping alone, without the network (cheap to hand to data-loader workers)."""
-        return DataMapping(self.config, self.normalizer, self.vocabulary, self.length_model, self.joint_confidence, self.fps)
+        return DataMapping(self.config, self.normalizer, self.vocabulary, self.length_model, self.joint_confidence, self.fps,
+                           self.signers, self.sampling)
 
     @classmethod
     def fit(cls, config: ModelConfig, dataset: PoseSource, seed: int | None) -> "HybridSignModel":
@@ -103,8 +129,9 @@ class HybridSignModel(DataMapping):
             lengths.append(min(sample.frame_count, config.max_frames))
             confidence += sample.values[:, :, 2].astype(np.float64).sum(axis=0)
             frames += sample.frame_count
+        signers = [s for s in (dataset[i].signer for i in range(len(dataset))) if s is not None]
         return cls(config, normalizer, vocabulary, LengthModel.fit(units, lengths),
-                   (confidence / max(frames, 1)).astype(np.float32), fps if fps is not None else 25.0, seed)
+                   (confidence / max(frames, 1)).astype(np.float32), fps if fps is not None else 25.0, seed, signers=signers)
 
 
 def text_units(sample: PoseSample, conditioning: str) -> int:

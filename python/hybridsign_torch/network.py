@@ -56,7 +56,7 @@ class HybridSignNetwork(nn.Module):
     """The network on model-space tensors. ``seed`` initialises it exactly as Swift's
     ``HybridSignNetwork(config:vocabularySize:seed:)``; ``seed=None`` leaves zeros (to load weights)."""
 
-    def __init__(self, config: ModelConfig, vocabulary_size: int, seed: int | None) -> None:
+    def __init__(self, config: ModelConfig, vocabulary_size: int, seed: int | None, signers: int = 0) -> None:
         super().__init__()
         config.validate()
         self.config = config
@@ -108,13 +108,26 @@ class HybridSignNetwork(nn.Module):
                 tables.append(torch.from_numpy(table))
             for p, table in enumerate(tables):
                 self.register_buffer(f"joint_positions_{p}", table, persistent=False)
+        if config.signer_conditioning:
+            # Drawn last, as in Swift: a model without it starts exactly as before.
+            self.signer_embedding = normal_parameter([signers + 1, d], 0.02, rng)
         #: Use ``scaled_dot_product_attention`` (GPU) where no forward-mode AD runs.
         self.fused_attention = False
 
     # Shared pieces
 
-    def encode_text(self, ids: torch.Tensor | None, features: torch.Tensor | None, lengths: torch.Tensor) -> TextContext:
+    def encode_text(self, ids: torch.Tensor | None, features: torch.Tensor | None, lengths: torch.Tensor,
+                    signers: torch.Tensor | None = None) -> TextContext:
+        """With signer conditioning, ``signers`` ``[B]`` (0 = none; None = none for all) adds each
+        sequence's signer embedding as one more text token after the last slot."""
         states, mask = self.text(ids, features, lengths, fused=self.fused_attention)
+        if self.config.signer_conditioning:
+            b = states.shape[0]
+            if signers is None:
+                signers = torch.zeros(b, dtype=torch.long, device=states.device)
+            tokens = self.signer_embedding[signers.to(states.device)].reshape(b, 1, -1)
+            states = torch.cat([states, tokens], dim=1)
+            mask = torch.cat([mask, mask.new_zeros(b, 1, 1, 1)], dim=3)
         return TextContext(states, mask, {})
 
     def time_condition(self, t: torch.Tensor, r: torch.Tensor) -> torch.Tensor:

@@ -60,7 +60,7 @@ class StepLoss(nn.Module):
         self.network = network
 
     def text(self, inputs: TextInputs) -> TextContext:
-        context = self.network.encode_text(inputs.ids, inputs.features, inputs.lengths)
+        context = self.network.encode_text(inputs.ids, inputs.features, inputs.lengths, inputs.signers)
         # Computed here, not inside the JVP's function: tensors made there must not escape it.
         for stack in self.network.stacks:
             for block in stack:

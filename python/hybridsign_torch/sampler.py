@@ -31,10 +31,12 @@ def _append(cache: History | None, produced: History) -> History:
 
 @torch.no_grad()
 def sample(model: HybridSignModel, text: str | None = None, features: np.ndarray | None = None, steps: int = 1, seed: int = 0,
-           frames: int | None = None, temperature: float = 0.0) -> PoseSample:
-    """A sequence for ``text`` (or sentence ``features`` for ``text: sentence`` models) in data space."""
+           frames: int | None = None, temperature: float = 0.0, signer: str | None = None) -> PoseSample:
+    """A sequence for ``text`` (or sentence ``features`` for ``text: sentence`` models) in data space,
+    signed as ``signer`` (signer-conditioning models; None: no signer)."""
     config = model.config
     network = model.network
+    signer_ids = torch.tensor([model.signer_id(signer)], dtype=torch.long)
     if not (steps >= 1 or (steps == 0 and config.mode == "hybrid")):
         raise ValueError(f"sampling needs at least 1 flow step (0 only for hybrid models: the AR estimate alone), not {steps}")
     if frames is not None and not 1 <= frames <= 100_000:
@@ -50,7 +52,7 @@ def sample(model: HybridSignModel, text: str | None = None, features: np.ndarray
         inputs = TextInputs.make([ids], None, config.sentence_width)
         units = len(ids) if config.text == "words" else len(characters(text or ""))
     text_context = network.encode_text(*(None if v is None else v.to(device) for v in (inputs.ids, inputs.features)),
-                                       inputs.lengths.to(device))
+                                       inputs.lengths.to(device), signer_ids.to(device))
     rng = RandomGenerator(seed)
     j = model.part_order.shape[0]
     if config.mode == "diffusion":

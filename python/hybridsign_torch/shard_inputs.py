@@ -18,14 +18,24 @@ from .network import noisy_mask
 
 @dataclass
 class TextInputs:
-    """Padded text ids ``[B, L]`` (0 = padding) or features ``[B, L, width]``, and lengths ``[B]`` (≥ 1)."""
+    """Padded text ids ``[B, L]`` (0 = padding) or features ``[B, L, width]``, lengths ``[B]`` (≥ 1),
+    and (signer conditioning) signer ids ``[B]`` (0 = none)."""
 
     ids: torch.Tensor | None
     features: torch.Tensor | None
     lengths: torch.Tensor
+    signers: torch.Tensor | None = None
 
     @classmethod
-    def make(cls, ids: list[list[int]] | None, features: list[np.ndarray] | None, width: int) -> "TextInputs":
+    def make(cls, ids: list[list[int]] | None, features: list[np.ndarray] | None, width: int,
+             signers: list[int] | None = None) -> "TextInputs":
+        made = cls._make(ids, features, width)
+        if signers is not None:
+            made.signers = torch.tensor(signers, dtype=torch.long)
+        return made
+
+    @classmethod
+    def _make(cls, ids: list[list[int]] | None, features: list[np.ndarray] | None, width: int) -> "TextInputs":
         if features is not None:
             lengths = [max(f.shape[0], 1) for f in features]
             values = np.zeros((len(features), max(lengths), width), dtype=np.float32)
@@ -122,7 +132,8 @@ def prepare(draws: StepDraws, config: ModelConfig) -> ShardInputs:
         progress_target[k, :n] = (np.arange(n, dtype=np.float32) / np.float32(n - 1)) if n > 1 else 1
         progress_mask[k, :n] = 1
     sentence = config.text == "sentence"
-    text = TextInputs.make(None if sentence else batch.text_ids, batch.features if sentence else None, config.sentence_width)
+    text = TextInputs.make(None if sentence else batch.text_ids, batch.features if sentence else None, config.sentence_width,
+                           batch.signer_ids)
     flow_groups = _flow_groups(draws) if draws.flow is not None else []
     diffusion_groups = _diffusion_groups(draws, config) if draws.diffusion is not None else []
     return ShardInputs(text, torch.from_numpy(batch.coordinates), torch.from_numpy(batch.confidence),
@@ -194,7 +205,8 @@ def _diffusion_groups(draws: StepDraws, config: ModelConfig) -> list[DiffusionGr
             z[slot, :n] = (np.float32(1) - time) * data + time * source
             v[slot, :n] = source - data
         text = TextInputs.make(None if sentence else [batch.text_ids[k] for k in members],
-                               [batch.features[k] for k in members] if sentence else None, config.sentence_width)
+                               [batch.features[k] for k in members] if sentence else None, config.sentence_width,
+                               [batch.signer_ids[k] for k in members])
         frames_tensor = torch.from_numpy(frames)
         groups.append(DiffusionGroup(jvp, text, frames_tensor, frames_tensor >= 0, torch.from_numpy(z), torch.from_numpy(v),
                                      torch.from_numpy(tt), torch.from_numpy(rr), torch.from_numpy(weight),

@@ -53,6 +53,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--adaptive-power", type=float, default=1.0, help="adaptive loss weighting power p")
     p.add_argument("--detach-history", action=argparse.BooleanOptionalAction, default=None,
                    help="stop the flow's gradient at the clean stream's keys/values (default: the preset's)")
+    p.add_argument("--signer-conditioning", action="store_true",
+                   help="learn an embedding of the data's signer field (sampling then takes a signer, or none)")
+    p.add_argument("--signer-dropout", type=float, default=0.5,
+                   help="probability that a training sample's signer is hidden (with --signer-conditioning)")
     p.add_argument("--steps", type=int, help="optimiser steps")
     p.add_argument("--minutes", type=float, help="train for this many minutes instead of a step count")
     p.add_argument("--batch", type=int, default=8, help="sequences per step (global, over all processes)")
@@ -83,6 +87,7 @@ def make_config(args: argparse.Namespace) -> ModelConfig:
     config.experts, config.confidence, config.fusion = args.experts, args.confidence, args.fusion
     config.max_frames = args.max_frames
     config.adaptive_power, config.history_noise = args.adaptive_power, args.history_noise
+    config.signer_conditioning, config.signer_dropout = args.signer_conditioning, args.signer_dropout
     for name in ("flow_weight", "flow_fraction", "sigma", "detach_history"):
         if getattr(args, name) is not None:
             setattr(config, name, getattr(args, name))

@@ -1,5 +1,5 @@
 """Checkpoints in the Swift format: the bundled Swift model reads and writes back with identical
-metadata; twin checkpoints round-trip; damaged files give errors naming the file and the problem."""
+metadata (plus the keys added since, at their defaults); twin checkpoints round-trip; damaged files give errors naming the file and the problem."""
 
 from __future__ import annotations
 
@@ -31,7 +31,14 @@ def test_a_swift_model_loads_and_saves_with_identical_metadata_and_names(tmp_pat
     out = tmp_path / "copy.safetensors"
     checkpoint.save(saved, out)
     original, copy = header(BUNDLED), header(out)
-    assert copy["__metadata__"] == original["__metadata__"]
+    # The bundled model predates signer conditioning and stored sampling settings: the copy adds
+    # them at their defaults and changes nothing else.
+    written, before = dict(copy["__metadata__"]), original["__metadata__"]
+    assert written.pop("sampling") == '{"steps":1,"temperature":0}'
+    config = json.loads(written.pop("config"))
+    assert config.pop("signerConditioning") is False and config.pop("signerDropout") == 0.5
+    assert config == json.loads(before["config"])
+    assert written == {k: v for k, v in before.items() if k != "config"}
     assert {k: v["shape"] for k, v in copy.items() if k != "__metadata__"} == {k: v["shape"] for k, v in original.items() if k != "__metadata__"}
 
 

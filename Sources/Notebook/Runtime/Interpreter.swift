@@ -150,6 +150,15 @@ public final class Interpreter {
             } catch {
                 throw error.located(at: expression.range)
             }
+        case .slice(let baseExpression, let startExpression, let endExpression):
+            let base = try evaluate(baseExpression)
+            let start = try startExpression.map { expression throws(NotebookError) in try sliceBound(expression) }
+            let end = try endExpression.map { expression throws(NotebookError) in try sliceBound(expression) }
+            do {
+                return try base.slice(from: start, to: end)
+            } catch {
+                throw error.located(at: expression.range)
+            }
         case .negate(let operandExpression):
             let operand = try evaluate(operandExpression)
             guard case .number(let value) = operand else {
@@ -165,6 +174,16 @@ public final class Interpreter {
         }
     }
 
+    /// A bound of a slice: a whole number (negative counts from the end).
+    private func sliceBound(_ expression: Expression) throws(NotebookError) -> Int {
+        let value = try evaluate(expression)
+        guard case .number(let number) = value, number == number.rounded(), abs(number) < 9e15 else {
+            throw NotebookError("a slice's bounds must be whole numbers, got \(value.typeName == "number" ? value.inlineText : withArticle(value.typeName))",
+                                at: expression.range, hint: "for example d[0:3], xs[-2:] for the last two, xs[:5] for the first five")
+        }
+        return Int(number)
+    }
+
     private func unknownVariable(_ name: String, at range: SourceRange) -> NotebookError {
         if name == "_" || (name.first == "_" && Int(name.dropFirst()) != nil) {
             return NotebookError("there is no result '\(name)' yet", at: range,
@@ -172,6 +191,11 @@ public final class Interpreter {
         }
         let visible = variables.keys.filter { $0.first != "_" }
         let suggestion = Suggestions.didYouMean(name, among: visible)
+        // A misspelt verb typed alone (`smaple`) reads as a variable: name the verb it resembles.
+        if suggestion.isEmpty, let verb = Suggestions.closest(to: name, among: registry.names, limit: 1).first {
+            return NotebookError("unknown variable '\(name)' — did you mean the verb '\(verb)'?", at: range,
+                                 hint: "usage: \(registry.verb(named: verb)!.signature.usage)")
+        }
         return NotebookError("unknown variable '\(name)'\(suggestion)", at: range,
                              hint: suggestion.isEmpty ? "define it first: let \(name) = …  (`:vars` lists the variables)" : nil)
     }

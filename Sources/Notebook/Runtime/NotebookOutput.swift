@@ -15,6 +15,9 @@ public final class NotebookOutput: ProgressDisplay {
     public let isTerminal: Bool
     /// The front end's rich display, when it has one.
     public let richDisplay: (any RichDisplay)?
+    /// The terminal's width in columns, asked each time (the window may be resized); nil when
+    /// the output is not a terminal. Progress lines are cut to it, and `:vars` fits its table.
+    public let columns: () -> Int?
     /// Progress lines on standard error, when there is no rich display.
     private let statusLine: StatusLine
     private var record: [CellOutput] = []
@@ -23,11 +26,12 @@ public final class NotebookOutput: ProgressDisplay {
     /// Creates an output with writers for standard output and standard error, and optionally a
     /// rich display for values, figures, errors and progress.
     public init(isTerminal: Bool, standardOutput: @escaping (String) -> Void, standardError: @escaping (String) -> Void,
-                richDisplay: (any RichDisplay)? = nil) {
+                richDisplay: (any RichDisplay)? = nil, columns: @escaping () -> Int? = { nil }) {
         self.isTerminal = isTerminal
         self.writeOut = standardOutput
         self.writeErr = standardError
         self.richDisplay = richDisplay
+        self.columns = columns
         statusLine = StatusLine(isTerminal: isTerminal, write: standardError)
     }
 
@@ -36,7 +40,8 @@ public final class NotebookOutput: ProgressDisplay {
     public static func standard(isTerminal: Bool = isatty(STDERR_FILENO) == 1) -> NotebookOutput {
         NotebookOutput(isTerminal: isTerminal,
                        standardOutput: { FileHandle.standardOutput.write(Data($0.utf8)) },
-                       standardError: { FileHandle.standardError.write(Data($0.utf8)) })
+                       standardError: { FileHandle.standardError.write(Data($0.utf8)) },
+                       columns: { TerminalWidth.columns(of: STDERR_FILENO) ?? TerminalWidth.columns(of: STDOUT_FILENO) })
     }
 
     /// An output that collects everything in memory (for tests and `-e` captures).
@@ -90,7 +95,9 @@ public final class NotebookOutput: ProgressDisplay {
             richDisplay.status(text)
             richStatusShowing = true
         } else {
-            statusLine.show(text)
+            // A status wider than the terminal wraps, and rewriting it in place would then erase
+            // only its last row: cut it to the width instead.
+            statusLine.show(isTerminal ? TerminalWidth.fit(text, columns: columns()) : text)
         }
     }
 

@@ -57,11 +57,14 @@ public struct ScriptRunner {
         interpreter.context.scriptDirectory = scriptDirectory
         interrupt.clear()
         do {
+            var parsedSettings: [(name: String, value: Value)] = []
             for setting in settings {
                 let (name, value) = try Self.parseSetting(setting, vocabulary: interpreter.vocabulary)
-                interpreter.setSetting(name, value)
+                parsedSettings.append((name, value))
             }
             let statements = try interpreter.parse(source)
+            try Self.checkSettingsAreUsed(parsedSettings.map(\.name), by: statements, scriptName: source.name)
+            for (name, value) in parsedSettings { interpreter.setSetting(name, value) }
             try interpreter.run(statements, source: source) { value in output.show(value) }
             return ExitStatus.success
         } catch {
@@ -72,6 +75,19 @@ public struct ScriptRunner {
             }
             output.printError(error.formatted())
             return ExitStatus.failure
+        }
+    }
+
+    /// Refuses a `--set` name the script never binds or reads (`--set stpes=5` would otherwise
+    /// be ignored without a word), suggesting the names it does use.
+    static func checkSettingsAreUsed(_ names: [String], by statements: [Statement], scriptName: String) throws(NotebookError) {
+        let used = NamesUsed(statements)
+        for name in names where !used.all.contains(name) {
+            let settable = used.bound.filter { $0.first != "_" }
+            let suggestion = Suggestions.didYouMean(name, among: settable)
+            throw NotebookError(.syntax, "--set \(name): \(scriptName) never uses a variable '\(name)'\(suggestion)",
+                                hint: settable.isEmpty ? "the script defines no variables to set"
+                                    : "the script's variables: " + settable.sorted().joined(separator: ", "))
         }
     }
 

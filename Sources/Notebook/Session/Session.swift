@@ -51,7 +51,7 @@ public final class Session {
 
     /// Whether `text` is ready to run, stops inside an open block, or has a syntax error.
     public func completeness(of text: String) -> Completeness {
-        guard !text.trimmingCharacters(in: .whitespaces).hasPrefix(":") else { return .complete }
+        guard !Self.isSessionCommand(text.trimmingCharacters(in: .whitespaces)) else { return .complete }
         do {
             _ = try interpreter.parse(SourceText(name: "", text: text))
             return .complete
@@ -74,9 +74,11 @@ public final class Session {
     public func submit(_ input: String, sourceName: String? = nil, firstLine: Int = 1, recorded: Bool = true) -> Outcome {
         let trimmed = input.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return .success }
-        if trimmed.hasPrefix(":") {
+        if Self.isSessionCommand(trimmed) {
             do {
-                return try perform(try SessionCommand.parse(trimmed))
+                // `?d` is `:help d`.
+                let command = trimmed.hasPrefix("?") ? ":help " + trimmed.dropFirst() : trimmed
+                return try perform(try SessionCommand.parse(command))
             } catch {
                 output.report(error)
                 return .failure
@@ -85,6 +87,11 @@ public final class Session {
         let name = sourceName ?? "cell \(nextCellNumber)"
         return runCell(text: input, source: SourceText(name: name, text: input, firstLine: firstLine), statements: nil,
                        recorded: recorded)
+    }
+
+    /// Whether a line is a session command: `:help`, `:cd out`, or `?d` (help on `d`).
+    static func isSessionCommand(_ trimmed: String) -> Bool {
+        trimmed.hasPrefix(":") || trimmed.hasPrefix("?")
     }
 
     /// Runs statements as a new cell. `statements` are parsed from `source` when nil.
@@ -112,7 +119,7 @@ public final class Session {
             outcome = error.kind == .interrupted ? .interrupted : .failure
         }
         if timed {
-            output.print("time: \(formatNumber(clock() - start, significantDigits: 4)) s")
+            output.print("time: \(NumberText.elapsed(clock() - start))")
         }
         let outputs = output.takeOutputs()
         let artifacts = interpreter.context.takeArtifacts()
@@ -134,7 +141,7 @@ public final class Session {
         case .help(let topic?):
             try showHelp(topic)
         case .vars:
-            output.print(variablesTable().rendered())
+            output.print(variablesTable(columns: output.columns()).rendered(maxCellWidth: .max))
         case .history:
             output.print(historyText())
         case .save(let path):
@@ -155,31 +162,69 @@ public final class Session {
             let images = "\(summary.images) \(summary.images == 1 ? "image" : "images")"
             output.print("exported \(cells.count) \(cells.count == 1 ? "cell" : "cells") and \(images) to \(path)"
                          + (summary.imageDirectory.map { " (images in \($0))" } ?? ""))
+        case .changeDirectory(let path):
+            try changeDirectory(to: path)
+        case .printDirectory:
+            output.print(FileManager.default.currentDirectoryPath)
         case .quit:
             return .quit
         }
         return .success
     }
 
+    /// `:help TOPIC`: `:NAME` is always the session command (`:help :export`, not the verb
+    /// `export`); a bare name is a verb, a session command, a variable, a type or a keyword.
     private func showHelp(_ topic: String) throws(NotebookError) {
-        let name = topic.hasPrefix(":") ? String(topic.dropFirst()) : topic
-        if let verb = interpreter.registry.verb(named: name) {
-            output.print(VerbHelp.page(for: verb.signature))
-        } else if let command = SessionCommand.all.first(where: { $0.name == name }) {
+        let isCommand = topic.hasPrefix(":")
+        let name = isCommand ? String(topic.dropFirst()) : topic
+        let command = SessionCommand.all.first { $0.name == name }
+        if isCommand, let command {
             output.print("\(command.usage)\n  \(command.summary)")
+        } else if !isCommand, let verb = interpreter.registry.verb(named: name) {
+            output.print(VerbHelp.page(for: verb.signature))
+        } else if let command {
+            output.print("\(command.usage)\n  \(command.summary)")
+        } else if !isCommand, let text = TopicHelp.text(for: name, registry: interpreter.registry, variables: interpreter.variables) {
+            output.print(text)
         } else {
-            let candidates = interpreter.registry.names + SessionCommand.all.map(\.name)
+            let candidates = isCommand ? SessionCommand.all.map(\.name)
+                : interpreter.registry.names + SessionCommand.all.map(\.name) + TopicHelp.topics(variables: interpreter.variables)
             throw NotebookError(.syntax, "no help for '\(topic)'\(Suggestions.didYouMean(name, among: candidates))",
-                                hint: "`:help` lists the verbs and commands")
+                                hint: "`:help` lists the verbs and commands; `:help NAME` also explains variables, types and keywords")
         }
     }
 
-    /// The variables as a table of name, type and value (results `_N` left out).
-    public func variablesTable() -> Table {
+    /// `:cd DIR`: relative paths in later cells (load, render, export) start there.
+    private func changeDirectory(to path: String) throws(NotebookError) {
+        let expanded = (path as NSString).expandingTildeInPath
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory) else {
+            throw NotebookError("no such directory '\(path)'",
+                                hint: "the current directory is \(FileManager.default.currentDirectoryPath) (`:pwd`)")
+        }
+        guard isDirectory.boolValue else {
+            throw NotebookError("'\(path)' is a file, not a directory", hint: "give the directory that holds it")
+        }
+        guard FileManager.default.changeCurrentDirectoryPath(expanded) else {
+            throw NotebookError("cannot enter '\(path)'", hint: "check its permissions")
+        }
+        output.print(FileManager.default.currentDirectoryPath)
+    }
+
+    /// The variables as a table of name, type and value (results `_N` left out). With
+    /// `columns` (the terminal's width), each value is cut to fit the line; else to 48 characters.
+    public func variablesTable(columns: Int? = nil) -> Table {
         var table = Table(columns: ["name", "type", "value"])
-        for name in interpreter.variables.keys.sorted() where name.first != "_" {
+        let names = interpreter.variables.keys.sorted().filter { $0.first != "_" }
+        let nameWidth = max(4, names.map(\.count).max() ?? 0)
+        let typeWidth = max(4, names.map { interpreter.variables[$0]!.typeName.count }.max() ?? 0)
+        // Two spaces between columns; at least 20 columns for the value however narrow the screen.
+        let valueWidth = columns.map { max(20, $0 - 1 - nameWidth - typeWidth - 4) } ?? 48
+        for name in names {
             let value = interpreter.variables[name]!
-            table.append([.string(name), .string(value.typeName), .string(value.inlineText)])
+            let text = value.inlineText.replacingOccurrences(of: "\n", with: " ")
+            let fitted = text.count <= valueWidth ? text : String(text.prefix(valueWidth - 1)) + "…"
+            table.append([.string(name), .string(value.typeName), .string(fitted)])
         }
         if table.rows.isEmpty { table.footnote = "no variables yet: let x = …" }
         return table

@@ -9,6 +9,8 @@ public enum SessionCommand: Equatable, Sendable {
     case load(String)
     case time(String)
     case export(String)
+    case changeDirectory(String)
+    case printDirectory
     case quit
 
     /// A command's usage and one-line summary, for `:help` and completion.
@@ -23,7 +25,7 @@ public enum SessionCommand: Equatable, Sendable {
 
     /// Every session command.
     public static let all: [Info] = [
-        Info(name: "help", usage: ":help [VERB]", summary: "list the verbs, or explain one"),
+        Info(name: "help", usage: ":help [NAME]", summary: "list the verbs, or explain a verb, :command, variable, type or keyword (?NAME too)"),
         Info(name: "vars", usage: ":vars", summary: "list the variables with their types"),
         Info(name: "history", usage: ":history", summary: "list this session's cells"),
         Info(name: "save", usage: ":save FILE.hsl", summary: "save the cells that ran without error as a script"),
@@ -31,6 +33,8 @@ public enum SessionCommand: Equatable, Sendable {
         Info(name: "time", usage: ":time STATEMENT", summary: "run a statement and print how long it took"),
         Info(name: "export", usage: ":export NOTEBOOK",
              summary: "write the session as NOTEBOOK.md (Markdown, images in a folder beside it) or NOTEBOOK.ipynb (Jupyter, images inside)"),
+        Info(name: "cd", usage: ":cd DIR", summary: "change the current directory (relative paths start there; ~ is home)"),
+        Info(name: "pwd", usage: ":pwd", summary: "print the current directory"),
         Info(name: "quit", usage: ":quit", summary: "leave (as does Ctrl-D)"),
     ]
 
@@ -60,6 +64,8 @@ public enum SessionCommand: Equatable, Sendable {
         case "load": return .load(try requireArgument("a file name"))
         case "time": return .time(try requireArgument("a statement"))
         case "export": return .export(try requireArgument("a file name"))
+        case "cd": return .changeDirectory(argument.isEmpty ? "~" : unquoted(argument))
+        case "pwd": try requireNoArgument(); return .printDirectory
         case "quit", "q", "exit": try requireNoArgument(); return .quit
         default:
             let suggestion = Suggestions.didYouMean(name, among: all.map(\.name))

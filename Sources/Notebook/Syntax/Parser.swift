@@ -11,7 +11,8 @@
 ///     expression = term { ( "+" | "-" ) term } ;
 ///     term       = unary { ( "*" | "/" | "%" ) unary } ;
 ///     unary      = "-" unary | postfix ;
-///     postfix    = primary { "." NAME | "[" expression "]" } ;   (no space before "[")
+///     postfix    = primary { "." NAME | "[" expression "]" | "[" [ expression ] ":" [ expression ] "]" } ;
+///                                                               (no space before "[")
 ///     primary    = NUMBER | STRING | "true" | "false" | "none" | NAME
 ///                | "[" [ expression { "," expression } [ "," ] ] "]"
 ///                | "(" command ")" ;
@@ -159,7 +160,10 @@ public struct Parser {
             throw error("'\(name)' is a reserved word and cannot name a variable", at: range, hint: "choose another name")
         }
         if vocabulary.verbs.contains(name) {
-            throw error("'\(name)' is a verb and cannot name a variable", at: range, hint: "choose another name, for example '\(name)_result'")
+            // A verb's name at the start of a statement always calls the verb (`train m on d`),
+            // so a variable of that name could never be used there: the clash is refused.
+            throw error("'\(name)' is a verb, so it cannot name a variable: `\(name) …` at the start of a line calls the verb",
+                        at: range, hint: "name it after what it holds, for example: \(keyword) \(Self.alternativeName(for: name, vocabulary: vocabulary)) …")
         }
         if name.first == "_" {
             throw error("names starting with '_' are kept for results (_, _1, _2, …)", at: range,
@@ -167,6 +171,16 @@ public struct Parser {
         }
         advance()
         return (name, range)
+    }
+
+    /// A name for a variable that clashes with a verb: `train` → `train_set` (the training split
+    /// is the usual clash), `sample` → `my_sample`; never itself a verb or reserved.
+    static func alternativeName(for verb: String, vocabulary: Vocabulary) -> String {
+        let candidates = verb == "train" ? ["train_set", "train_data"] : ["my_" + verb, verb + "_1"]
+        for candidate in candidates where !vocabulary.verbs.contains(candidate) && !vocabulary.isReserved(candidate) {
+            return candidate
+        }
+        return verb + "_value"
     }
 
     // MARK: - Commands and arguments
@@ -316,10 +330,18 @@ public struct Parser {
             } else if current.kind == .leftBracket && !current.spaceBefore {
                 let opener = advance()
                 openers.append(opener)
-                let index = try parseExpression(inArguments: false)
-                let close = try expect(.rightBracket, "']' to close the index")
+                let start = current.kind == .colon ? nil : try parseExpression(inArguments: false)
+                if current.kind == .colon {
+                    advance()
+                    let end = current.kind == .rightBracket ? nil : try parseExpression(inArguments: false)
+                    let close = try expect(.rightBracket, "']' to close the slice", hint: "a slice is xs[start:end], for example d[0:3]")
+                    openers.removeLast()
+                    base = Expression(.slice(base, start: start, end: end), base.range.union(close.range))
+                    continue
+                }
+                let close = try expect(.rightBracket, "']' to close the index", hint: "an index is xs[0]; a slice is xs[0:3]")
                 openers.removeLast()
-                base = Expression(.index(base, index), base.range.union(close.range))
+                base = Expression(.index(base, start!), base.range.union(close.range))
             } else {
                 return base
             }

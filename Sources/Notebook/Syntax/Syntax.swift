@@ -20,6 +20,9 @@ public struct Expression: Sendable {
         case member(Expression, name: String, nameRange: SourceRange)
         /// `base[index]`.
         case index(Expression, Expression)
+        /// `base[start:end]`, either bound optional: the elements from `start` up to (not
+        /// including) `end`.
+        case slice(Expression, start: Expression?, end: Expression?)
         case negate(Expression)
         case binary(Operator, Expression, Expression)
         case call(VerbCall)

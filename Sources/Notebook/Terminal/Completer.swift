@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// Tab completion: verbs, variables, members, a verb's named arguments and connecting words,
 /// session commands, and file paths inside string literals (and after `:load`, `:save`,
@@ -46,7 +47,8 @@ public struct Completer {
         if let dot = word.lastIndex(of: ".") {
             let base = String(word[..<dot])
             let member = word[word.index(after: dot)...]
-            guard let value = variables[base] else { return [] }
+            // `tm.history.` walks the members; `(find d "Uhr").` runs the quick verb inside.
+            guard let value = base.isEmpty ? parenthesizedValue(before) : memberChain(base) else { return [] }
             return value.memberNames.filter { $0.hasPrefix(member) }.map { base + "." + $0 }.sorted()
         }
         let names = variables.keys.filter { $0.first != "_" || word.hasPrefix("_") }
@@ -71,6 +73,53 @@ public struct Completer {
             candidates = names + ["true", "false", "none"]
         }
         return Array(Set(candidates.filter { $0.hasPrefix(word) })).sorted()
+    }
+
+    /// Verbs quick and free of side effects (they write no file and train nothing), which Tab may
+    /// run to complete the members of their result: `(find d "Uhr").`.
+    static let verbsRunForCompletion: Set<String> = ["find", "filter", "head", "keypoints", "range", "len"]
+
+    /// The value of `a.b.c`: a variable and its members.
+    func memberChain(_ path: String) -> Value? {
+        let names = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard let first = names.first, var value = variables[first] else { return nil }
+        for name in names.dropFirst() {
+            guard let next = value.member(name) else { return nil }
+            value = next
+        }
+        return value
+    }
+
+    /// The value of the parenthesised command that `before` ends with, when every verb in it is
+    /// one of ``verbsRunForCompletion``; nil otherwise or when it fails.
+    func parenthesizedValue(_ before: String) -> Value? {
+        guard before.last == ")", let open = Self.matchingParenthesis(before) else { return nil }
+        let inner = String(before[before.index(after: open)..<before.index(before: before.endIndex)])
+        let interpreter = Interpreter(registry: registry, output: NotebookOutput.capturing().0, interrupt: InterruptFlag())
+        guard let statements = try? interpreter.parse(SourceText(name: "", text: inner)), statements.count == 1,
+              case .command(let expression) = statements[0].kind,
+              NamesUsed.verbs(in: expression).isSubset(of: Self.verbsRunForCompletion) else { return nil }
+        for (name, value) in variables { interpreter.setVariable(name, value) }
+        return try? interpreter.evaluate(expression)
+    }
+
+    /// The index of the `(` that the `)` ending `text` closes, skipping strings.
+    static func matchingParenthesis(_ text: String) -> String.Index? {
+        var depth = 0
+        var inString = false
+        var index = text.endIndex
+        while index > text.startIndex {
+            index = text.index(before: index)
+            let character = text[index]
+            if character == "\"" { inString.toggle(); continue }
+            if inString { continue }
+            if character == ")" { depth += 1 }
+            if character == "(" {
+                depth -= 1
+                if depth == 0 { return index }
+            }
+        }
+        return nil
     }
 
     /// Where the cursor is, grammatically.

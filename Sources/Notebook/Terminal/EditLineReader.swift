@@ -50,12 +50,17 @@ public final class EditLineReader: LineReader {
             InterruptFlag.process.clear()
             return .interrupted
         }
-        if !line.trimmingCharacters(in: .whitespaces).isEmpty, line != lastLine {
-            add_history(line)
-            _ = write_history(historyPath)
-            lastLine = line
-        }
         return .line(line)
+    }
+
+    /// Adds the cell as one entry (libedit keeps the newlines inside it, in memory and in the
+    /// history file), unless it repeats the previous one.
+    public func remember(_ cell: String) {
+        let entry = cell.trimmingCharacters(in: .newlines)
+        guard !entry.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, entry != lastLine else { return }
+        add_history(entry)
+        _ = write_history(historyPath)
+        lastLine = entry
     }
 }
 

@@ -12,6 +12,14 @@ public enum LineInput: Equatable, Sendable {
 public protocol LineReader: AnyObject {
     /// Reads a line, showing `prompt` when the reader shows prompts.
     func read(prompt: String) -> LineInput
+    /// Keeps a whole cell (its lines joined by newlines) as one history entry, so a block typed
+    /// over several lines comes back with one key press.
+    func remember(_ cell: String)
+}
+
+extension LineReader {
+    /// Readers without history keep nothing.
+    public func remember(_ cell: String) {}
 }
 
 /// Reads standard input line by line, without prompts or editing (piped input, scripts).

@@ -42,6 +42,8 @@ public final class REPL {
                     let outcome = session.submit(buffer, sourceName: sourceName, firstLine: firstLine)
                     if stopOnError && outcome != .success { return ScriptRunner.ExitStatus.failure }
                 }
+                // Ctrl-D at a prompt ends the prompt's line, so the shell's prompt starts on its own.
+                if !stopOnError { session.output.print("") }
                 return ScriptRunner.ExitStatus.success
             case .interrupted:
                 if let ended = endedBySignal() { return ended }
@@ -56,6 +58,7 @@ public final class REPL {
                 if session.needsMoreInput(buffer) { continue }
                 let text = buffer
                 buffer = ""
+                reader.remember(text)
                 let outcome = session.submit(text, sourceName: sourceName, firstLine: firstLine)
                 if let ended = endedBySignal() { return ended }
                 switch outcome {

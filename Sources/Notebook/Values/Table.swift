@@ -32,10 +32,15 @@ public struct Table {
         columns.firstIndex(of: name).map { index in rows.map { $0[index] } }
     }
 
+    /// How many rows a table shows when it is a statement's value; `show t rows: N` shows more.
+    public static let displayedRows = 20
+
     /// The table as aligned text: numeric columns right-aligned, others left-aligned, cells longer
-    /// than `maxCellWidth` characters shortened with `…`.
-    public func rendered(maxCellWidth: Int = 48) -> String {
-        let cells = rows.map { row in row.map { Self.clip($0.inlineText, to: maxCellWidth) } }
+    /// than `maxCellWidth` characters shortened with `…`. With `maxRows`, only the first rows are
+    /// listed and a line under them says how many there are and how to see them all.
+    public func rendered(maxCellWidth: Int = 48, maxRows: Int? = nil) -> String {
+        let shownRows = maxRows.map { Array(rows.prefix(max(0, $0))) } ?? rows
+        let cells = shownRows.map { row in row.map { Self.clip($0.inlineText, to: maxCellWidth) } }
         let rightAligned = columns.indices.map { column in
             rows.contains { if case .number = $0[column] { return true } else { return false } }
                 && rows.allSatisfy { row in
@@ -63,6 +68,9 @@ public struct Table {
         lines.append(line(columns))
         lines.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
         lines.append(contentsOf: cells.map(line))
+        if shownRows.count < rows.count {
+            lines.append("first \(shownRows.count) of \(rows.count) rows (show TABLE rows: \(rows.count) lists them all)")
+        }
         if let footnote { lines.append(footnote) }
         return lines.joined(separator: "\n")
     }

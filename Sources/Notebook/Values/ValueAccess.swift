@@ -5,15 +5,24 @@ extension Value {
     /// The members ``member(_:)`` answers for this value, for completion and error messages.
     public var memberNames: [String] {
         switch self {
-        case .list, .range: return ["count", "first", "last"]
-        case .string: return ["count", "lines", "words"]
-        case .dataset: return ["count", "samples", "texts", "names", "glosses", "signers", "lengths", "frames", "duration", "fps",
-                               "joints", "layout", "parts"]
-        case .sample: return ["frames", "fps", "seconds", "duration", "text", "gloss", "name", "signer", "joints", "layout", "parts"]
-        case .table(let table): return ["count", "columns"] + table.columns
-        case .file: return ["path", "kind"]
+        case .table(let table): return Self.memberNames(ofType: "table") + table.columns
         case .object(let object): return object.memberNames
-        case .number, .bool, .none: return []
+        default: return Self.memberNames(ofType: typeName)
+        }
+    }
+
+    /// The members every value of the built-in type `typeName` has (a table also has its columns;
+    /// domain objects list their own), for `:help TYPE`.
+    public static func memberNames(ofType typeName: String) -> [String] {
+        switch typeName {
+        case "list", "range": return ["count", "first", "last"]
+        case "string": return ["count", "lines", "words"]
+        case "dataset": return ["count", "samples", "texts", "names", "glosses", "signers", "lengths", "frames", "duration", "fps",
+                                "joints", "layout", "parts"]
+        case "sample": return ["frames", "fps", "seconds", "duration", "text", "gloss", "name", "signer", "joints", "layout", "parts"]
+        case "table": return ["count", "columns"]
+        case "file": return ["path", "kind"]
+        default: return []
         }
     }
 

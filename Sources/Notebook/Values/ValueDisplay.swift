@@ -10,11 +10,11 @@ public func formatNumber(_ value: Double, significantDigits: Int = 6) -> String 
 
 extension Value {
     /// How a statement's value is echoed: strings quoted, collections shortened, datasets and
-    /// samples as one-line summaries, tables in full.
+    /// samples as one-line summaries, tables up to ``Table/displayedRows`` rows.
     public var displayText: String {
         switch self {
         case .string(let string): return quoted(string)
-        case .table(let table): return table.rendered()
+        case .table(let table): return table.rendered(maxRows: Table.displayedRows)
         default: return inlineText
         }
     }

@@ -61,6 +61,11 @@ enum ArgumentBinder {
             }
         }
         for parameter in signature.positional where !parameter.isOptional && !seen.contains(parameter.name) {
+            // `sample "Baum"`: the text took the model's place, so the model is what is missing.
+            if let displaced = Self.displacedParameter(assignments, signature: signature) {
+                throw NotebookError("\(signature.name) needs \(displaced.0.usagePlaceholder) (\(displaced.0.help)) before this",
+                                    at: displaced.1.value.range, hint: usageHint)
+            }
             throw NotebookError("\(signature.name) needs \(parameter.usagePlaceholder) (\(parameter.help))",
                                 at: call.nameRange, hint: usageHint)
         }
@@ -75,6 +80,34 @@ enum ArgumentBinder {
         return Plan(assignments: assignments)
     }
 
+    /// When positional arguments are missing, the first literal written in a place whose type it
+    /// does not fit but whose next place it does (`sample "Baum"`: a string where the model goes,
+    /// the text's place next): that place's parameter, which is the one really left out.
+    private static func displacedParameter(_ assignments: [(parameter: Parameter, argument: VerbCall.Argument, isRest: Bool)],
+                                           signature: VerbSignature) -> (Parameter, VerbCall.Argument)? {
+        let positional = signature.positional
+        for assignment in assignments where assignment.argument.label == .positional && !assignment.isRest {
+            guard let typeName = literalTypeName(assignment.argument.value),
+                  let place = positional.firstIndex(where: { $0.name == assignment.parameter.name }),
+                  place + 1 < positional.count else { continue }
+            let fitsHere = assignment.parameter.type.names.isEmpty || assignment.parameter.type.names.contains(typeName)
+            let next = positional[place + 1].type
+            if !fitsHere, next.names.isEmpty || next.names.contains(typeName) { return (assignment.parameter, assignment.argument) }
+        }
+        return nil
+    }
+
+    /// The type of a literal argument, known before anything is evaluated.
+    private static func literalTypeName(_ expression: Expression) -> String? {
+        switch expression.kind {
+        case .number: return "number"
+        case .string: return "string"
+        case .bool: return "bool"
+        case .list: return "list"
+        default: return nil
+        }
+    }
+
     /// Checks evaluated values against their parameters' types and fills in defaults.
     ///
     /// `values[i]` is the value of `plan.assignments[i].argument`.
@@ -83,6 +116,7 @@ enum ArgumentBinder {
         var named: [String: Value] = [:]
         var ranges: [String: SourceRange] = [:]
         var variables: [String: String] = [:]
+        var elementVariables: [String: [String?]] = [:]
         var rest: [(value: Value, range: SourceRange?)] = []
         for (index, assignment) in plan.assignments.enumerated() {
             let value = values[index]
@@ -109,18 +143,28 @@ enum ArgumentBinder {
                 if case .list(let earlier)? = named[parameter.name] { items = earlier }
                 named[parameter.name] = .list(items + [value])
                 if ranges[parameter.name] == nil { ranges[parameter.name] = assignment.argument.value.range }
+                let variable: String? = if case .variable(let name) = assignment.argument.value.kind { name } else { nil }
+                elementVariables[parameter.name, default: []].append(variable)
             } else if assignment.isRest {
                 rest.append((value, assignment.argument.value.range))
             } else {
                 named[parameter.name] = value
                 ranges[parameter.name] = assignment.argument.value.range
-                if case .variable(let variable) = assignment.argument.value.kind { variables[parameter.name] = variable }
+                switch assignment.argument.value.kind {
+                case .variable(let variable): variables[parameter.name] = variable
+                case .list(let elements):
+                    elementVariables[parameter.name] = elements.map { element in
+                        if case .variable(let variable) = element.kind { return variable } else { return nil }
+                    }
+                default: break
+                }
             }
         }
         for parameter in signature.named where named[parameter.name] == nil {
             if let defaultValue = parameter.defaultValue { named[parameter.name] = defaultValue.value }
         }
-        return Arguments(verb: signature.name, callRange: callRange, values: named, ranges: ranges, variables: variables, rest: rest)
+        return Arguments(verb: signature.name, callRange: callRange, values: named, ranges: ranges, variables: variables,
+                         elementVariables: elementVariables, rest: rest)
     }
 
     /// `hybrid, ar or diffusion`.

@@ -8,18 +8,22 @@ public struct Arguments {
     private var values: [String: Value]
     private var ranges: [String: SourceRange]
     private var variables: [String: String]
+    private var elementVariables: [String: [String?]]
     /// The values of a variadic positional parameter, in order, with their ranges.
     public private(set) var rest: [(value: Value, range: SourceRange?)]
 
     /// Creates arguments; the binder and tests use this.
-    /// `variables` names the parameters whose argument was written as a bare variable.
+    /// `variables` names the parameters whose argument was written as a bare variable,
+    /// `elementVariables` the variables a list argument was written with (`[tm, ck]`).
     public init(verb: String, callRange: SourceRange? = nil, values: [String: Value] = [:],
-                ranges: [String: SourceRange] = [:], variables: [String: String] = [:], rest: [(value: Value, range: SourceRange?)] = []) {
+                ranges: [String: SourceRange] = [:], variables: [String: String] = [:],
+                elementVariables: [String: [String?]] = [:], rest: [(value: Value, range: SourceRange?)] = []) {
         self.verb = verb
         self.callRange = callRange
         self.values = values
         self.ranges = ranges
         self.variables = variables
+        self.elementVariables = elementVariables
         self.rest = rest
     }
 
@@ -38,6 +42,11 @@ public struct Arguments {
     /// The variable the parameter's argument was written as (`eval: test` gives `test`), nil for
     /// any other expression: what a verb calls the value in what it prints.
     public func variableName(of name: String) -> String? { variables[name] }
+
+    /// For a list written out as `[tm, ck, m]`, or a repeated connecting word (`vs a vs b`), the
+    /// variable each element was written as (nil for other expressions); nil when the argument
+    /// was written neither way.
+    public func elementVariableNames(of name: String) -> [String?]? { elementVariables[name] }
 
     /// An error pointing at the parameter's argument.
     public func error(_ message: String, at name: String, hint: String? = nil) -> NotebookError {

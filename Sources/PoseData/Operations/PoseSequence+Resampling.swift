@@ -1,3 +1,5 @@
+import Platform
+
 /// Changing the frame rate by linear interpolation.
 extension PoseSequence {
     /// The sequence at `fps` frames per second, covering the same time span.
@@ -14,15 +16,22 @@ extension PoseSequence {
     /// - missing in both: x = y = confidence = 0.
     /// Resampling to the same fps returns the sequence unchanged.
     public func resampled(toFPS fps: Double) throws(PoseDataError) -> PoseSequence {
-        guard fps.isFinite, fps > 0 else {
-            throw PoseDataError.invalidSequence("cannot resample to \(fps) fps; the rate must be a positive number")
+        guard PoseLimits.isValidFPS(fps) else {
+            throw PoseDataError.invalidSequence("cannot resample: \(PoseLimits.fpsProblem(fps))")
         }
         if fps == self.fps { return self }
         let frames = frameCount
         let joints = jointCount
         let ratio = self.fps / fps
+        // Counted in floating point and checked before the conversion to Int: a rate from a
+        // corrupt file would otherwise make a frame count no Int holds.
         // A tiny slack keeps a last frame that lands exactly on the end despite rounding.
-        let outputFrames = frames == 0 ? 0 : Int((Double(frames - 1) / ratio + 1e-9).rounded(.down)) + 1
+        let exactFrames = frames == 0 ? 0 : (Double(frames - 1) / ratio + 1e-9).rounded(.down) + 1
+        if let problem = PoseLimits.shapeProblem(frames: exactFrames, joints: Double(joints)) {
+            throw PoseDataError.invalidSequence(
+                "resampling\(name.map { " \(QuotedText.quoted($0))" } ?? "") from \(NumberText.format(self.fps)) to \(NumberText.format(fps)) fps would make \(problem); choose a rate nearer the original")
+        }
+        let outputFrames = Int(exactFrames)
         var output = [Float](repeating: 0, count: outputFrames * joints * 3)
         values.withUnsafeBufferPointer { input in
             for k in 0..<outputFrames {

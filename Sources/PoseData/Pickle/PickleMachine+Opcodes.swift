@@ -1,3 +1,5 @@
+import Platform
+
 extension PickleMachine {
     /// Executes one opcode (all but STOP, which ``run()`` handles).
     ///
@@ -14,7 +16,7 @@ extension PickleMachine {
             protocolVersion = Int(version)
         case Op.frame:
             let length = try readLength(8, "FRAME")
-            guard length <= end - position else {
+            guard try makeAvailable(length, "FRAME") else {
                 throw malformed("FRAME announces \(length) bytes, but only \(end - position) remain: the data is truncated")
             }
 
@@ -62,7 +64,7 @@ extension PickleMachine {
         case Op.float:
             let line = try readLine("FLOAT")
             let text = String(decoding: line, as: UTF8.self).trimmingWhitespace()
-            guard let value = Double(text) else { throw malformed("FLOAT operand '\(text.prefix(40))' is not a number") }
+            guard let value = Double(text) else { throw malformed("FLOAT operand \(QuotedText.quoted(text.prefix(40))) is not a number") }
             push(.float(value))
 
         // Text and bytes.
@@ -244,7 +246,7 @@ extension PickleMachine {
         if let value = Int(text) { return .int(value) }
         // CPython refuses to convert decimal literals over 4300 digits; quadratic work beyond that.
         guard text.count <= 4300, let bytes = PickleMachine.twosComplement(decimal: text) else {
-            throw malformed("\(what) operand '\(text.prefix(40))' is not an integer Python would read")
+            throw malformed("\(what) operand \(QuotedText.quoted(text.prefix(40))) is not an integer Python would read")
         }
         return PickleMachine.integer(fromTwosComplement: bytes[...])
     }

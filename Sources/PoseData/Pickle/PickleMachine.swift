@@ -25,9 +25,12 @@ struct PickleMachine {
     enum Mode { case standard, torchLegacy }
 
     /// The input; positions are indices of this slice (file offsets, for a slice of the file).
-    let bytes: ArraySlice<UInt8>
+    /// With a ``source`` it is what has been inflated so far, and grows as opcodes need more.
+    private(set) var bytes: ArraySlice<UInt8>
     var position: Int
-    let end: Int
+    private(set) var end: Int
+    /// Compressed input inflated on demand, or nil when `bytes` is all there is.
+    let source: InflatingBuffer?
     /// Added to positions in error messages: nonzero only for nested pickles in copied bytes.
     let baseOffset: Int
     let fileName: String?
@@ -44,9 +47,22 @@ struct PickleMachine {
         self.bytes = bytes
         self.position = start
         self.end = bytes.endIndex
+        self.source = nil
         self.baseOffset = baseOffset
         self.fileName = fileName
         self.mode = mode
+        self.budget = budget
+    }
+
+    /// A machine over gzip data, inflated as the opcodes consume it.
+    init(source: InflatingBuffer, fileName: String?, budget: PickleBudget) {
+        self.bytes = source.bytes[...]
+        self.position = 0
+        self.end = bytes.endIndex
+        self.source = source
+        self.baseOffset = 0
+        self.fileName = fileName
+        self.mode = .standard
         self.budget = budget
     }
 
@@ -64,10 +80,27 @@ struct PickleMachine {
 
     // MARK: Reading operands
 
+    /// Makes at least `count` bytes available from `position` when a ``source`` can inflate them
+    /// (refusing counts beyond its limit before inflating anything); false when the data ends first.
+    @discardableResult
+    mutating func makeAvailable(_ count: Int, _ what: String) throws(PoseDataError) -> Bool {
+        if count <= end - position { return true }
+        guard let source else { return false }
+        let (needed, overflow) = position.addingReportingOverflow(count)
+        guard !overflow, needed <= source.limit else { throw source.overLimit(count, "\(what) at byte \(opcodeOffset)") }
+        // Drop this machine's reference first, so the buffer grows in place when no value shares it.
+        bytes = []
+        defer {
+            bytes = source.bytes[...]
+            end = bytes.endIndex
+        }
+        return try source.fill(toAtLeast: needed, what)
+    }
+
     /// Consumes `count` bytes and returns their range, after checking they exist.
     mutating func take(_ count: Int, _ what: String) throws(PoseDataError) -> Range<Int> {
         guard count >= 0 else { throw malformed("\(what) has a negative length \(count): the data is corrupt") }
-        guard count <= end - position else {
+        guard try makeAvailable(count, what) else {
             throw malformed("\(what) needs \(count) bytes, but only \(end - position) remain: the data is truncated or corrupt")
         }
         let range = position..<(position + count)
@@ -93,7 +126,10 @@ struct PickleMachine {
     /// Reads a text line up to (and without) its newline, as protocol 0 operands are.
     mutating func readLine(_ what: String) throws(PoseDataError) -> [UInt8] {
         var index = position
-        while index < end, bytes[index] != 0x0A { index += 1 }
+        while true {
+            while index < end, bytes[index] != 0x0A { index += 1 }
+            guard index == end, try makeAvailable(end - position + 1, what) else { break }
+        }
         guard index < end else { throw malformed("\(what) has no terminating newline: the data is truncated or corrupt") }
         let line = Array(bytes[position..<index])
         position = index + 1
@@ -162,7 +198,7 @@ struct PickleMachine {
     mutating func run() throws(PoseDataError) -> PickleNode {
         while true {
             opcodeOffset = position
-            guard position < end else {
+            guard try makeAvailable(1, "the next opcode") else {
                 throw malformed("the pickle ends without a STOP opcode: the data is truncated")
             }
             let opcode = bytes[position]

@@ -31,10 +31,33 @@ public enum PickleReader {
         return value
     }
 
+    /// Reads the pickle that fills gzip data `compressed`, inflating it only as far as the opcodes
+    /// read (so a gzip bomb is refused at its first bad byte, or at the inflation limit of
+    /// ``InflatingBuffer``); bytes after its STOP are an error. Also returns the inflated size.
+    static func read(gzip compressed: [UInt8], fileName: String? = nil) throws(PoseDataError) -> (value: PickleValue, inflatedSize: Int) {
+        let source = try InflatingBuffer(compressed, fileName: fileName)
+        let budget = PickleBudget(bytes: 4 &* source.limit &+ (64 << 20))
+        var machine = PickleMachine(source: source, fileName: fileName, budget: budget)
+        let node = try machine.run()
+        let end = machine.position
+        if try machine.makeAvailable(1, "the end of the data") {
+            throw PoseDataError.malformed(
+                file: fileName, offset: end,
+                message: "bytes follow the pickle's STOP opcode: the file holds more than one pickle, or is corrupt")
+        }
+        try source.finish()
+        var converter = PickleConverter(objects: machine.objects, fileName: fileName)
+        return (try converter.value(of: node), source.bytes.count)
+    }
+
     /// Reads one pickle starting at byte `offset` and returns it with the offset just past its STOP.
     public static func read(_ bytes: [UInt8], from offset: Int, fileName: String? = nil) throws(PoseDataError) -> (value: PickleValue, end: Int) {
         guard offset >= 0, offset <= bytes.count else {
             throw PoseDataError.malformed(file: fileName, offset: offset, message: "the start offset is outside the data")
+        }
+        if let foreign = ForeignFileSignature.name(of: bytes[offset...]) {
+            throw PoseDataError.malformed(file: fileName, offset: offset,
+                                          message: "this is not a pickle: it starts like \(foreign); check the file, or its extension")
         }
         // Strided torch views may repeat storage elements; beyond this, the input is treated as hostile.
         let budget = PickleBudget(bytes: 4 &* bytes.count &+ (64 << 20))

@@ -1,3 +1,5 @@
+import Platform
+
 extension PoseFile {
     /// The layout a ``PoseSequence`` read from this file follows.
     ///
@@ -16,7 +18,7 @@ extension PoseFile {
             for limb in component.limbs {
                 guard Int(limb.from) < component.points.count, Int(limb.to) < component.points.count else {
                     throw PoseDataError.invalidLayout(
-                        "component '\(component.name)' has a limb \(limb.from)–\(limb.to), but only \(component.points.count) points")
+                        "component \(QuotedText.quoted(component.name)) has a limb \(limb.from)–\(limb.to), but only \(component.points.count) points")
                 }
                 bones.append(Layout.Bone(offset + Int(limb.from), offset + Int(limb.to)))
             }
@@ -71,7 +73,7 @@ extension PoseFile {
                 if !x.isFinite || !y.isFinite || !confidence.isFinite {
                     guard confidence == 0 else {
                         throw PoseDataError.invalidSequence(
-                            ".pose frame \(frame), point \(point) ('\(layout.joints[point])') holds a non-finite value")
+                            ".pose frame \(frame), point \(point) (\(QuotedText.quoted(layout.joints[point]))) holds a non-finite value")
                     }
                     x = 0
                     y = 0
@@ -82,7 +84,11 @@ extension PoseFile {
                 values[target + 2] = confidence
             }
         }
-        return try PoseSequence(layout: layout, fps: Double(fps), values: values)
+        let sequence = try PoseSequence(layout: layout, fps: Double(fps), values: values)
+        if let (frame, joint, channel) = sequence.firstInvalidValue() {
+            throw PoseDataError.invalidSequence(".pose data, \(sequence.invalidValueProblem(frame: frame, joint: joint, channel: channel))")
+        }
+        return sequence
     }
 
     /// Every person's frames, one ``PoseSequence`` per person (see ``sequence(person:)``).
@@ -105,7 +111,7 @@ extension PoseFile {
     public init(sequence: PoseSequence) throws(PoseDataError) {
         if let (frame, joint, channel) = sequence.firstNonFinite() {
             throw PoseDataError.invalidSequence(
-                "sequence\(sequence.name.map { " '\($0)'" } ?? ""): frame \(frame), joint \(joint), channel \(channel) is not finite; fix or drop it before writing .pose")
+                "sequence\(sequence.name.map { " \(QuotedText.quoted($0))" } ?? ""): frame \(frame), joint \(joint), channel \(channel) is not finite; fix or drop it before writing .pose")
         }
         let layout = sequence.layout
         let components: [Component]
@@ -134,7 +140,7 @@ extension PoseFile {
             }
             guard joints.count == layout.jointCount else {
                 throw PoseDataError.invalidLayout(
-                    "layout '\(layout.name)': its parts cover \(joints.count) of \(layout.jointCount) joints; a .pose file stores joints through its parts")
+                    "layout \(QuotedText.quoted(layout.name)): its parts cover \(joints.count) of \(layout.jointCount) joints; a .pose file stores joints through its parts")
             }
             components = built
             order = joints

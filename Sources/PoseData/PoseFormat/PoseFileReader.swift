@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 extension PoseFile {
     /// Reads a `.pose` file of version 0.1 or 0.2.
@@ -61,6 +62,9 @@ extension PoseFile {
         guard fps.isFinite, fps >= 0 else {
             throw reader.malformed("the fps is \(fps); it must be a finite number ≥ 0")
         }
+        guard points <= PoseLimits.maximumJoints, frames <= PoseLimits.maximumFramesPerSample else {
+            throw reader.malformed("the file declares \(frames) frames of \(points) points; the ceilings are \(PoseLimits.maximumFramesPerSample) frames and \(PoseLimits.maximumJoints) points")
+        }
         let bodyBytes = checkedProduct([frames, people, points, dimensions + 1, 4])
         guard let bodyBytes, bodyBytes <= reader.remaining else {
             throw reader.malformed(
@@ -77,34 +81,34 @@ extension PoseFile {
     private static func readComponent(index: Int, from reader: inout ByteReader) throws(PoseDataError) -> Component {
         let what = "component \(index)"
         let name = try reader.readString("the name of \(what)")
-        let format = try reader.readString("the point format of \(what) '\(name)'")
+        let format = try reader.readString("the point format of \(what) \(QuotedText.quoted(name))")
         guard !format.isEmpty else {
-            throw reader.malformed("component '\(name)' has an empty point format (expected letters such as XYC)")
+            throw reader.malformed("component \(QuotedText.quoted(name)) has an empty point format (expected letters such as XYC)")
         }
-        let pointCount = Int(try reader.readUInt16("the point count of '\(name)'"))
-        let limbCount = Int(try reader.readUInt16("the limb count of '\(name)'"))
-        let colorCount = Int(try reader.readUInt16("the colour count of '\(name)'"))
+        let pointCount = Int(try reader.readUInt16("the point count of \(QuotedText.quoted(name))"))
+        let limbCount = Int(try reader.readUInt16("the limb count of \(QuotedText.quoted(name))"))
+        let colorCount = Int(try reader.readUInt16("the colour count of \(QuotedText.quoted(name))"))
         // Each point name takes at least its 2-byte length: check before reserving.
-        try reader.require(pointCount * 2 + limbCount * 4 + colorCount * 6, for: "the points, limbs and colours of '\(name)'")
+        try reader.require(pointCount * 2 + limbCount * 4 + colorCount * 6, for: "the points, limbs and colours of \(QuotedText.quoted(name))")
         var points: [String] = []
         points.reserveCapacity(pointCount)
         for point in 0..<pointCount {
-            points.append(try reader.readString("point \(point) of '\(name)'"))
+            points.append(try reader.readString("point \(point) of \(QuotedText.quoted(name))"))
         }
-        try reader.require(limbCount * 4 + colorCount * 6, for: "the limbs and colours of '\(name)'")
+        try reader.require(limbCount * 4 + colorCount * 6, for: "the limbs and colours of \(QuotedText.quoted(name))")
         var limbs: [Limb] = []
         limbs.reserveCapacity(limbCount)
         for _ in 0..<limbCount {
-            let from = try reader.readUInt16("a limb of '\(name)'")
-            let to = try reader.readUInt16("a limb of '\(name)'")
+            let from = try reader.readUInt16("a limb of \(QuotedText.quoted(name))")
+            let to = try reader.readUInt16("a limb of \(QuotedText.quoted(name))")
             limbs.append(Limb(from, to))
         }
         var colors: [Color] = []
         colors.reserveCapacity(colorCount)
         for _ in 0..<colorCount {
-            let red = try reader.readUInt16("a colour of '\(name)'")
-            let green = try reader.readUInt16("a colour of '\(name)'")
-            let blue = try reader.readUInt16("a colour of '\(name)'")
+            let red = try reader.readUInt16("a colour of \(QuotedText.quoted(name))")
+            let green = try reader.readUInt16("a colour of \(QuotedText.quoted(name))")
+            let blue = try reader.readUInt16("a colour of \(QuotedText.quoted(name))")
             colors.append(Color(red, green, blue))
         }
         return Component(name: name, format: format, points: points, limbs: limbs, colors: colors)

@@ -39,11 +39,11 @@ public enum ShardFormat {
     public static let maximumShards = 50_000
     /// The most samples in one shard.
     public static let maximumSamplesPerShard = 1 << 20
-    /// The most frames in one sample (about 9 hours at 30 fps).
-    public static let maximumFramesPerSample = 1_000_000
+    /// The most frames in one sample (``PoseLimits/maximumFramesPerSample``).
+    public static let maximumFramesPerSample = PoseLimits.maximumFramesPerSample
     /// The most rows and the widest row of one sample's text features.
-    public static let maximumFeatureRows = 1 << 16
-    public static let maximumFeatureWidth = 1 << 16
+    public static let maximumFeatureRows = PoseLimits.maximumFeatureRows
+    public static let maximumFeatureWidth = PoseLimits.maximumFeatureWidth
 
     /// The writer's name for shard `position`: `shard-00042-1a2b3c4d.safetensors`, the CRC-32 of
     /// the contents in hex, so a rewrite never reuses a name an older index lists.

@@ -28,10 +28,10 @@ struct ShardHeaderReader {
 
     /// The entry of tensor `name`, which must have `dtype` and `shape`.
     func tensor(_ name: String, dtype: String, shape: [Int]) throws(PoseDataError) -> SafeTensorsHeader.Entry {
-        guard let entry = header.entries[name] else { throw malformed("the tensor '\(name)' is missing") }
-        guard entry.dtype == dtype else { throw malformed("the tensor '\(name)' is \(entry.dtype), not \(dtype)") }
+        guard let entry = header.entries[name] else { throw malformed("the tensor \(QuotedText.quoted(name)) is missing") }
+        guard entry.dtype == dtype else { throw malformed("the tensor \(QuotedText.quoted(name)) is \(entry.dtype), not \(dtype)") }
         guard entry.shape == shape else {
-            throw malformed("the tensor '\(name)' has shape \(entry.shape); the index and the other tensors make it \(shape)")
+            throw malformed("the tensor \(QuotedText.quoted(name)) has shape \(entry.shape); the index and the other tensors make it \(shape)")
         }
         return entry
     }
@@ -46,23 +46,23 @@ struct ShardHeaderReader {
         for i in 0...count {
             let value = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: entry.bytes.lowerBound + 8 * i, as: Int64.self))
             let previous = offsets.last ?? 0
-            guard i > 0 || value == 0 else { throw malformed("'\(name)' starts at \(value), not 0") }
+            guard i > 0 || value == 0 else { throw malformed("\(QuotedText.quoted(name)) starts at \(value), not 0") }
             guard value >= previous, value - Int64(previous) <= Int64(ceiling) else {
-                throw malformed("'\(name)' gives sample \(i - 1) \(value - Int64(previous)) \(unit): offsets must not decrease, and a sample holds at most \(ceiling) \(unit)")
+                throw malformed("\(QuotedText.quoted(name)) gives sample \(i - 1) \(value - Int64(previous)) \(unit): offsets must not decrease, and a sample holds at most \(ceiling) \(unit)")
             }
             offsets.append(Int(value))
         }
-        guard offsets.last == total else { throw malformed("'\(name)' ends at \(offsets.last ?? 0), but the shard holds \(total) \(unit)") }
+        guard offsets.last == total else { throw malformed("\(QuotedText.quoted(name)) ends at \(offsets.last ?? 0), but the shard holds \(total) \(unit)") }
         return offsets
     }
 
-    /// The `fps` tensor: `count` finite positive rates.
+    /// The `fps` tensor: `count` rates within ``PoseLimits/fpsRange``.
     func rates(count: Int) throws(PoseDataError) -> [Double] {
         let entry = try tensor(ShardFormat.fps, dtype: "F64", shape: [count])
         let bytes = file.bytes
         return try (0..<count).map { (i: Int) throws(PoseDataError) -> Double in
             let rate = Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: entry.bytes.lowerBound + 8 * i, as: UInt64.self)))
-            guard rate.isFinite, rate > 0 else { throw malformed("sample \(i) has fps \(rate); it must be a positive number") }
+            guard PoseLimits.isValidFPS(rate) else { throw malformed("sample \(i): \(PoseLimits.fpsProblem(rate))") }
             return rate
         }
     }
@@ -70,17 +70,17 @@ struct ShardHeaderReader {
     /// Metadata column `key`: a JSON array of `count` strings or nulls (all nil when absent).
     func column(_ key: String, count: Int) throws(PoseDataError) -> [String?] {
         guard let text = header.metadata[key] else { return Array(repeating: nil, count: count) }
-        var parser = JSONParser(bytes: Array(text.utf8), file: "\(file.path) metadata '\(key)'")
+        var parser = JSONParser(bytes: Array(text.utf8), file: "\(file.path) metadata \(QuotedText.quoted(key))")
         let value = try parser.parseValue()
         try parser.expectEnd()
         guard case .array(let elements) = value, elements.count == count else {
-            throw malformed("the metadata '\(key)' must be a JSON array of \(count) strings or nulls (one per sample)")
+            throw malformed("the metadata \(QuotedText.quoted(key)) must be a JSON array of \(count) strings or nulls (one per sample)")
         }
         return try elements.enumerated().map { (i: Int, element: JSONValue) throws(PoseDataError) -> String? in
             switch element {
             case .null: return nil
             case .string(let string): return string
-            default: throw malformed("the metadata '\(key)' holds \(element.kind) for sample \(i), not a string or null")
+            default: throw malformed("the metadata \(QuotedText.quoted(key)) holds \(element.kind) for sample \(i), not a string or null")
             }
         }
     }

@@ -20,16 +20,24 @@ public enum SafeTensors {
     /// Largest header accepted (the reference implementation's limit).
     static let maxHeaderLength = 100_000_000
 
-    /// Reads a safetensors file. With `skippingNonFloat`, entries of other dtypes (integer or
-    /// boolean buffers such as a model's `position_ids`) are checked for size and left out instead
-    /// of failing the read. Entries for which `keeping` is false are checked but not converted
-    /// (a model file's parts that a reader does not use).
+    /// Reads a safetensors file. It is mapped, not read: ``decode(_:path:skippingNonFloat:keeping:)``
+    /// copies the tensors out. (Not `Data(contentsOf:)`, which leaks 4 KiB on every empty file it
+    /// reads.) With `skippingNonFloat`, entries of other dtypes (integer or boolean buffers such as a
+    /// model's `position_ids`) are checked for size and left out instead of failing the read.
+    /// Entries for which `keeping` is false are checked but not converted (a model file's parts that
+    /// a reader does not use).
     public static func read(from url: URL, skippingNonFloat: Bool = false, keeping: (String) -> Bool = { _ in true }) throws -> File {
-        let data: Data
-        do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch {
-            throw SafeTensorsError(path: url.path, problem: "cannot be read: \(error.localizedDescription)")
+        let file: MappedFile
+        do { file = try MappedFile(path: url.path) } catch {
+            throw SafeTensorsError(path: url.path, problem: "cannot be read: \(error.reason)")
         }
-        return try decode(data, path: url.path, skippingNonFloat: skippingNonFloat, keeping: keeping)
+        return try withExtendedLifetime(file) {
+            guard let start = file.bytes.baseAddress else {
+                return try decode(Data(), path: url.path, skippingNonFloat: skippingNonFloat, keeping: keeping)
+            }
+            let bytes = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: start), count: file.count, deallocator: .none)
+            return try decode(bytes, path: url.path, skippingNonFloat: skippingNonFloat, keeping: keeping)
+        }
     }
 
     /// Decodes the bytes of a safetensors file; `path` only names the source in errors.
@@ -57,38 +65,40 @@ public enum SafeTensors {
         let dataSize = data.count - dataStart
 
         var file = File(tensors: [:], metadata: [:], dtypes: [:])
+        var spans: [(range: Range<Int>, name: String)] = []
         if let meta = header["__metadata__"] {
             guard let map = meta as? [String: Any] else { throw fail("has a __metadata__ entry that is not an object") }
             for (k, v) in map {
-                guard let s = v as? String else { throw fail("has __metadata__ value for '\(k)' that is not a string") }
+                guard let s = v as? String else { throw fail("has __metadata__ value for \(QuotedText.quoted(k)) that is not a string") }
                 file.metadata[k] = s
             }
         }
         for (name, entry) in header where name != "__metadata__" {
-            guard let info = entry as? [String: Any] else { throw fail("entry '\(name)' is not an object") }
-            guard let dtype = info["dtype"] as? String else { throw fail("entry '\(name)' has no dtype string") }
+            guard let info = entry as? [String: Any] else { throw fail("entry \(QuotedText.quoted(name)) is not an object") }
+            guard let dtype = info["dtype"] as? String else { throw fail("entry \(QuotedText.quoted(name)) has no dtype string") }
             guard let width = bytesPerElement[dtype] ?? (skippingNonFloat ? otherBytesPerElement[dtype] : nil) else {
-                throw fail("entry '\(name)' has dtype \(dtype), which is not supported (supported: F32, F16, BF16, F64)")
+                throw fail("entry \(QuotedText.quoted(name)) has dtype \(QuotedText.quoted(dtype)), which is not supported (supported: F32, F16, BF16, F64)")
             }
             guard let shapeAny = info["shape"] as? [Any], let shape = integers(shapeAny), shape.allSatisfy({ $0 >= 0 }) else {
-                throw fail("entry '\(name)' has a shape that is not a list of non-negative integers")
+                throw fail("entry \(QuotedText.quoted(name)) has a shape that is not a list of non-negative integers")
             }
             guard let offsetsAny = info["data_offsets"] as? [Any], let offsets = integers(offsetsAny), offsets.count == 2 else {
-                throw fail("entry '\(name)' has data_offsets that are not two integers")
+                throw fail("entry \(QuotedText.quoted(name)) has data_offsets that are not two integers")
             }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, begin <= end, end <= dataSize else {
-                throw fail("entry '\(name)' has data_offsets [\(begin), \(end)] outside the \(dataSize)-byte data section")
+                throw fail("entry \(QuotedText.quoted(name)) has data_offsets [\(begin), \(end)] outside the \(dataSize)-byte data section")
             }
             var count = 1
             for d in shape {
                 let (product, overflow) = count.multipliedReportingOverflow(by: d)
-                guard !overflow, product <= dataSize else { throw fail("entry '\(name)' has shape \(shape), larger than the file") }
+                guard !overflow, product <= dataSize else { throw fail("entry \(QuotedText.quoted(name)) has shape \(shape), larger than the file") }
                 count = product
             }
             guard end - begin == count * width else {
-                throw fail("entry '\(name)' has shape \(shape) of \(dtype) (\(count * width) bytes) but data_offsets span \(end - begin) bytes")
+                throw fail("entry \(QuotedText.quoted(name)) has shape \(shape) of \(dtype) (\(count * width) bytes) but data_offsets span \(end - begin) bytes")
             }
+            spans.append((begin..<end, name))
             if bytesPerElement[dtype] == nil || !keeping(name) { continue }  // skipped, its extent checked
             let start = data.startIndex + dataStart + begin
             let scalars: [Float] = data.withUnsafeBytes { raw in
@@ -97,6 +107,12 @@ public enum SafeTensors {
             }
             file.tensors[name] = Tensor(shape: shape, scalars: scalars)
             file.dtypes[name] = dtype
+        }
+        // Each tensor owns its bytes (as the reference implementation requires): two names over
+        // the same bytes are a damaged or crafted file, never a writer's output.
+        spans.sort { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+        for (previous, next) in zip(spans, spans.dropFirst()) where next.range.lowerBound < previous.range.upperBound {
+            throw fail("entries \(QuotedText.quoted(previous.name)) [\(previous.range.lowerBound), \(previous.range.upperBound)] and \(QuotedText.quoted(next.name)) [\(next.range.lowerBound), \(next.range.upperBound)] overlap; each tensor must have its own bytes")
         }
         return file
     }

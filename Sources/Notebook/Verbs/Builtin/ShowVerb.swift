@@ -6,8 +6,8 @@ struct ShowVerb: Verb {
         name: "show",
         summary: "print a readable view of a value: datasets, samples, tables, lists, models",
         positional: [Parameter("value", .any, "what to show")],
-        named: [Parameter("rows", .number, "how many rows of a dataset or list to list", default: .number(10))],
-        examples: ["show [1, 2, 3]", "show d rows: 20", "show d[3]"])
+        named: [Parameter("rows", .number, "how many rows of a dataset, table or list to list", default: .number(10))],
+        examples: ["show [1, 2, 3]", "show d rows: 20", "show d[3]", "show m.history rows: 5"])
 
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
         let rows = try arguments.integer("rows", in: 0...1_000_000)
@@ -20,7 +20,7 @@ struct ShowVerb: Verb {
         switch value {
         case .dataset(let dataset): return PoseViews.dataset(dataset, rows: rows)
         case .sample(let sample): return PoseViews.sample(sample)
-        case .table(let table): return table.rendered()
+        case .table(let table): return table.rendered(maxRows: rows)
         case .object(let object): return object.show()
         case .list(let items): return listView(items, rows: rows)
         case .range(let range):

@@ -16,7 +16,15 @@ struct CompareVerb: Verb {
                    "(compare a vs b).dtw_mje[0]"])
 
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
-        switch (arguments["first"], arguments["second"]) {
+        // A dataset of one sample (a loaded .pose file) counts as that sample beside a sample, as
+        // it does for render.
+        var (first, second) = (arguments["first"], arguments["second"])
+        switch (first, second) {
+        case (.dataset(let a), .sample) where a.count == 1: first = .sample(a[0])
+        case (.sample, .dataset(let b)) where b.count == 1: second = .sample(b[0])
+        default: break
+        }
+        switch (first, second) {
         case (.sample(let a), .sample(let b)):
             var table = Table(title: "compare \(a.label()) vs \(b.label())", columns: Self.columns)
             table.append(try row(a, b, labels: (a.label(), b.label()), arguments: arguments).cells)
@@ -25,8 +33,10 @@ struct CompareVerb: Verb {
         case (.dataset(let a), .dataset(let b)):
             return .table(try compareDatasets(a, b, arguments: arguments, context: context))
         case (let first, let second):
+            let dataset = if case .dataset = first { arguments.variableName(of: "first") } else { arguments.variableName(of: "second") }
+            let d = dataset ?? "(…)"
             throw arguments.error("compare needs two samples or two datasets, got \(withArticle(first.typeName)) and \(withArticle(second.typeName))",
-                                  at: "second", hint: "compare a sample with one sample (d[3], find d \"Uhr\"), a dataset with a dataset")
+                                  at: "second", hint: "compare a sample with one sample (\(d)[3], find \(d) \"Uhr\"), a dataset with a dataset")
         }
     }
 

@@ -18,6 +18,6 @@ struct FindVerb: Verb {
         let suggestion = Suggestions.didYouMean(key, among: candidates)
         let some = dataset.samples.prefix(6).map { $0.text ?? $0.name ?? "?" }.map { "\"\($0)\"" }.joined(separator: ", ")
         throw arguments.error("no sample of the dataset (\(dataset.count) samples) has the name or text \"\(key)\"\(suggestion)",
-                              at: "key", hint: dataset.count == 0 ? "the dataset is empty" : "some texts: \(some) … (d.texts lists them all)")
+                              at: "key", hint: dataset.count == 0 ? "the dataset is empty" : "some texts: \(some) … (\(arguments.variableName(of: "dataset") ?? "d").texts lists them all)")
     }
 }

@@ -5,18 +5,22 @@ extension Arguments {
     /// The parameter as a sample; a dataset of exactly one sample (a loaded `.pose` file) counts
     /// as that sample.
     func sample(_ name: String) throws(NotebookError) -> PoseSequence {
-        try Self.sample(from: self[name], verb: verb) { message, hint in error(message, at: name, hint: hint) }
+        try Self.sample(from: self[name], verb: verb, variable: variableName(of: name)) { message, hint in
+            error(message, at: name, hint: hint)
+        }
     }
 
-    /// `value` as a sample (see ``sample(_:)``); `fail` makes the error for other values.
-    static func sample(from value: Value, verb: String,
+    /// `value` as a sample (see ``sample(_:)``); `fail` makes the error for other values, whose
+    /// hint names `variable`, the name the value was written as, when there is one.
+    static func sample(from value: Value, verb: String, variable: String? = nil,
                        fail: (String, String?) -> NotebookError) throws(NotebookError) -> PoseSequence {
         switch value {
         case .sample(let sample): return sample
         case .dataset(let dataset) where dataset.count == 1: return dataset[0]
         case .dataset(let dataset):
+            let d = variable ?? "(…)"
             throw fail("\(verb) needs one sample, got a dataset of \(dataset.count) samples",
-                       "pick one: d[0], or find d \"TEXT\"; or loop: for s in d { … }")
+                       "pick one: \(d)[0], or find \(d) \"TEXT\"; or loop: for s in \(d) { … }")
         default:
             throw fail("\(verb) needs a sample, got \(withArticle(value.typeName))", nil)
         }

@@ -9,7 +9,7 @@ struct RenderVerb: Verb {
     let signature = VerbSignature(
         name: "render",
         summary: "draw a sample as PNG frames and a contact sheet, or an animated GIF; several samples side by side",
-        positional: [Parameter("what", .sample | .dataset, "the sample (a dataset of one sample counts as it)")],
+        positional: [Parameter("what", .sample | .dataset, "the sample; a dataset draws its first \(RenderVerb.datasetPanels) samples side by side")],
         connectors: [Connector("vs", Parameter("others", .sample | .dataset, "drawn beside it, frame by frame; repeat vs for more panels", variadic: true)),
                      Connector("to", Parameter("path", .string, "the output directory (created when missing), or a .gif (or .mp4, with ffmpeg) file for an animation",
                                                placeholder: "DIR|FILE.gif"))],
@@ -23,14 +23,35 @@ struct RenderVerb: Verb {
         returns: "a rendering: show it, or use .dir, .sheet and .frames (paths); for a .gif, an animation (.path, .frames, .fps)",
         examples: ["render dev[3] to \"out/uhr\"", "render s to \"out/s\" size: 256 parts: [\"body\", \"right_hand\"]",
                    "render (find dev \"Uhr\") vs (find dev \"Ohr\") to \"out/uhr-ohr\"",
-                   "render dev[0] to \"out/w.gif\"", "render (sample m \"Uhr\") vs (find dev \"Uhr\") to \"out/cmp.gif\" fps: 6"])
+                   "render dev[0] to \"out/w.gif\"", "render (head dev 4) to \"out/four\"", "render (sample m \"Uhr\") vs (find dev \"Uhr\") to \"out/cmp.gif\" fps: 6"])
+
+    /// How many samples of a dataset `render` draws side by side.
+    static let datasetPanels = 6
 
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
-        let first = try arguments.sample("what")
         var others: [PoseSequence] = []
-        if case .list(let items) = arguments["others"] {
-            for item in items {
-                others.append(try Arguments.sample(from: item, verb: "render") { message, hint in
+        let first: PoseSequence
+        if case .dataset(let dataset) = arguments["what"], dataset.count > 1 {
+            // A dataset is drawn as a grid: its first samples in panels side by side (and as the
+            // sheet's rows), as `render a vs b vs …` draws them.
+            guard !arguments.has("others") else {
+                throw arguments.error("render draws a dataset's samples side by side already; vs adds panels to one sample", at: "others",
+                                      hint: "render \(arguments.variableName(of: "what") ?? "d")[0] vs … to compare one sample with others")
+            }
+            let shown = min(dataset.count, Self.datasetPanels)
+            first = dataset[0]
+            others = (1..<shown).map { dataset[$0] }
+            if dataset.count > shown {
+                context.output.print("drawing the first \(shown) of \(dataset.count) samples; pick others with d[10:16] or filter")
+            }
+        } else {
+            first = try arguments.sample("what")
+        }
+        if others.isEmpty, case .list(let items) = arguments["others"] {
+            let written = arguments.elementVariableNames(of: "others") ?? []
+            for (index, item) in items.enumerated() {
+                let variable = index < written.count ? written[index] : nil
+                others.append(try Arguments.sample(from: item, verb: "render", variable: variable) { message, hint in
                     arguments.error(message, at: "others", hint: hint)
                 })
             }

@@ -142,6 +142,8 @@ final class ModelValue: NotebookObject {
             let vocabulary = model.vocabulary.map { "\($0.units.count) \($0.unit.rawValue)" } ?? features
             lines.append("vocabulary: \(vocabulary)")
             lines.append("layout: \(config.layout.name) (\(config.layout.jointCount) joints), \(formatNumber(model.fps)) fps")
+            if config.signerConditioning { lines.append("signers: \(model.signers.joined(separator: ", ")) (or none)") }
+            lines.append("sampling defaults: \(model.samplingDefaults.summary)")
         } else {
             lines.append("not fitted yet: the first `train` fits the normaliser and vocabulary on its data and builds the network")
         }
@@ -182,11 +184,12 @@ final class ModelValue: NotebookObject {
          ("fusion", .bool(config.fusion)), ("sigma", .number(Double(config.sigma))),
          ("flow_weight", .number(Double(config.flowWeight))), ("flow_fraction", .number(Double(config.flowFraction))),
          ("detach_history", .bool(config.detachHistory)), ("history_noise", .number(Double(config.historyNoise))),
+         ("signer_conditioning", .bool(config.signerConditioning)), ("signer_dropout", .number(Double(config.signerDropout))),
          ("max_frames", .number(Double(config.maxFrames))),
          ("layout", .string(config.layout.name)), ("seed", .number(Double(seed)))]
     }
 
-    var memberNames: [String] { ["config", "history", "mode", "params", "step", "loss", "vocabulary", "layout"] }
+    var memberNames: [String] { ["config", "history", "mode", "params", "step", "loss", "vocabulary", "layout", "signers"] }
 
     func member(_ name: String) -> Value? {
         switch name {
@@ -201,6 +204,7 @@ final class ModelValue: NotebookObject {
         case "loss": return lastLoss.map(Value.number) ?? Value.none
         case "vocabulary": return model?.vocabulary.map { .number(Double($0.units.count)) } ?? Value.none
         case "layout": return .string(config.layout.name)
+        case "signers": return .list((model?.signers ?? []).map(Value.string))
         default: return nil
         }
     }
@@ -216,7 +220,7 @@ final class ModelValue: NotebookObject {
     func requireFitted(_ arguments: Arguments, _ name: String) throws(NotebookError) -> HybridSignModel {
         guard let model else {
             throw arguments.error("this model has not been trained yet, so it has no vocabulary or weights", at: name,
-                                  hint: "train it first: train m on DATASET steps: 100")
+                                  hint: "train it first: train \(arguments.variableName(of: name) ?? "m") on DATASET steps: 100")
         }
         return model
     }

@@ -23,11 +23,14 @@ struct ModelVerb: Verb {
                 Parameter("confidence", .bool, "confidence bias in the temporal attention"),
                 Parameter("fusion", .bool, "multi-scale fusion across the parts of a frame"),
                 Parameter("max_frames", .number, "longest training crop and sampling limit, in frames"),
+                Parameter("signers", .bool, "learn an embedding of the data's signer field, so sampling takes signer: CODE (or none)"),
+                Parameter("signer_dropout", .number, "probability that training hides a sample's signer (with signers: true; default 0.5)"),
                 Parameter("layout", .dataset, "build for this dataset's layout (checked against the training data)"),
                 Parameter("seed", .number, "seed of the initial weights and of training", default: .number(0))],
         returns: "a model (show it; members: mode, config, params, step, history)",
         examples: ["let m = model hybrid dim: 32 depth: 1 heads: 2 layout: dev", "let base = model ar preset: \"small\"",
                    "let m = model hybrid on dev dim: 64 tokens: part experts: false",
+                   "let m = model hybrid dim: 32 depth: 1 heads: 2 signers: true",
                    "let m = model hybrid dim: 32 text_encoder: \"models/all-MiniLM-L6-v2\""])
 
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
@@ -46,6 +49,14 @@ struct ModelVerb: Verb {
         if arguments.has("confidence") { config.confidence = try arguments.bool("confidence") }
         if arguments.has("fusion") { config.fusion = try arguments.bool("fusion") }
         if arguments.has("max_frames") { config.maxFrames = try arguments.integer("max_frames", in: 2...100_000) }
+        if arguments.has("signers") { config.signerConditioning = try arguments.bool("signers") }
+        if arguments.has("signer_dropout") {
+            let dropout = try arguments.number("signer_dropout")
+            guard (0...1).contains(dropout) else {
+                throw arguments.error("signer_dropout must be between 0 and 1, got \(formatNumber(dropout))", at: "signer_dropout")
+            }
+            config.signerDropout = Float(dropout)
+        }
         if arguments.has("layout") { config.layout = try arguments.dataset("layout").layout }
         let seed = try arguments.seed("seed")
         var encoder: PretrainedTextEncoder?

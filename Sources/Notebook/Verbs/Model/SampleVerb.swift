@@ -9,14 +9,14 @@ struct SampleVerb: Verb {
         positional: [Parameter("model", .object("model"), "a trained model"),
                      Parameter("text", .string | .sample, "the text to sign (or a sample: its text, or sentence features)",
                                placeholder: "TEXT")],
-        named: [SamplingArguments.steps, SamplingArguments.seed, SamplingArguments.frames, SamplingArguments.temperature],
+        named: [SamplingArguments.steps, SamplingArguments.seed, SamplingArguments.frames, SamplingArguments.temperature, SamplingArguments.signer],
         returns: "a sample (frames, text and name), ready for render, export and compare",
-        examples: ["let s = sample m \"Baum\"", "sample m \"Haus\" steps: 2 seed: 7 frames: 40",
+        examples: ["let s = sample m \"Baum\"", "sample m \"Haus\" steps: 2 seed: 7 frames: 40", "sample m \"Baum\" signer: \"ase\"",
                    "render (sample m dev[3]) vs dev[3] to \"out/cmp\""])
 
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
         let model = try arguments.model("model").requireFitted(arguments, "model")
-        let options = try SamplingArguments.options(arguments, signature: signature)
+        let options = try SamplingArguments.options(arguments, signature: signature, defaults: model.samplingDefaults)
         // Long runs show progress (on a terminal at once, in logs after a second); the sample
         // itself is the result, so no final line stays.
         let total: Int? = if case .fixed(let frames) = options.frames { frames } else { nil }

@@ -10,13 +10,13 @@ struct StreamVerb: Verb {
         summary: "generate a sequence, printing each frame as it is made (time since start, progress), then the latency",
         positional: [Parameter("model", .object("model"), "a trained model"),
                      Parameter("text", .string | .sample, "the text to sign (or a sample)", placeholder: "TEXT")],
-        named: [SamplingArguments.steps, SamplingArguments.seed, SamplingArguments.frames],
+        named: [SamplingArguments.steps, SamplingArguments.seed, SamplingArguments.frames, SamplingArguments.signer],
         returns: "the sample made",
         examples: ["stream m \"Hallo\"", "let s = stream m \"Baum\" steps: 2 frames: 30"])
 
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
         let model = try arguments.model("model").requireFitted(arguments, "model")
-        let options = try SamplingArguments.options(arguments, signature: signature)
+        let options = try SamplingArguments.options(arguments, signature: signature, defaults: model.samplingDefaults)
         let output = context.output
         var times: [Double] = []
         // A frame's line is written the moment the sampler hands it over (the sampler runs on this

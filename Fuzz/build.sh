@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses (Fuzz/Harnesses/*.swift) into .build/fuzz/bin/.
+#
+# The harnesses are not SwiftPM targets, so `swift build` never sees them: this script compiles
+# the package's own module sources with swiftc, instrumented for libFuzzer and AddressSanitizer
+# (`-sanitize=fuzzer,address`), one module at a time in dependency order (the order and the
+# dependencies are Package.swift's), then links each harness against the modules it imports.
+# A module is recompiled only when one of its sources, or a module below it, changed.
+#
+# Usage: Fuzz/build.sh [HARNESS...]   (default: every harness in Fuzz/Harnesses)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+swiftc=${SWIFTC:-swiftc}
+out="$root/.build/fuzz"
+modules="$out/modules"
+mkdir -p "$modules" "$out/bin"
+
+# Optimised like a release build, but with bounds and overflow checks on everywhere (no
+# -Ounchecked): a parser bug must trap where it happens, and ASan catches what gets past.
+common=(-O -whole-module-optimization -swift-version 6 -sanitize=fuzzer,address
+        -I "$modules" -I "$root/Sources/CZlib" -I "$root/Sources/CBLAS" -I "$root/Sources/CPNG"
+        -I "$root/Sources/CEditLine" $(pkg-config --cflags-only-I openblas libpng libedit zlib | sed 's/-I/-Xcc -I/g'))
+# lld: gold warns about every ASan register-check symbol the harness exports.
+libs=(-use-ld=lld $(pkg-config --libs openblas libpng libedit zlib))
+
+# module: the modules it imports (Package.swift's targets, lowest first).
+order=(Platform TensorKernels Tensors TextEncoders PoseData Evaluation HybridSign Render Notebook)
+declare -A deps=(
+  [Platform]="" [TensorKernels]="" [Tensors]="Platform TensorKernels" [TextEncoders]="Platform Tensors" [PoseData]="Platform"
+  [Evaluation]="PoseData" [HybridSign]="Tensors TextEncoders PoseData Evaluation"
+  [Render]="Platform PoseData" [Notebook]="Platform Tensors TextEncoders PoseData HybridSign Evaluation Render"
+)
+declare -A extra=([TensorKernels]="-target-cpu skylake-avx512")
+
+# The modules a harness needs: the ones its `import` lines name, and everything below them.
+needed() {
+  local wanted=() m
+  for m in $(sed -n 's/^import \([A-Za-z]*\).*/\1/p' "$1"); do
+    [[ -n "${deps[$m]+x}" ]] && wanted+=("$m")
+  done
+  local changed=1
+  while [ $changed -eq 1 ]; do
+    changed=0
+    for m in "${wanted[@]}"; do
+      for d in ${deps[$m]}; do
+        [[ " ${wanted[*]} " == *" $d "* ]] || { wanted+=("$d"); changed=1; }
+      done
+    done
+  done
+  for m in "${order[@]}"; do [[ " ${wanted[*]} " == *" $m "* ]] && echo "$m"; done
+}
+
+# A stamp marks a finished compile: swiftc keeps an output's old time when its bytes are unchanged.
+build_module() {
+  local m=$1 object="$modules/$1.o" stamp="$modules/$1.stamp"
+  local sources=() s
+  while IFS= read -r s; do sources+=("$s"); done < <(find "$root/Sources/$m" -name '*.swift' | sort)
+  if [ -f "$stamp" ]; then
+    local stale=0 d
+    [ -n "$(find "$root/Sources/$m" "$0" -newer "$stamp" -print -quit)" ] && stale=1
+    for d in ${deps[$m]}; do [ "$modules/$d.stamp" -nt "$stamp" ] && stale=1; done
+    [ $stale -eq 0 ] && return 0
+  fi
+  echo "fuzz build: module $m (${#sources[@]} files)" >&2
+  # shellcheck disable=SC2086
+  "$swiftc" "${common[@]}" ${extra[$m]:-} -parse-as-library -module-name "$m" \
+    -emit-module -emit-module-path "$modules/$m.swiftmodule" -c -o "$object" "${sources[@]}"
+  touch "$stamp"
+}
+
+harnesses=("$@")
+if [ ${#harnesses[@]} -eq 0 ]; then
+  for f in "$root"/Fuzz/Harnesses/*.swift; do harnesses+=("$(basename "$f" .swift)"); done
+fi
+for h in "${harnesses[@]}"; do
+  source_file="$root/Fuzz/Harnesses/$h.swift"
+  [ -f "$source_file" ] || { echo "fuzz build: no harness '$h' (Fuzz/Harnesses/$h.swift does not exist)" >&2; exit 2; }
+  objects=()
+  for m in $(needed "$source_file"); do build_module "$m"; objects+=("$modules/$m.o"); done
+  binary="$out/bin/$h"
+  fresh=1
+  [ -f "$binary" ] || fresh=0
+  for m in $(needed "$source_file"); do [ "$modules/$m.stamp" -nt "$binary" ] && fresh=0; done
+  [ "$source_file" -nt "$binary" ] && fresh=0
+  [ $fresh -eq 1 ] && continue
+  echo "fuzz build: harness $h" >&2
+  "$swiftc" "${common[@]}" -parse-as-library -module-name "Fuzz_$h" "$source_file" "${objects[@]}" "${libs[@]}" -o "$binary"
+done
