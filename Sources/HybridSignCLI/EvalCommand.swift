@@ -22,6 +22,7 @@ struct EvalCommand: ParsableCommand {
     var seeds: Int?
     @Option(help: "Evaluate only the first N samples.") var limit: Int?
     @Flag(help: "Print one JSON object.") var json = false
+    @Option(help: "The text encoder's folder, for a model trained with --text-encoder (default: the folder it was trained with, else $HYBRIDSIGN_TEXT_ENCODERS or ~/.cache/hybridsign/text-encoders).") var encoder: String?
 
     /// The `--signer` value that signs each sample as its reference's own signer.
     static let ownSigner = "own"
@@ -41,7 +42,7 @@ struct EvalCommand: ParsableCommand {
                 print(json ? result.json : result.summary)
                 return
             }
-            let loaded = try HybridSignModel.load(contentsOf: URL(fileURLWithPath: model))
+            let loaded = try HybridSignModel.load(contentsOf: URL(fileURLWithPath: model), textEncoder: encoder.map { URL(fileURLWithPath: $0) })
             let dataset = try CommandSupport.loadDataset(data)
             let own = signer == Self.ownSigner
             let options = loaded.samplingDefaults.options(seed: seed, signer: own ? nil : signer)
