@@ -3,7 +3,10 @@
 // Module map and dependency direction: Docs/architecture.md.
 import PackageDescription
 
-/// Numeric modules are compiled without bounds checks in release builds; debug builds keep them.
+/// The numeric modules (tensors, the model, metrics) are compiled without bounds checks in release
+/// builds; debug builds keep them. Modules that parse files or other untrusted bytes (`PoseData`,
+/// `Render`, `Notebook`) keep their checks in every build, so a bug there traps instead of
+/// corrupting memory (Docs/engine.md has the benchmarks: the checks cost no measurable speed).
 let numericSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
@@ -55,10 +58,10 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["Platform", "CBLAS", "TensorKernels"], swiftSettings: numericSettings),
         // Parses untrusted files (tokenizer.json, config.json, safetensors): kept with bounds checks.
         .target(name: "TextEncoders", dependencies: ["Platform", "Tensors"]),
-        .target(name: "PoseData", dependencies: ["Platform", "CZlib"], swiftSettings: numericSettings),
+        .target(name: "PoseData", dependencies: ["Platform", "CZlib"]),
         .target(name: "Evaluation", dependencies: ["PoseData"], swiftSettings: numericSettings),
         .target(name: "HybridSign", dependencies: ["Platform", "Tensors", "TextEncoders", "PoseData", "Evaluation"], swiftSettings: numericSettings),
-        .target(name: "Render", dependencies: ["Platform", "PoseData", "CPNG", "CZlib"], swiftSettings: numericSettings),
+        .target(name: "Render", dependencies: ["Platform", "PoseData", "CPNG", "CZlib"]),
         .target(name: "Notebook", dependencies: ["Platform", "Tensors", "TextEncoders", "PoseData", "HybridSign", "Evaluation", "Render", "CEditLine"]),
         .target(name: "JupyterKernel", dependencies: ["Platform", "Notebook", "CZMQ", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "HybridSignCLI", dependencies: [

@@ -1,5 +1,6 @@
 import Evaluation
 import Foundation
+import Platform
 import PoseData
 
 /// Samples a model for every sample of a dataset and compares the results with the references:
@@ -92,7 +93,7 @@ public struct EvaluationRunner {
     public func run(on dataset: PoseDataset, limit: Int? = nil, skippingUnknownText: Bool = false,
                     shouldStop: () -> Bool = { false }, progress: (Int) -> Void = { _ in }) throws -> Result {
         guard dataset.layout.jointCount == model.config.layout.jointCount, dataset.layout.parts == model.config.layout.parts else {
-            throw HybridSignError.invalidData("the data follows layout '\(dataset.layout.name)'; the model was built for '\(model.config.layout.name)'")
+            throw HybridSignError.invalidData("the data follows layout \(QuotedText.quoted(dataset.layout.name)); the model was built for \(QuotedText.quoted(model.config.layout.name))")
         }
         var references = Array(dataset.samples.prefix(limit ?? dataset.count))
         guard !references.isEmpty else { throw HybridSignError.invalidData("the evaluation data has no samples") }
@@ -124,7 +125,7 @@ public struct EvaluationRunner {
                 generated.append(try sampler.sample(for: reference, options: sampleOptions, onFrame: { times.append($0.time) },
                                                     shouldStop: shouldStop))
             } catch {
-                throw HybridSignError.invalidData("evaluation sample \(k)\(reference.name.map { " ('\($0)')" } ?? ""): \(error)")
+                throw HybridSignError.invalidData("evaluation sample \(k)\(reference.name.map { " (\(QuotedText.quoted($0)))" } ?? ""): \(error)")
             }
             if shouldStop() { throw CancellationError() }
             if let timing = StreamTiming(frameTimes: times) { timings.append(timing) }

@@ -1,3 +1,5 @@
+import Platform
+
 /// The units (characters or words) the built-in text encoder knows, fixed from the training texts.
 ///
 /// Id 0 is padding; known units get ids 1...count in sorted order. A character the vocabulary
@@ -51,11 +53,11 @@ public struct TextVocabulary: Sendable, Equatable, Codable {
         }
         guard unknown.isEmpty else {
             let what = unit == .characters ? "characters" : "words"
-            let shown = unknown.map { "'\($0)'" }.joined(separator: ", ")
+            let shown = unknown.map { QuotedText.quoted($0) }.joined(separator: ", ")
             let accepted = acceptedUnits
             let supported = unit == .characters ? accepted.joined() : accepted.prefix(50).joined(separator: " ") + (accepted.count > 50 ? " …" : "")
             throw HybridSignError.unsupportedText(
-                "the model does not know the \(what) \(shown) in \"\(text)\"; it supports: \(supported)")
+                "the model does not know the \(what) \(shown) in \(QuotedText.quoted(text)); it supports: \(QuotedText.safe(supported, limit: 400))")
         }
         return ids
     }

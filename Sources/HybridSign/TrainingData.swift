@@ -1,3 +1,4 @@
+import Platform
 import PoseData
 import Tensors
 
@@ -40,7 +41,7 @@ public struct TrainingData {
             }
             if model.config.text != .sentence {
                 do { textIDs.append(try model.textIDs(sample.text ?? "")) } catch {
-                    throw HybridSignError.invalidData("sample \(index)\(sample.name.map { " ('\($0)')" } ?? ""): \(error)")
+                    throw HybridSignError.invalidData("sample \(index)\(sample.name.map { " (\(QuotedText.quoted($0)))" } ?? ""): \(error)")
                 }
             } else if model.textEncoder == nil && sample.textFeatureWidth != model.config.sentenceWidth {
                 throw HybridSignError.invalidData("sample \(index) has no sentence features of width \(model.config.sentenceWidth), which text: sentence needs")
@@ -68,10 +69,10 @@ public struct TrainingData {
         guard !dataset.samples.isEmpty else { throw HybridSignError.invalidData("the \(role) data has no samples") }
         guard dataset.layout.jointCount == config.layout.jointCount, dataset.layout.parts == config.layout.parts else {
             throw HybridSignError.invalidData(
-                "the \(role) data follows layout '\(dataset.layout.name)' (\(dataset.layout.jointCount) joints); the model was built for '\(config.layout.name)' (\(config.layout.jointCount) joints)")
+                "the \(role) data follows layout \(QuotedText.quoted(dataset.layout.name)) (\(dataset.layout.jointCount) joints); the model was built for \(QuotedText.quoted(config.layout.name)) (\(config.layout.jointCount) joints)")
         }
         for (index, sample) in dataset.samples.enumerated() {
-            let label = "\(role) sample \(index)\(sample.name.map { " ('\($0)')" } ?? "")"
+            let label = "\(role) sample \(index)\(sample.name.map { " (\(QuotedText.quoted($0)))" } ?? "")"
             guard sample.frameCount >= 2 else {
                 throw HybridSignError.invalidData("\(label) has \(sample.frameCount) frames; a sequence needs at least 2 frames of keypoints")
             }

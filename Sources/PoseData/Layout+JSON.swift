@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// Layouts as JSON: `{"name": ..., "joints": [...], "parts": {"body": [0, 1, ...], ...},
 /// "bones": [[a, b], ...]}` (Docs/data-formats.md).
@@ -109,14 +110,14 @@ extension Layout {
         switch value["parts"] {
         case .object(let members)?:
             for member in members {
-                parts.append(Part(name: member.key, joints: try indices(member.value, "part '\(member.key)'")))
+                parts.append(Part(name: member.key, joints: try indices(member.value, "part \(QuotedText.quoted(member.key))")))
             }
         case .array(let elements)?:
             for (position, element) in elements.enumerated() {
                 guard case .string(let partName)? = element["name"], let partJoints = element["joints"] else {
                     throw invalid("part \(position) must be an object with \"name\" and \"joints\"")
                 }
-                parts.append(Part(name: partName, joints: try indices(partJoints, "part '\(partName)'")))
+                parts.append(Part(name: partName, joints: try indices(partJoints, "part \(QuotedText.quoted(partName))")))
             }
         case nil:
             throw invalid("\"parts\" is missing: give an object {\"part name\": [joint indices], ...}")

@@ -1,3 +1,5 @@
+import Platform
+
 /// A list of pose sequences that share one layout: a split such as `train.pkl`.
 ///
 /// The samples live in memory, or stay in memory-mapped shard files (``ShardFormat``) and are read
@@ -13,7 +15,7 @@ public struct PoseDataset: Sendable, Equatable {
     public init(layout: Layout, samples: [PoseSequence]) throws(PoseDataError) {
         for (index, sample) in samples.enumerated() where sample.layout != layout {
             throw PoseDataError.invalidSequence(
-                "sample \(index) follows layout '\(sample.layout.name)', the dataset '\(layout.name)'")
+                "sample \(index) follows layout \(QuotedText.quoted(sample.layout.name)), the dataset \(QuotedText.quoted(layout.name))")
         }
         self.layout = layout
         self.samples = PoseSamples(samples)

@@ -28,7 +28,7 @@ public enum PoseLimits {
 
     /// Why `fps` is refused, for messages: "fps 1e-300 is outside 0.001...100000".
     public static func fpsProblem(_ fps: Double) -> String {
-        "fps \(NumberText.format(fps)) is outside \(fpsRange.lowerBound)...\(Int(fpsRange.upperBound)); it must be a frame rate in that range"
+        "fps \(NumberText.format(fps)) is outside \(fpsRange.lowerBound)...\(Int(fpsRange.upperBound)); a frame rate must be a positive number in that range"
     }
 
     /// Checks a declared frames × joints shape against the ceilings in floating point (so no

@@ -21,7 +21,7 @@ final class InputErrorTests: XCTestCase {
         XCTAssertNoThrow(try Sampler(model: model).sample(text: "ABC", options: SamplingOptions(frames: .fixed(2))))
         XCTAssertThrowsError(try Sampler(model: model).sample(text: "abz")) { error in
             // The list includes what the case fallback accepts (A, B, C), as encode reads them.
-            XCTAssertEqual(error as? HybridSignError, .unsupportedText("the model does not know the characters 'z' in \"abz\"; it supports: ABCabc"))
+            XCTAssertEqual(error as? HybridSignError, .unsupportedText("the model does not know the characters 'z' in 'abz'; it supports: ABCabc"))
         }
     }
 

@@ -110,7 +110,7 @@ final class JSONFormatTests: XCTestCase {
             (#"{"layout": \#(layout)}"#, "no \"samples\""),
             (#"{"layout": \#(layout), "samples": [{"frames": [[[1, 2, 3]]]}]}"#, "no \"fps\""),
             (#"{"layout": \#(layout), "samples": [{"fps": 25}]}"#, "no \"frames\""),
-            (#"{"layout": \#(layout), "samples": [{"fps": 0, "frames": []}]}"#, "must be positive"),
+            (#"{"layout": \#(layout), "samples": [{"fps": 0, "frames": []}]}"#, "fps 0 is outside 0.001...100000"),
             (#"{"layout": \#(layout), "samples": [{"fps": 25, "frames": [[[1, 2]]]}]}"#, "between y and confidence"),
             (#"{"layout": \#(layout), "samples": [{"fps": 25, "frames": [[[1, 2, 3], [4, 5, 6]]]}]}"#, "has 2 joints per frame"),
             (#"{"layout": \#(layout), "samples": [{"fps": 25, "frames": [[[1, 2, 3]], []]}]}"#, "frame 1 of sample 0 has 0 joints"),

@@ -23,7 +23,8 @@ final class PickleDatasetTests: XCTestCase {
         let features = try TextFeatures(rows: 2, width: 3, values: [1, 2, 3, 4, 5, 6])
         let dataset = try PoseDataset(layout: layout, samples: [
             try sequence((0..<12).map { Float($0) * 0.5 }, name: "a", features: features),
-            try sequence((0..<6).map { -Float($0) }, name: nil),
+            // Negative coordinates; confidences are never negative (the reader refuses them).
+            try sequence((0..<6).map { $0 % 3 == 2 ? Float($0) : -Float($0) }, name: nil),
         ])
         let url = try temporaryDirectory().appendingPathComponent("out.pkl")
         try PickleDataset.write(dataset, to: url)

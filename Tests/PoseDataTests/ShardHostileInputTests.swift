@@ -107,7 +107,7 @@ final class ShardHostileInputTests: XCTestCase {
         let surgery = try validDataset()
         let fps = try surgery.entry("fps").lowerBound
         try surgery.patch(at: fps + 8, withUnsafeBytes(of: Double.nan.bitPattern.littleEndian, Array.init))
-        assertLoadFails(surgery, "sample 1 has fps nan; it must be a positive number")
+        assertLoadFails(surgery, "sample 1: fps nan is outside 0.001...100000")
         try surgery.patch(at: fps + 8, withUnsafeBytes(of: (25.0).bitPattern.littleEndian, Array.init))
         let flags = try surgery.entry("feature_present").lowerBound
         try surgery.patch(at: flags, [2])

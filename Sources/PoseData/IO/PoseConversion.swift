@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// What `hybridsign convert` does, as a library call: load any readable input, optionally convert
 /// its layout, resample and pick one sample, and save in the format the output path names.
@@ -47,7 +48,7 @@ public struct PoseConversion: Sendable {
         }
         try PoseIO.save(dataset, to: output)
         let frames = dataset.samples.reduce(0) { $0 + $1.frameCount }
-        return "wrote \(dataset.count) sample\(dataset.count == 1 ? "" : "s") (\(frames) frames, layout '\(dataset.layout.name)', \(dataset.layout.jointCount) joints) to \(output.path)"
+        return "wrote \(dataset.count) sample\(dataset.count == 1 ? "" : "s") (\(frames) frames, layout \(QuotedText.quoted(dataset.layout.name)), \(dataset.layout.jointCount) joints) to \(output.path)"
     }
 
     private func targetLayout() throws(PoseDataError) -> Layout? {
@@ -65,7 +66,7 @@ public struct PoseConversion: Sendable {
             return number
         }
         guard let named = dataset.index(matching: sample) else {
-            throw PoseDataError.invalidSequence("--sample '\(sample)': no sample of \(input.path) has that name or text")
+            throw PoseDataError.invalidSequence("--sample \(QuotedText.quoted(sample)): no sample of \(input.path) has that name or text")
         }
         return named
     }

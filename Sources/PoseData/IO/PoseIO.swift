@@ -112,7 +112,7 @@ public enum PoseIO {
                 let sequence = try poseSequence(file)
                 if let first, first.layout != sequence.layout {
                     throw PoseDataError.invalidSequence(
-                        "\(file.path) follows layout '\(sequence.layout.name)', but \(first.name) follows '\(first.layout.name)'; a dataset has one layout")
+                        "\(file.path) follows layout \(QuotedText.quoted(sequence.layout.name)), but \(first.name) follows \(QuotedText.quoted(first.layout.name)); a dataset has one layout")
                 }
                 if first == nil { first = (file.lastPathComponent, sequence.layout) }
                 try body(try layout.map { (target: Layout) throws(PoseDataError) in try sequence.converted(to: target) } ?? sequence)
@@ -135,7 +135,7 @@ public enum PoseIO {
         if key == "openpose137" || key == "openpose" { return .openPose137 }
         guard specification.lowercased().hasSuffix(".json") else {
             throw PoseDataError.unsupported(
-                "unknown layout '\(specification)': give openpose137 or a layout JSON file (Docs/data-formats.md)")
+                "unknown layout \(QuotedText.quoted(specification)): give openpose137 or a layout JSON file (Docs/data-formats.md)")
         }
         return try Layout(contentsOf: URL(fileURLWithPath: specification))
     }

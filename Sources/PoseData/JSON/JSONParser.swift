@@ -1,3 +1,5 @@
+import Platform
+
 /// A strict JSON parser over UTF-8 bytes with byte offsets in its errors.
 ///
 /// It parses generic values (``parseValue()``) and, for the bulk of pose data, reads numbers
@@ -85,7 +87,7 @@ struct JSONParser {
         repeat {
             guard peek() == UInt8(ascii: "\"") else { throw unexpected(expected: "a member name in quotes") }
             let key = try parseString()
-            try expect(UInt8(ascii: ":"), "':' after member name \"\(key)\"")
+            try expect(UInt8(ascii: ":"), "':' after member name \(QuotedText.quoted(key))")
             try body(&self, key)
         } while consume(UInt8(ascii: ","))
         try expect(UInt8(ascii: "}"), "',' or '}'")

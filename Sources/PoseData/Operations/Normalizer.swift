@@ -1,3 +1,5 @@
+import Platform
+
 /// Per-channel normalisation of pose coordinates: x' = (x − mean_x) / std_x, y' = (y − mean_y) / std_y.
 ///
 /// The statistics are confidence-weighted over all joints and frames of a dataset (fit them on the
@@ -152,7 +154,7 @@ public struct Normalizer: Sendable, Equatable, Codable {
     public init(dictionary: [String: Float]) throws(PoseDataError) {
         func value(_ key: String) throws(PoseDataError) -> Float {
             guard let value = dictionary[key], value.isFinite else {
-                throw PoseDataError.invalidSequence("normalisation statistics: '\(key)' is missing or not finite")
+                throw PoseDataError.invalidSequence("normalisation statistics: \(QuotedText.quoted(key)) is missing or not finite")
             }
             return value
         }

@@ -1,10 +1,12 @@
+import Platform
+
 /// Cutting frames out of sequences.
 extension PoseSequence {
     /// The frames in `range` (frame indices), with the same metadata.
     public func cropped(to range: Range<Int>) throws(PoseDataError) -> PoseSequence {
         guard range.lowerBound >= 0, range.upperBound <= frameCount else {
             throw PoseDataError.invalidSequence(
-                "cannot crop\(name.map { " '\($0)'" } ?? "") to frames \(range.lowerBound)..<\(range.upperBound): it has \(frameCount) frames")
+                "cannot crop\(name.map { " \(QuotedText.quoted($0))" } ?? "") to frames \(range.lowerBound)..<\(range.upperBound): it has \(frameCount) frames")
         }
         let frameSize = jointCount * 3
         var copy = self

@@ -1,3 +1,5 @@
+import Platform
+
 /// Moving a sequence from one layout to another.
 extension PoseSequence {
     /// The sequence in `layout`, by the first rule that applies:
@@ -41,7 +43,7 @@ extension PoseSequence {
         }
         let missing = layout.joints.first { positions[$0] == nil } ?? "?"
         throw PoseDataError.unsupported(
-            "cannot convert from layout '\(self.layout.name)' (\(jointCount) joints) to '\(layout.name)' (\(layout.jointCount) joints): joint '\(missing)' has no counterpart, and the joint counts differ")
+            "cannot convert from layout \(QuotedText.quoted(self.layout.name)) (\(jointCount) joints) to \(QuotedText.quoted(layout.name)) (\(layout.jointCount) joints): joint \(QuotedText.quoted(missing)) has no counterpart, and the joint counts differ")
     }
 }
 

@@ -26,8 +26,10 @@ enum PickleGlobal: Equatable {
     case orderedDict
     /// `builtins.set` / `builtins.frozenset`.
     case set, frozenSet
-    /// `builtins.bytearray` / `builtins.bytes`.
+    /// `builtins.bytearray`.
     case bytearray
+    /// `builtins.bytes`.
+    case bytes
     /// `_codecs.encode(text, encoding)`: how protocols 0–2 store `bytes` written by Python 3.
     case codecsEncode
 
@@ -56,7 +58,7 @@ enum PickleGlobal: Equatable {
             table["\(builtins).set"] = .set
             table["\(builtins).frozenset"] = .frozenSet
             table["\(builtins).bytearray"] = .bytearray
-            table["\(builtins).bytes"] = .bytearray
+            table["\(builtins).bytes"] = .bytes
         }
         table["_codecs.encode"] = .codecsEncode
         return table

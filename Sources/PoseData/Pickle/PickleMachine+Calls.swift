@@ -1,3 +1,5 @@
+import Platform
+
 extension PickleMachine {
     /// Looks a global up in the allow-list; anything else is an error that names it.
     func resolveGlobal(module: String, name: String) throws(PoseDataError) -> PickleNode {
@@ -5,7 +7,7 @@ extension PickleMachine {
         guard let global = PickleGlobal.allowList[qualified],
               !(mode == .torchLegacy && global == .torchLoadFromBytes) else {
             throw unsupported(
-                "the pickle asks for the global '\(qualified)', which is not on this safe reader's allow-list, so it was not loaded "
+                "the pickle asks for the global \(QuotedText.quoted(qualified)), which is not on this safe reader's allow-list, so it was not loaded "
                 + "(nothing in a file is ever executed). The reader rebuilds plain Python data, numpy arrays, torch tensors, "
                 + "OrderedDict and sets; convert other objects to those before pickling.")
         }
@@ -93,23 +95,31 @@ extension PickleMachine {
             try requireArguments(0...1)
             let items = arguments.isEmpty ? [] : try iterableItems(arguments[0], global.qualifiedName)
             return objects.add(global == .set ? .set : .frozenSet, items: items)
-        case .bytearray:
+        case .bytearray, .bytes:
+            let name = global == .bytes ? "bytes" : "bytearray"
             try requireArguments(0...3)
             guard let source = arguments.first else { return .bytes([], at: nil) }
             if case .bytes = source { return source }
+            if case .int(let size) = source {
+                // bytes(n): n zero bytes, made from nothing in the file, so charged to the budget.
+                guard size >= 0, budget.take(size) else {
+                    throw malformed("\(name)(\(size)) asks for \(size) zero bytes, more than this reader makes from a file of this size")
+                }
+                return .bytes([UInt8](repeating: 0, count: size)[...], at: nil)
+            }
             if arguments.count >= 2 { return try encode(source, arguments[1]) }
             if let items = sequenceItems(source) {
                 var result: [UInt8] = []
                 result.reserveCapacity(items.count)
                 for item in items {
                     guard case .int(let value) = item, (0...255).contains(value) else {
-                        throw malformed("bytearray needs integers 0–255, not \(item.kind(in: objects))")
+                        throw malformed("\(name) needs integers 0–255, not \(item.kind(in: objects))")
                     }
                     result.append(UInt8(value))
                 }
                 return .bytes(result[...], at: nil)
             }
-            throw malformed("bytearray cannot be made from \(source.kind(in: objects))")
+            throw malformed("\(name) cannot be made from \(source.kind(in: objects))")
         case .codecsEncode:
             try requireArguments(1...3)
             return try encode(arguments[0], arguments.count > 1 ? arguments[1] : .string("utf-8"))
@@ -309,7 +319,7 @@ extension PickleMachine {
             guard text.unicodeScalars.allSatisfy(\.isASCII) else { throw malformed("a str to encode as ASCII is not ASCII") }
             return .bytes(Array(text.utf8)[...], at: nil)
         default:
-            throw unsupported("encoding '\(name)' is not one this reader knows (latin1, utf-8, ascii)")
+            throw unsupported("encoding \(QuotedText.quoted(name)) is not one this reader knows (latin1, utf-8, ascii)")
         }
     }
 

@@ -1,3 +1,5 @@
+import Platform
+
 /// torch's legacy serialization of one storage, the bytes `torch.storage._load_from_bytes` reads
 /// when a tensor was pickled with plain `pickle.dump`.
 ///
@@ -55,19 +57,19 @@ enum TorchLegacyStorage {
         var found: ArraySlice<UInt8>?
         for keyNode in keyNodes {
             guard case .string(let storageKey) = keyNode else { throw fail("a storage key is not a str") }
-            guard bytes.endIndex - position >= 8 else { throw fail("the element count of storage '\(storageKey)' is truncated") }
+            guard bytes.endIndex - position >= 8 else { throw fail("the element count of storage \(QuotedText.quoted(storageKey)) is truncated") }
             var count: UInt64 = 0
             for index in (position..<(position + 8)).reversed() { count = count << 8 | UInt64(bytes[index]) }
             position += 8
             let (byteCount, overflow) = count.multipliedReportingOverflow(by: UInt64(dtype.size))
             guard !overflow, byteCount <= UInt64(bytes.endIndex - position) else {
-                throw fail("storage '\(storageKey)' claims \(count) elements, more than the \(bytes.endIndex - position) bytes left")
+                throw fail("storage \(QuotedText.quoted(storageKey)) claims \(count) elements, more than the \(bytes.endIndex - position) bytes left")
             }
             let range = position..<(position + Int(byteCount))
             position = range.upperBound
             if storageKey == key { found = bytes[range] }
         }
-        guard let data = found else { throw fail("storage '\(key)' is not among the stored keys") }
+        guard let data = found else { throw fail("storage \(QuotedText.quoted(key)) is not among the stored keys") }
         return TorchStorage(dtype: dtype, data: data)
     }
 }

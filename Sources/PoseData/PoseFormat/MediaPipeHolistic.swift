@@ -1,3 +1,5 @@
+import Platform
+
 /// MediaPipe Holistic landmarks (as pose-format stores them) mapped to ``Layout/openPose137``.
 ///
 /// The mapping is the one the shared fingerspelling pickles were made with
@@ -74,11 +76,11 @@ public enum MediaPipeHolistic {
         func part(_ name: String, atLeast count: Int) throws(PoseDataError) -> [Int] {
             guard let part = layout.part(named: name) else {
                 throw PoseDataError.unsupported(
-                    "layout '\(layout.name)' has no part '\(name)'; converting to OpenPose-137 needs MediaPipe Holistic's \(bodyPart), \(facePart), \(leftHandPart) and \(rightHandPart)")
+                    "layout \(QuotedText.quoted(layout.name)) has no part \(QuotedText.quoted(name)); converting to OpenPose-137 needs MediaPipe Holistic's \(bodyPart), \(facePart), \(leftHandPart) and \(rightHandPart)")
             }
             guard part.joints.count >= count else {
                 throw PoseDataError.unsupported(
-                    "part '\(name)' of layout '\(layout.name)' has \(part.joints.count) joints; MediaPipe Holistic's has at least \(count)")
+                    "part \(QuotedText.quoted(name)) of layout \(QuotedText.quoted(layout.name)) has \(part.joints.count) joints; MediaPipe Holistic's has at least \(count)")
             }
             return part.joints
         }

@@ -1,3 +1,5 @@
+import Platform
+
 /// The full contents of a pose-format `.pose` file
 /// (https://github.com/sign-language-processing/pose-format), kept as they are.
 ///
@@ -115,14 +117,14 @@ public struct PoseFile: Sendable, Equatable {
             for (what, count) in [("points", component.points.count), ("limbs", component.limbs.count),
                                   ("colours", component.colors.count)] where count > Int(UInt16.max) {
                 throw PoseDataError.invalidSequence(
-                    "component '\(component.name)' has \(count) \(what); .pose files hold at most 65535")
+                    "component \(QuotedText.quoted(component.name)) has \(count) \(what); .pose files hold at most 65535")
             }
             for string in [component.name, component.format] + component.points where string.utf8.count > Int(UInt16.max) {
                 throw PoseDataError.invalidSequence(
-                    "component '\(component.name.prefix(40))' has a name longer than the 65535 bytes .pose allows")
+                    "component \(QuotedText.quoted(component.name.prefix(40))) has a name longer than the 65535 bytes .pose allows")
             }
             guard component.format.count >= 1 else {
-                throw PoseDataError.invalidSequence("component '\(component.name)' has an empty point format")
+                throw PoseDataError.invalidSequence("component \(QuotedText.quoted(component.name)) has an empty point format")
             }
         }
         guard frameCount >= 0, frameCount <= Int(UInt32.max) else {

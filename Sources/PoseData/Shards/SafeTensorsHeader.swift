@@ -1,3 +1,5 @@
+import Platform
+
 /// The header of a safetensors file read in place: each tensor's dtype, shape and byte range, and
 /// the string metadata. The tensors' bytes stay where they are (in a memory map).
 ///
@@ -53,7 +55,7 @@ struct SafeTensorsHeader {
                 metadata = try Self.metadata(value, malformed: malformed)
                 continue
             }
-            guard entries[name] == nil else { throw malformed("tensor '\(name)' appears twice in the header") }
+            guard entries[name] == nil else { throw malformed("tensor \(QuotedText.quoted(name)) appears twice in the header") }
             let entry = try Self.entry(name, value, dataSize: dataSize, malformed: malformed)
             entries[name] = Entry(dtype: entry.dtype, shape: entry.shape,
                                   bytes: (dataStart + entry.bytes.lowerBound)..<(dataStart + entry.bytes.upperBound))
@@ -67,7 +69,7 @@ struct SafeTensorsHeader {
         var metadata: [String: String] = [:]
         for (key, member) in members {
             guard case .string(let string) = member else {
-                throw malformed("__metadata__ entry '\(key)' is \(member.kind), not a string", nil)
+                throw malformed("__metadata__ entry \(QuotedText.quoted(key)) is \(member.kind), not a string", nil)
             }
             metadata[key] = string
         }
@@ -77,26 +79,26 @@ struct SafeTensorsHeader {
     /// One tensor's entry with its byte range relative to the data section.
     private static func entry(_ name: String, _ value: JSONValue, dataSize: Int,
                               malformed: (String, Int?) -> PoseDataError) throws(PoseDataError) -> Entry {
-        guard case .string(let dtype)? = value["dtype"] else { throw malformed("tensor '\(name)' has no dtype string", nil) }
-        guard let width = elementSizes[dtype] else { throw malformed("tensor '\(name)' has the unknown dtype '\(dtype)'", nil) }
+        guard case .string(let dtype)? = value["dtype"] else { throw malformed("tensor \(QuotedText.quoted(name)) has no dtype string", nil) }
+        guard let width = elementSizes[dtype] else { throw malformed("tensor \(QuotedText.quoted(name)) has the unknown dtype \(QuotedText.quoted(dtype))", nil) }
         guard case .array(let shapeValues)? = value["shape"],
               let shape = integers(shapeValues, below: Int(Int32.max)) else {
-            throw malformed("tensor '\(name)' has a shape that is not a list of integers in 0...\(Int32.max)", nil)
+            throw malformed("tensor \(QuotedText.quoted(name)) has a shape that is not a list of integers in 0...\(Int32.max)", nil)
         }
         guard case .array(let offsetValues)? = value["data_offsets"], let offsets = integers(offsetValues, below: dataSize),
               offsets.count == 2, offsets[0] <= offsets[1], offsets[1] <= dataSize else {
-            throw malformed("tensor '\(name)' has data_offsets that are not two ascending integers inside the \(dataSize)-byte data section", nil)
+            throw malformed("tensor \(QuotedText.quoted(name)) has data_offsets that are not two ascending integers inside the \(dataSize)-byte data section", nil)
         }
         var byteCount = width
         for extent in shape {
             let (product, overflow) = byteCount.multipliedReportingOverflow(by: extent)
             guard !overflow, product <= dataSize else {
-                throw malformed("tensor '\(name)' of shape \(shape) claims more bytes than the file holds", nil)
+                throw malformed("tensor \(QuotedText.quoted(name)) of shape \(shape) claims more bytes than the file holds", nil)
             }
             byteCount = product
         }
         guard offsets[1] - offsets[0] == byteCount else {
-            throw malformed("tensor '\(name)' has shape \(shape) of \(dtype) (\(byteCount) bytes) but data_offsets span \(offsets[1] - offsets[0]) bytes", nil)
+            throw malformed("tensor \(QuotedText.quoted(name)) has shape \(shape) of \(dtype) (\(byteCount) bytes) but data_offsets span \(offsets[1] - offsets[0]) bytes", nil)
         }
         return Entry(dtype: dtype, shape: shape, bytes: offsets[0]..<offsets[1])
     }

@@ -69,7 +69,7 @@ public struct ShardWriter {
     public mutating func append(_ sample: PoseSequence) throws(PoseDataError) {
         let label = "sample \(appended)" + (sample.name.map { " (\(QuotedText.quoted($0)))" } ?? "")
         guard sample.layout == layout else {
-            throw PoseDataError.invalidSequence("\(label) follows layout '\(sample.layout.name)', the sharded dataset '\(layout.name)'")
+            throw PoseDataError.invalidSequence("\(label) follows layout \(QuotedText.quoted(sample.layout.name)), the sharded dataset \(QuotedText.quoted(layout.name))")
         }
         guard sample.frameCount <= ShardFormat.maximumFramesPerSample else {
             throw PoseDataError.invalidSequence("\(label) has \(sample.frameCount) frames; a shard holds at most \(ShardFormat.maximumFramesPerSample) per sample (crop it)")
@@ -96,7 +96,7 @@ public struct ShardWriter {
         try Self.writeFile(index.jsonBytes(), to: directory.appendingPathComponent(ShardFormat.indexFileName))
         removeShards(except: Set(written.map(\.file)))
         let bytes = written.reduce(0) { $0 + $1.bytes }
-        return "wrote \(index.sampleCount) samples (\(index.frameCount) frames, layout '\(layout.name)', \(layout.jointCount) joints) as \(written.count) shard\(written.count == 1 ? "" : "s") of up to \(samplesPerShard) samples (\(bytes) bytes) to \(directory.path)"
+        return "wrote \(index.sampleCount) samples (\(index.frameCount) frames, layout \(QuotedText.quoted(layout.name)), \(layout.jointCount) joints) as \(written.count) shard\(written.count == 1 ? "" : "s") of up to \(samplesPerShard) samples (\(bytes) bytes) to \(directory.path)"
     }
 
     /// Removes the shards written so far (those a replaced dataset does not also list), for a
