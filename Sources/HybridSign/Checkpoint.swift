@@ -118,6 +118,9 @@ public struct Checkpoint {
         do { try sampling.validate(for: config.mode) } catch {
             throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(Key.sampling)': \(error)")
         }
+        guard signers.count <= ModelConfig.Ceilings.signers else {
+            throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(Key.signers)' lists \(signers.count) signers, over the ceiling of \(ModelConfig.Ceilings.signers)")
+        }
         if config.signerConditioning && (signers.isEmpty || Set(signers).count != signers.count || signers != signers.sorted()) {
             throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(Key.signers)' must list at least one signer, sorted and without repeats")
         }
@@ -133,7 +136,7 @@ public struct Checkpoint {
         }
         let weightPrefix = useEMA && file.tensors.keys.contains(where: { $0.hasPrefix("ema.") }) ? "ema." : "model."
         let storedWeights = file.tensors.reduce(0.0) { $0 + ($1.key.hasPrefix(weightPrefix) ? Double($1.value.count) : 0) }
-        let needed = config.minimumParameterCount(vocabularySize: vocabulary?.size ?? 1)
+        let needed = config.minimumParameterCount(vocabularySize: vocabulary?.size ?? 1, signers: signers.count)
         guard needed <= storedWeights else {
             throw HybridSignError.invalidCheckpoint(
                 "\(url.path): metadata 'config' describes a network of at least \(NumberText.format(needed)) weights, but the file stores \(NumberText.format(storedWeights)) under \(QuotedText.quoted(weightPrefix)); the configuration does not belong to these weights")

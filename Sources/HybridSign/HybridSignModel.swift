@@ -1,3 +1,4 @@
+import Platform
 import PoseData
 import Tensors
 import TextEncoders
@@ -95,10 +96,11 @@ public final class HybridSignModel {
     public func signerID(_ code: String?) throws(HybridSignError) -> Int {
         guard let code else { return 0 }
         guard config.signerConditioning else {
-            throw HybridSignError.unknownSigner("this model was trained without signer conditioning, so it takes no signer (got '\(code)'); leave the signer out, or train with --signer-conditioning")
+            throw HybridSignError.unknownSigner("this model was trained without signer conditioning, so it takes no signer (got \(QuotedText.quoted(code))); leave the signer out, or train with --signer-conditioning")
         }
         guard let index = signers.firstIndex(of: code) else {
-            throw HybridSignError.unknownSigner("unknown signer '\(code)'; this model knows: \(signers.joined(separator: ", "))")
+            throw HybridSignError.unknownSigner(
+                "unknown signer \(QuotedText.quoted(code)); this model knows: \(signers.map { QuotedText.safe($0) }.joined(separator: ", "))")
         }
         return index + 1
     }

@@ -29,6 +29,9 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         if let seeds, seeds < 1 || seeds > 1000 { throw ValidationError("--seeds must be between 1 and 1000, not \(seeds)") }
+        if seeds != nil && signer == Self.ownSigner {
+            throw ValidationError("--seeds samples each text with one signer or none: give --signer CODE or leave it out, not --signer own")
+        }
     }
 
     func run() throws {
@@ -47,7 +50,6 @@ struct EvalCommand: ParsableCommand {
             let runner = EvaluationRunner(model: loaded, options: options, signerFromReference: own)
             var result = try runner.run(on: dataset, limit: limit)
             if let seeds {
-                guard !own else { throw ValidationError("--seeds samples each text with one signer or none: give --signer CODE or leave it out, not --signer own") }
                 result.diversity = try runner.diversity(on: dataset, seeds: seeds, limit: limit)
             }
             print(json ? result.json : result.summary)
