@@ -3,42 +3,47 @@
 #
 # The harnesses are not SwiftPM targets, so `swift build` never sees them: this script compiles
 # the package's own module sources with swiftc, instrumented for libFuzzer and AddressSanitizer
-# (`-sanitize=fuzzer,address`), one module at a time in dependency order (the order and the
-# dependencies are Package.swift's), then links each harness against the modules it imports.
-# A module is recompiled only when one of its sources, or a module below it, changed.
+# (`-sanitize=fuzzer,address`), one module at a time, lowest first, then links each harness
+# against the modules it imports. The modules, their dependencies and flags come from
+# Package.swift (Fuzz/package-modules.py reads `swift package dump-package`). A module is
+# recompiled only when one of its sources, a module below it, or this script changed.
 #
 # Usage: Fuzz/build.sh [HARNESS...]   (default: every harness in Fuzz/Harnesses)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+swift=${SWIFT:-swift}
 swiftc=${SWIFTC:-swiftc}
 out="$root/.build/fuzz"
 modules="$out/modules"
 mkdir -p "$modules" "$out/bin"
 
+declare -A deps=() flags=() directory=()
+order=() includes=() packages=()
+while IFS='|' read -r kind name path rest1 rest2; do
+  if [ "$kind" = system ]; then
+    includes+=(-I "$root/$path")
+    [ -n "$rest1" ] && packages+=("$rest1")
+  else
+    order+=("$name"); directory[$name]="$root/$path"; deps[$name]="$rest1"; flags[$name]="$rest2"
+  fi
+done < <(cd "$root" && "$swift" package dump-package | python3 "$root/Fuzz/package-modules.py")
+[ ${#order[@]} -gt 0 ] || { echo "fuzz build: could not read the modules from Package.swift" >&2; exit 1; }
+
 # Optimised like a release build, but with bounds and overflow checks on everywhere (no
 # -Ounchecked): a parser bug must trap where it happens, and ASan catches what gets past.
-common=(-O -whole-module-optimization -swift-version 6 -sanitize=fuzzer,address
-        -I "$modules" -I "$root/Sources/CZlib" -I "$root/Sources/CBLAS" -I "$root/Sources/CPNG"
-        -I "$root/Sources/CEditLine" $(pkg-config --cflags-only-I openblas libpng libedit zlib | sed 's/-I/-Xcc -I/g'))
+# shellcheck disable=SC2046
+common=(-O -whole-module-optimization -swift-version 6 -sanitize=fuzzer,address -I "$modules" "${includes[@]}"
+        $(pkg-config --cflags-only-I "${packages[@]}" | sed 's/-I/-Xcc -I/g'))
 # lld: gold warns about every ASan register-check symbol the harness exports.
-libs=(-use-ld=lld $(pkg-config --libs openblas libpng libedit zlib))
-
-# module: the modules it imports (Package.swift's targets, lowest first).
-order=(Platform TensorKernels Tensors PoseData Evaluation HybridSign Render Notebook)
-declare -A deps=(
-  [Platform]="" [TensorKernels]="" [Tensors]="Platform TensorKernels" [PoseData]="Platform"
-  [Evaluation]="PoseData" [HybridSign]="Tensors PoseData Evaluation"
-  [Render]="Platform PoseData" [Notebook]="Platform Tensors PoseData HybridSign Evaluation Render"
-)
-declare -A extra=([TensorKernels]="-target-cpu skylake-avx512")
+# shellcheck disable=SC2207
+libs=(-use-ld=lld $(pkg-config --libs "${packages[@]}"))
 
 # The modules a harness needs: the ones its `import` lines name, and everything below them.
 needed() {
-  local wanted=() m
+  local wanted=() m d changed=1
   for m in $(sed -n 's/^import \([A-Za-z]*\).*/\1/p' "$1"); do
     [[ -n "${deps[$m]+x}" ]] && wanted+=("$m")
   done
-  local changed=1
   while [ $changed -eq 1 ]; do
     changed=0
     for m in "${wanted[@]}"; do
@@ -54,16 +59,16 @@ needed() {
 build_module() {
   local m=$1 object="$modules/$1.o" stamp="$modules/$1.stamp"
   local sources=() s
-  while IFS= read -r s; do sources+=("$s"); done < <(find "$root/Sources/$m" -name '*.swift' | sort)
+  while IFS= read -r s; do sources+=("$s"); done < <(find "${directory[$m]}" -name '*.swift' | sort)
   if [ -f "$stamp" ]; then
     local stale=0 d
-    [ -n "$(find "$root/Sources/$m" "$0" -newer "$stamp" -print -quit)" ] && stale=1
+    [ -n "$(find "${directory[$m]}" "$0" "$root/Package.swift" -newer "$stamp" -print -quit)" ] && stale=1
     for d in ${deps[$m]}; do [ "$modules/$d.stamp" -nt "$stamp" ] && stale=1; done
     [ $stale -eq 0 ] && return 0
   fi
   echo "fuzz build: module $m (${#sources[@]} files)" >&2
   # shellcheck disable=SC2086
-  "$swiftc" "${common[@]}" ${extra[$m]:-} -parse-as-library -module-name "$m" \
+  "$swiftc" "${common[@]}" ${flags[$m]} -parse-as-library -module-name "$m" \
     -emit-module -emit-module-path "$modules/$m.swiftmodule" -c -o "$object" "${sources[@]}"
   touch "$stamp"
 }

@@ -1,15 +1,18 @@
 import PoseData
 import Tensors
+import TextEncoders
 
 /// Randomly initialised models and random data for benchmarks (no data files needed).
 public enum BenchmarkModels {
     /// A model of `config` with identity normalisation, a lower-case letter vocabulary and weights
     /// perturbed from their initialisation (so zero-initialised gates do not skip any work).
-    public static func randomModel(config: ModelConfig, seed: UInt64 = 1) throws(HybridSignError) -> HybridSignModel {
+    /// With `textEncoder`, the model reads its hidden states (`config` must say `text: sentence` at its width).
+    public static func randomModel(config: ModelConfig, seed: UInt64 = 1, textEncoder: PretrainedTextEncoder? = nil) throws(HybridSignError) -> HybridSignModel {
         let letters = (UnicodeScalar("a").value...UnicodeScalar("z").value).map { String(UnicodeScalar($0)!) }
         let model = try HybridSignModel(config: config, normalizer: .identity, vocabulary: TextVocabulary(unit: .characters, units: letters),
                                         lengthModel: LengthModel(intercept: 60, slope: 0),
-                                        jointConfidence: [Float](repeating: 1, count: config.layout.jointCount), fps: 25, seed: seed)
+                                        jointConfidence: [Float](repeating: 1, count: config.layout.jointCount), fps: 25, seed: seed,
+                                        textEncoder: textEncoder)
         var rng = RandomGenerator(seed: seed &+ 1)
         for p in model.network.parameters { p.assign(p.value + rng.normal(p.value.shape, std: 0.02)) }
         return model

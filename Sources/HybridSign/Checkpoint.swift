@@ -2,13 +2,15 @@ import Foundation
 import Platform
 import PoseData
 import Tensors
+import TextEncoders
 
 /// One `.safetensors` file holding a model: weights (`model.*`), their EMA (`ema.*`), the AdamW
 /// state (`adamw.*`), the loss history (`history`), and in `__metadata__` the configuration,
 /// normaliser, vocabulary, length model, joint confidences, frame rate, signers (signer
-/// conditioning), recommended sampling settings (`sampling`), training options and step —
-/// everything `--resume` needs to continue exactly (the data order and the noise of step k are
-/// functions of the seed and k, so no generator state is stored).
+/// conditioning), recommended sampling settings (`sampling`), training options, step and the
+/// pretrained text encoder it reads (``TextEncoderRecord``, `text_encoder`) — everything
+/// `--resume` needs to continue exactly (the data order and the noise of step k are functions of
+/// the seed and k, so no generator state is stored).
 public struct Checkpoint {
     /// Format tag in the metadata, checked on load.
     public static let format = "hybridsign-model-1"
@@ -18,6 +20,7 @@ public struct Checkpoint {
         static let format = "format", config = "config", normalizer = "normalizer", vocabulary = "vocabulary"
         static let lengthModel = "length_model", jointConfidence = "joint_confidence", fps = "fps"
         static let step = "step", training = "training", signers = "signers", sampling = "sampling"
+        static let textEncoder = "text_encoder"
     }
 
     /// The model (weights as trained, not averaged).
@@ -66,6 +69,7 @@ public struct Checkpoint {
         if model.config.signerConditioning { metadata[Key.signers] = try json(model.signers) }
         if let vocabulary = model.vocabulary { metadata[Key.vocabulary] = try json(vocabulary) }
         if let training { metadata[Key.training] = try json(training) }
+        if let textEncoder = model.textEncoder { metadata[Key.textEncoder] = try json(TextEncoderRecord(textEncoder)) }
         do {
             try SafeTensors.write(tensors, metadata: metadata, to: url)
         } catch {
@@ -75,7 +79,9 @@ public struct Checkpoint {
 
     /// Reads a checkpoint; `useEMA` loads the averaged weights into the model (for sampling)
     /// when the file has them. Damaged or foreign files give an error saying what is wrong.
-    public static func load(from url: URL, useEMA: Bool = false) throws(HybridSignError) -> Checkpoint {
+    /// A model trained with a text encoder reads it from `textEncoder`, else from where the record
+    /// points (``TextEncoderRecord/resolve(given:)``); a different encoder is an error.
+    public static func load(from url: URL, useEMA: Bool = false, textEncoder: URL? = nil) throws(HybridSignError) -> Checkpoint {
         let file: SafeTensors.File
         do { file = try SafeTensors.read(from: url) } catch {
             throw HybridSignError.invalidCheckpoint("\(url.path) is not a readable model file: \(error)")
@@ -101,10 +107,19 @@ public struct Checkpoint {
         let jointConfidence = try decode([Float].self, Key.jointConfidence)!
         let vocabulary = try decode(TextVocabulary.self, Key.vocabulary, required: false)
         let training = try decode(TrainingOptions.self, Key.training, required: false)
+        let encoderRecord = try decode(TextEncoderRecord.self, Key.textEncoder, required: false)
+        if encoderRecord == nil, let textEncoder {
+            throw HybridSignError.invalidConfig("\(url.path) was not trained with a text encoder, so the encoder \(textEncoder.path) does not apply; leave it out")
+        }
+        let encoder: PretrainedTextEncoder?
+        do { encoder = try encoderRecord?.resolve(given: textEncoder) } catch { throw HybridSignError.invalidCheckpoint("\(url.path): \(error)") }
         let signers = try decode([String].self, Key.signers, required: config.signerConditioning) ?? []
         let sampling = try decode(SamplingDefaults.self, Key.sampling, required: false) ?? SamplingDefaults()
         do { try sampling.validate(for: config.mode) } catch {
             throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(Key.sampling)': \(error)")
+        }
+        guard signers.count <= ModelConfig.Ceilings.signers else {
+            throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(Key.signers)' lists \(signers.count) signers, over the ceiling of \(ModelConfig.Ceilings.signers)")
         }
         if config.signerConditioning && (signers.isEmpty || Set(signers).count != signers.count || signers != signers.sorted()) {
             throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(Key.signers)' must list at least one signer, sorted and without repeats")
@@ -121,7 +136,7 @@ public struct Checkpoint {
         }
         let weightPrefix = useEMA && file.tensors.keys.contains(where: { $0.hasPrefix("ema.") }) ? "ema." : "model."
         let storedWeights = file.tensors.reduce(0.0) { $0 + ($1.key.hasPrefix(weightPrefix) ? Double($1.value.count) : 0) }
-        let needed = config.minimumParameterCount(vocabularySize: vocabulary?.size ?? 1)
+        let needed = config.minimumParameterCount(vocabularySize: vocabulary?.size ?? 1, signers: signers.count)
         guard needed <= storedWeights else {
             throw HybridSignError.invalidCheckpoint(
                 "\(url.path): metadata 'config' describes a network of at least \(NumberText.format(needed)) weights, but the file stores \(NumberText.format(storedWeights)) under \(QuotedText.quoted(weightPrefix)); the configuration does not belong to these weights")
@@ -129,7 +144,8 @@ public struct Checkpoint {
         let model: HybridSignModel
         do {
             model = try HybridSignModel(config: config, normalizer: normalizer, vocabulary: vocabulary, lengthModel: lengthModel,
-                                        jointConfidence: jointConfidence, fps: fps, signers: signers, samplingDefaults: sampling, seed: 0)
+                                        jointConfidence: jointConfidence, fps: fps, signers: signers, samplingDefaults: sampling, seed: 0,
+                                        textEncoder: encoder)
         } catch {
             throw HybridSignError.invalidCheckpoint("\(url.path): \(error)")
         }
@@ -158,9 +174,10 @@ public struct Checkpoint {
 }
 
 extension HybridSignModel {
-    /// Loads a model for sampling (EMA weights when present).
-    public static func load(contentsOf url: URL) throws(HybridSignError) -> HybridSignModel {
-        try Checkpoint.load(from: url, useEMA: true).model
+    /// Loads a model for sampling (EMA weights when present), with its text encoder from
+    /// `textEncoder` or where its checkpoint points.
+    public static func load(contentsOf url: URL, textEncoder: URL? = nil) throws(HybridSignError) -> HybridSignModel {
+        try Checkpoint.load(from: url, useEMA: true, textEncoder: textEncoder).model
     }
 
     /// Saves the model's weights and data mappings (no training state), atomically.

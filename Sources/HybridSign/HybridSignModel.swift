@@ -1,5 +1,7 @@
+import Platform
 import PoseData
 import Tensors
+import TextEncoders
 
 /// A HybridSign model: the network plus everything that maps between data and model space —
 /// the normaliser (fitted on the training set), the text vocabulary, the length model, each
@@ -28,13 +30,20 @@ public final class HybridSignModel {
     public var samplingDefaults: SamplingDefaults
     /// Layout joint index of each model-space joint.
     public let partOrder: [Int]
+    /// The frozen pretrained encoder whose last hidden states condition the model (`text:
+    /// sentence` models trained with `--text-encoder`): texts are encoded on the fly.
+    public let textEncoder: PretrainedTextEncoder?
 
     /// A model with a freshly initialised network (seeded).
     public init(config: ModelConfig, normalizer: Normalizer, vocabulary: TextVocabulary?, lengthModel: LengthModel,
                 jointConfidence: [Float], fps: Double, signers: [String] = [], samplingDefaults: SamplingDefaults = SamplingDefaults(),
-                seed: UInt64) throws(HybridSignError) {
+                seed: UInt64, textEncoder: PretrainedTextEncoder? = nil) throws(HybridSignError) {
         if config.text != .sentence && vocabulary == nil {
             throw HybridSignError.invalidConfig("text: \(config.text.rawValue) needs a vocabulary")
+        }
+        if let textEncoder, config.text != .sentence || config.sentenceWidth != textEncoder.width {
+            throw HybridSignError.invalidConfig(
+                "a text encoder needs text: sentence with sentenceWidth \(textEncoder.width) (its hidden width); the model has text: \(config.text.rawValue), sentenceWidth \(config.sentenceWidth)")
         }
         guard jointConfidence.count == config.layout.jointCount else {
             throw HybridSignError.invalidConfig("joint confidence has \(jointConfidence.count) values for \(config.layout.jointCount) joints")
@@ -48,14 +57,21 @@ public final class HybridSignModel {
         self.lengthModel = lengthModel
         self.jointConfidence = jointConfidence
         self.fps = fps
+        self.textEncoder = textEncoder
         partOrder = config.layout.parts.flatMap(\.joints)
     }
 
     /// A new model for `dataset`: fits the normaliser, the vocabulary, the length model and the
-    /// joint confidences on it; the layout comes from the dataset.
-    public convenience init(config: ModelConfig, fitting dataset: PoseDataset, seed: UInt64) throws(HybridSignError) {
+    /// joint confidences on it; the layout comes from the dataset. With `textEncoder`, the model
+    /// reads that encoder's hidden states of each text (`text: sentence`, its width).
+    public convenience init(config: ModelConfig, fitting dataset: PoseDataset, seed: UInt64,
+                            textEncoder: PretrainedTextEncoder? = nil) throws(HybridSignError) {
         var config = config
         config.layout = dataset.layout
+        if let textEncoder {
+            config.text = .sentence
+            config.sentenceWidth = textEncoder.width
+        }
         try TrainingData.check(dataset, config: config, role: "training")
         let normalizer: Normalizer
         do { normalizer = try Normalizer(fitting: dataset) } catch { throw HybridSignError.invalidData("training data: \(error)") }
@@ -65,12 +81,14 @@ public final class HybridSignModel {
         case .words: TextVocabulary(unit: .words, fitting: summaries.compactMap(\.text))
         case .sentence: nil
         }
-        let units: [Int] = summaries.map { Self.textUnits($0, conditioning: config.text) }
+        let units: [Int] = summaries.map { summary in
+            textEncoder.map { $0.tokenize(summary.text ?? "").count } ?? Self.textUnits(summary, conditioning: config.text)
+        }
         let lengths: [Int] = summaries.map { min($0.frameCount, config.maxFrames) }
         try self.init(config: config, normalizer: normalizer, vocabulary: vocabulary,
                       lengthModel: LengthModel(units: units, frames: lengths),
                       jointConfidence: Self.meanConfidence(dataset),
-                      fps: summaries.first?.fps ?? 25, signers: summaries.compactMap(\.signer), seed: seed)
+                      fps: summaries.first?.fps ?? 25, signers: summaries.compactMap(\.signer), seed: seed, textEncoder: textEncoder)
     }
 
     /// The id of signer `code` (nil: 0, no signer). An unknown code, or any code for a model
@@ -78,10 +96,11 @@ public final class HybridSignModel {
     public func signerID(_ code: String?) throws(HybridSignError) -> Int {
         guard let code else { return 0 }
         guard config.signerConditioning else {
-            throw HybridSignError.unknownSigner("this model was trained without signer conditioning, so it takes no signer (got '\(code)'); leave the signer out, or train with --signer-conditioning")
+            throw HybridSignError.unknownSigner("this model was trained without signer conditioning, so it takes no signer (got \(QuotedText.quoted(code))); leave the signer out, or train with --signer-conditioning")
         }
         guard let index = signers.firstIndex(of: code) else {
-            throw HybridSignError.unknownSigner("unknown signer '\(code)'; this model knows: \(signers.joined(separator: ", "))")
+            throw HybridSignError.unknownSigner(
+                "unknown signer \(QuotedText.quoted(code)); this model knows: \(signers.map { QuotedText.safe($0) }.joined(separator: ", "))")
         }
         return index + 1
     }
@@ -109,10 +128,18 @@ public final class HybridSignModel {
         }
     }
 
+    /// The text encoder's last hidden states of `text` (cached by text), or nil without an encoder.
+    public func encodedFeatures(_ text: String) -> TextFeatures? {
+        guard let textEncoder else { return nil }
+        let encoding = textEncoder.encode(text)
+        // An encoder always gives a row per token (at least its special tokens), so this cannot fail.
+        return try? TextFeatures(rows: encoding.ids.count, width: encoding.width, values: encoding.hidden)
+    }
+
     /// Vocabulary ids of `text` (case fallback; clear errors for unknown characters).
     public func textIDs(_ text: String) throws(HybridSignError) -> [Int] {
         guard let vocabulary else {
-            throw HybridSignError.unsupportedText("this model is conditioned on precomputed sentence features; give a sample with them instead of text")
+            throw HybridSignError.unsupportedText("this model is conditioned on precomputed sentence features; give a sample with them instead of text, or train with a text encoder (--text-encoder) to condition on text")
         }
         return try vocabulary.encode(text)
     }

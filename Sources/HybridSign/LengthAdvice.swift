@@ -36,6 +36,6 @@ public enum LengthAdvice {
         guard Double(framesMade) < cutFraction * Double(estimate) else { return nil }
         return "the sample stopped after \(framesMade) frames, but the length model expects about \(estimate) for "
             + "\(units) \(unitName): texts longer than the training texts are cut where the longest of those ended "
-            + "(Docs/model.md, Stopping); sample the text in parts, or give frames: \(min(estimate, model.config.maxFrames))"
+            + "(Docs/model.md, Length limits); sample the text in parts, or give frames: \(min(estimate, model.config.maxFrames))"
     }
 }

@@ -19,6 +19,8 @@ extension ModelConfig {
         public static let sentenceWidth = PoseLimits.maximumFeatureWidth
         /// Ids in a text vocabulary (padding included).
         public static let vocabulary = 1 << 20
+        /// Signers a signer-conditioned model knows.
+        public static let signers = 1 << 20
         /// `maxFrames`, the longest sequence a model trains on and samples.
         public static let maxFrames = 100_000
     }
@@ -38,11 +40,12 @@ extension ModelConfig {
     }
 
     /// A lower bound on the network's parameters (floats) for a vocabulary of `vocabularySize`
-    /// ids, in floating point so no product overflows: the attention and MLP weights of every
-    /// expert block and text layer, and the text embedding or projection. A checkpoint whose
+    /// ids and `signers` signers, in floating point so no product overflows: the attention and MLP
+    /// weights of every expert block and text layer, the text embedding or projection, and the
+    /// signer embedding. A checkpoint whose
     /// stored weights hold fewer floats cannot be this model, so its configuration is refused
     /// before the network is built: the file's own size bounds what it makes the tool allocate.
-    public func minimumParameterCount(vocabularySize: Int) -> Double {
+    public func minimumParameterCount(vocabularySize: Int, signers: Int = 0) -> Double {
         let d = Double(dim), hidden = Double(mlp)
         let stacks = experts ? Double(layout.parts.count) : 1
         // Per expert block: temporal QKV + out (4d²), cross Q + KV + out (4d²), MLP (2·d·mlp).
@@ -50,6 +53,7 @@ extension ModelConfig {
         // Per text layer: QKV + out (4d²), MLP (2·d·mlp).
         let textBlocks = Double(textLayers) * (4 * d * d + 2 * d * hidden)
         let textInput = text == .sentence ? Double(sentenceWidth) * d : Double(max(vocabularySize, 1)) * d
-        return expertBlocks + textBlocks + textInput
+        let signerTable = signerConditioning ? Double(signers + 1) * d : 0
+        return expertBlocks + textBlocks + textInput + signerTable
     }
 }

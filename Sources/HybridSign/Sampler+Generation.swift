@@ -10,6 +10,8 @@ extension Sampler {
         var features: TextFeatures?
         var units: Int
         var text: String?
+        /// When the request began (uptime nanoseconds), if before sampling: the text encoding.
+        var started: UInt64? = nil
     }
 
     /// What the model saw at each step (for tests: streaming equals teacher forcing).
@@ -212,9 +214,10 @@ struct SamplingPass {
     let conditioning = ConditioningCache()
     let text: HybridSignNetwork.TextContext
     var rng: RandomGenerator
-    private let start = DispatchTime.now().uptimeNanoseconds
+    private let start: UInt64
 
     init(model: HybridSignModel, request: Sampler.Request, signer: Int, seed: UInt64) {
+        start = request.started ?? DispatchTime.now().uptimeNanoseconds
         graph = Graph(recording: false)
         graph.checksFinite = false
         network = model.network

@@ -35,6 +35,14 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
     /// Samples a sequence for `text`, calling `onFrame` as each frame is ready.
     public func sample(text: String, options: SamplingOptions = SamplingOptions(), onFrame: (GeneratedFrame) -> Void = { _ in },
                        shouldStop: () -> Bool = { false }) throws(HybridSignError) -> PoseSequence {
+        if model.textEncoder != nil {
+            // The stream's clock starts before the encoding: a sentence's first frame waits for it.
+            let started = DispatchTime.now().uptimeNanoseconds
+            guard let features = model.encodedFeatures(text) else { throw HybridSignError.unsupportedText("the text encoder gave no features") }
+            var trace: Trace?
+            return try generate(Request(ids: nil, features: features, units: features.rows, text: text, started: started),
+                                options: options, trace: &trace, shouldStop: shouldStop, onFrame: onFrame)
+        }
         let ids = try model.textIDs(text)
         var trace: Trace?
         let request = Request(ids: ids, features: nil, units: model.config.text == .words ? ids.count : text.count, text: text)
@@ -58,7 +66,7 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
     /// Samples for a dataset sample's text (or its sentence features for `sentence` models).
     public func sample(for reference: PoseSequence, options: SamplingOptions = SamplingOptions(), onFrame: (GeneratedFrame) -> Void = { _ in },
                        shouldStop: () -> Bool = { false }) throws(HybridSignError) -> PoseSequence {
-        if model.config.text == .sentence {
+        if model.config.text == .sentence && model.textEncoder == nil {
             guard let features = reference.textFeatures else {
                 throw HybridSignError.invalidData("sample\(reference.name.map { " \(QuotedText.quoted($0))" } ?? "") has no sentence features, which this model reads")
             }

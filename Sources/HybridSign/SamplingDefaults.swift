@@ -1,3 +1,5 @@
+import Foundation
+
 /// The sampling settings a model recommends, stored in its checkpoint (metadata `sampling`):
 /// `sample`, `stream` and `eval` use them for every setting a call does not give.
 public struct SamplingDefaults: Codable, Sendable, Equatable {
@@ -36,6 +38,6 @@ public struct SamplingDefaults: Codable, Sendable, Equatable {
 
     /// `steps 1, temperature 0`.
     public var summary: String {
-        "steps \(steps), temperature \(temperature)"
+        "steps \(steps), temperature " + String(format: "%g", Double(temperature))
     }
 }

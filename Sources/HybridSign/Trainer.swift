@@ -1,6 +1,7 @@
 import Foundation
 import PoseData
 import Tensors
+import TextEncoders
 
 /// How to train: optimiser, schedule, batch and budget (stored in checkpoints).
 public struct TrainingOptions: Codable, Sendable, Equatable {
@@ -67,9 +68,11 @@ public final class Trainer {
         ema = EMA(named, decay: options.emaDecay)
     }
 
-    /// A new model fitted to `dataset` (normaliser, vocabulary, length model) and its trainer.
-    public convenience init(config: ModelConfig, dataset: PoseDataset, options: TrainingOptions) throws(HybridSignError) {
-        let model = try HybridSignModel(config: config, fitting: dataset, seed: options.seed)
+    /// A new model fitted to `dataset` (normaliser, vocabulary, length model) and its trainer;
+    /// with `textEncoder`, conditioned on that frozen encoder's hidden states of each text.
+    public convenience init(config: ModelConfig, dataset: PoseDataset, options: TrainingOptions,
+                            textEncoder: PretrainedTextEncoder? = nil) throws(HybridSignError) {
+        let model = try HybridSignModel(config: config, fitting: dataset, seed: options.seed, textEncoder: textEncoder)
         try self.init(model: model, dataset: dataset, options: options)
     }
 

@@ -43,7 +43,7 @@ public struct TrainingData {
                 do { textIDs.append(try model.textIDs(sample.text ?? "")) } catch {
                     throw HybridSignError.invalidData("sample \(index)\(sample.name.map { " (\(QuotedText.quoted($0)))" } ?? ""): \(error)")
                 }
-            } else if sample.textFeatureWidth != model.config.sentenceWidth {
+            } else if model.textEncoder == nil && sample.textFeatureWidth != model.config.sentenceWidth {
                 throw HybridSignError.invalidData("sample \(index) has no sentence features of width \(model.config.sentenceWidth), which text: sentence needs")
             } else {
                 textIDs.append([])
@@ -99,7 +99,8 @@ public struct TrainingData {
         let sample = dataset.samples[index]
         let (coordinates, confidence) = model.modelSpace(sample, maxFrames: model.config.maxFrames)
         return Item(coordinates: coordinates, confidence: confidence, frames: confidence.count / jointCount,
-                    textIDs: textIDs[index], features: sample.textFeatures, signerID: signerIDs[index])
+                    textIDs: textIDs[index], features: model.encodedFeatures(sample.text ?? "") ?? sample.textFeatures,
+                    signerID: signerIDs[index])
     }
 }
 

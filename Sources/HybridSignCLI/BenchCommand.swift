@@ -6,6 +6,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure the numeric engine and the model (prints figures; --json for machines).",
         subcommands: [BenchGemmCommand.self, BenchBlockCommand.self, BenchFrameCommand.self,
-                      BenchStreamCommand.self, BenchTrainCommand.self, BenchLoadCommand.self, BenchShardsCommand.self, BenchRenderCommand.self]
+                      BenchStreamCommand.self, BenchTrainCommand.self, BenchLoadCommand.self, BenchShardsCommand.self, BenchRenderCommand.self,
+                      BenchTextEncodeCommand.self]
     )
 }

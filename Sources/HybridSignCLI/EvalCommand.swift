@@ -22,12 +22,16 @@ struct EvalCommand: ParsableCommand {
     var seeds: Int?
     @Option(help: "Evaluate only the first N samples.") var limit: Int?
     @Flag(help: "Print one JSON object.") var json = false
+    @Option(help: "The text encoder's folder, for a model trained with --text-encoder (default: the folder it was trained with, else $HYBRIDSIGN_TEXT_ENCODERS or ~/.cache/hybridsign/text-encoders).") var encoder: String?
 
     /// The `--signer` value that signs each sample as its reference's own signer.
     static let ownSigner = "own"
 
     func validate() throws {
         if let seeds, seeds < 1 || seeds > 1000 { throw ValidationError("--seeds must be between 1 and 1000, not \(seeds)") }
+        if seeds != nil && signer == Self.ownSigner {
+            throw ValidationError("--seeds samples each text with one signer or none: give --signer CODE or leave it out, not --signer own")
+        }
     }
 
     func run() throws {
@@ -38,7 +42,7 @@ struct EvalCommand: ParsableCommand {
                 print(json ? result.json : result.summary)
                 return
             }
-            let loaded = try HybridSignModel.load(contentsOf: URL(fileURLWithPath: model))
+            let loaded = try HybridSignModel.load(contentsOf: URL(fileURLWithPath: model), textEncoder: encoder.map { URL(fileURLWithPath: $0) })
             let dataset = try CommandSupport.loadDataset(data)
             let own = signer == Self.ownSigner
             let options = loaded.samplingDefaults.options(seed: seed, signer: own ? nil : signer)
@@ -46,7 +50,6 @@ struct EvalCommand: ParsableCommand {
             let runner = EvaluationRunner(model: loaded, options: options, signerFromReference: own)
             var result = try runner.run(on: dataset, limit: limit)
             if let seeds {
-                guard !own else { throw ValidationError("--seeds samples each text with one signer or none: give --signer CODE or leave it out, not --signer own") }
                 result.diversity = try runner.diversity(on: dataset, seeds: seeds, limit: limit)
             }
             print(json ? result.json : result.summary)

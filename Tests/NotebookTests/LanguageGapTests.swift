@@ -53,6 +53,10 @@ final class LanguageGapTests: XCTestCase {
         XCTAssertEqual(session.submit(":help datset"), .failure)
         XCTAssertTrue(output().contains("no help for 'datset' — did you mean 'dataset'?"), output())
         XCTAssertEqual(session.cells.count, 0, "help makes no cells")
+        // Jupyter's Shift-Tab (inspect_request) says the same of types and keywords.
+        XCTAssertEqual(session.inspection(of: "for w in d { }", cursor: 1)?.hasPrefix("for (keyword)"), true)
+        XCTAssertEqual(session.inspection(of: "show dataset", cursor: 8)?.hasPrefix("dataset (type)"), true)
+        XCTAssertNil(session.inspection(of: "nothing_here", cursor: 3))
     }
 
     func testChangeAndPrintTheDirectory() throws {

@@ -67,6 +67,24 @@ final class ProgressReporterTests: XCTestCase {
         XCTAssertEqual(display.printed, [], "no final line")
     }
 
+    /// On a terminal a status is cut to the width (a wrapped one would leave rows behind when
+    /// rewritten); a plain stream keeps it whole, and an unknown width cuts nothing.
+    func testStatusLinesAreCutToTheTerminalWidth() {
+        var written = ""
+        let narrow = StatusLine(isTerminal: true, columns: { 10 }) { written += $0 }
+        narrow.show("train  12/500  loss 0.5")
+        XCTAssertEqual(written, "\r\u{1B}[Ktrain  1…")
+        written = ""
+        narrow.show("short")
+        XCTAssertEqual(written, "\r\u{1B}[Kshort")
+        written = ""
+        StatusLine(isTerminal: false, columns: { 10 }) { written += $0 }.show("train  12/500  loss 0.5")
+        XCTAssertEqual(written, "train  12/500  loss 0.5\n")
+        XCTAssertEqual(TerminalWidth.fit("abcdef", columns: nil), "abcdef")
+        XCTAssertEqual(TerminalWidth.fit("abcdef", columns: 6), "abcd…")
+        XCTAssertEqual(TerminalWidth.fit("abcde", columns: 6), "abcde")
+    }
+
     func testDurationsAndNumbers() {
         XCTAssertEqual(NumberText.duration(7), "0:07")
         XCTAssertEqual(NumberText.duration(754), "12:34")

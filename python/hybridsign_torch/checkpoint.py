@@ -3,8 +3,9 @@
 One ``.safetensors`` file (float32): ``model.<name>`` weights, ``ema.<name>`` averaged weights,
 ``adamw.step`` (a scalar), ``adamw.m.<name>`` / ``adamw.v.<name>`` (AdamW's moments), and metadata
 ``format`` (``hybridsign-model-1``), ``config``, ``normalizer``, ``vocabulary``, ``length_model``,
-``joint_confidence``, ``fps``, ``step``, ``training``, ``sampling`` (the recommended sampling settings) and,
-with signer conditioning, ``signers`` — the same names, shapes and JSON as Swift, so
+``joint_confidence``, ``fps``, ``step``, ``training``, ``sampling`` (the recommended sampling settings),
+with signer conditioning ``signers``, and ``text_encoder`` (the pretrained encoder a ``--text-encoder``
+model reads, ``pretrained_text.TextEncoderRecord``) — the same names, shapes and JSON as Swift, so
 ``hybridsign`` loads what the twin writes and the twin resumes what ``hybridsign train`` wrote.
 Writes are atomic: a temporary file in the target directory, flushed, then renamed over the target.
 """
@@ -26,6 +27,7 @@ from .config import ConfigError, ModelConfig, TrainingOptions
 from .length_model import LengthModel
 from .model import HybridSignModel
 from .normalizer import Normalizer
+from .pretrained_text import TextEncoderRecord
 from .vocabulary import TextVocabulary
 
 FORMAT = "hybridsign-model-1"
@@ -80,6 +82,8 @@ def save(checkpoint: Checkpoint, path: str | Path) -> None:
         metadata["vocabulary"] = model.vocabulary.to_json()
     if checkpoint.training is not None:
         metadata["training"] = checkpoint.training.to_json()
+    if model.text_encoder is not None:
+        metadata["text_encoder"] = model.text_encoder.to_json()
     write_atomically(safetensors_bytes(tensors, metadata=metadata), Path(path))
 
 
@@ -152,6 +156,8 @@ def _model_from_metadata(meta: dict[str, str], path: Path) -> tuple[HybridSignMo
         vocabulary = TextVocabulary.from_json(vocabulary_text) if vocabulary_text is not None else None
         training_text = entry("training", required=False)
         training = TrainingOptions.from_json(training_text) if training_text is not None else None
+        encoder_text = entry("text_encoder", required=False)
+        text_encoder = TextEncoderRecord.from_json(encoder_text) if encoder_text is not None else None
         fps = float(entry("fps"))
         step = int(entry("step"))
         sampling = _sampling(entry("sampling", required=False), config.mode)
@@ -169,6 +175,7 @@ def _model_from_metadata(meta: dict[str, str], path: Path) -> tuple[HybridSignMo
     try:
         model = HybridSignModel(config, normalizer, vocabulary, length_model, joint_confidence, fps, seed=None,
                                 signers=signers, sampling=sampling)
+        model.text_encoder = text_encoder
     except ConfigError as error:
         raise CheckpointError(f"{path}: {error}") from None
     return model, step, training

@@ -96,6 +96,9 @@ class HybridSignModel(DataMapping):
         if config.signer_conditioning and not self.signers:
             raise ConfigError("signer conditioning needs at least one signer; the training data has no 'signer' field")
         self.network = HybridSignNetwork(config, vocabulary.size if vocabulary else 1, seed, signers=len(self.signers))
+        #: The pretrained text encoder the model reads (``pretrained_text.TextEncoderRecord``), if any:
+        #: its samples' ``text_features`` are that encoder's hidden states of their texts.
+        self.text_encoder = None
 
     @property
     def mapping(self) -> DataMapping:

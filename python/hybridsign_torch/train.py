@@ -18,11 +18,13 @@ from pathlib import Path
 
 import torch
 
+from . import checkpoint as checkpoints
 from . import distributed
 from .config import ConfigError, ModelConfig, TrainingOptions
 from .evaluation import evaluate, summary
 from .objective import LossParts
 from .poses import DataError
+from .pretrained_text import PretrainedTextEncoder, WithTextFeatures
 from .sources import open_source
 from .trainer import Diverged, Trainer, reduce_losses
 
@@ -38,6 +40,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dim", type=int, help="model width (default: the preset's)")
     p.add_argument("--depth", type=int, help="blocks per expert (default: the preset's)")
     p.add_argument("--text", default="characters", choices=["characters", "words", "sentence"])
+    p.add_argument("--text-encoder", help="a pretrained text encoder's folder (Hugging Face: T5 or BERT family): the model reads its last "
+                                          "hidden states of each text (sets --text sentence; Docs/text-encoders.md)")
     for switch in ("experts", "confidence", "fusion"):
         p.add_argument(f"--{switch}", action=argparse.BooleanOptionalAction, default=True,
                        help=f"ablation switch, as hybridsign train's --{switch}/--no-{switch}")
@@ -128,7 +132,7 @@ def progress_line(step: int, total: int, parts: LossParts, lr: float, tokens_per
             f"conf {float(parts.confidence):.4f} prog {float(parts.progress):.4f})  lr {lr:.2e}  {tokens_per_second:.0f} tok/s  left {left}")
 
 
-def make_trainer(args: argparse.Namespace, dataset, topology) -> Trainer:
+def make_trainer(args: argparse.Namespace, dataset, topology, encoder=None) -> Trainer:
     out = Path(args.out)
     kwargs = {"topology": topology, "micro_batch": args.micro_batch}
     if args.resume and out.exists():
@@ -138,12 +142,30 @@ def make_trainer(args: argparse.Namespace, dataset, topology) -> Trainer:
     options = TrainingOptions.defaults()
     options.steps = args.steps if args.steps is not None else 1_000_000
     options.batch_size, options.learning_rate, options.seed, options.warmup_steps = args.batch, args.lr, args.seed, 100
-    trainer = Trainer.fresh(make_config(args), dataset, options, **kwargs)
+    config = make_config(args)
+    if encoder is not None:
+        config.text, config.sentence_width = "sentence", encoder.width
+    trainer = Trainer.fresh(config, dataset, options, **kwargs)
+    if encoder is not None:
+        trainer.model.text_encoder = encoder.record()
     c = trainer.model.config
     count = sum(p.numel() for p in trainer.model.network.parameters())
     say(topology, f"training {c.mode} ({args.preset}: D={c.dim}, depth {c.depth}, {c.tokens} tokens, {count} parameters) on {len(dataset)} samples"
         f", {topology.world_size} process{'es' if topology.world_size > 1 else ''} on {topology.device.type}")
     return trainer
+
+
+def text_encoder_for(args: argparse.Namespace) -> PretrainedTextEncoder | None:
+    """The encoder of ``--text-encoder``, or on ``--resume`` the one the checkpoint records."""
+    out = Path(args.out)
+    if args.resume and out.exists():
+        record = checkpoints.load(str(out)).model.text_encoder
+        if record is not None:
+            return record.resolve(args.text_encoder)
+        if args.text_encoder:
+            raise SystemExit(f"{out} was not trained with a text encoder; leave out --text-encoder")
+        return None
+    return PretrainedTextEncoder(args.text_encoder) if args.text_encoder else None
 
 
 def say(topology, line: str) -> None:
@@ -174,7 +196,12 @@ def run(args: argparse.Namespace) -> None:
         if not topology.is_main:
             dataset = open_source(args.data, args.cache)
         dev = open_source(args.dev, args.cache) if args.dev and topology.is_main else None
-        trainer = make_trainer(args, dataset, topology)
+        encoder = text_encoder_for(args)
+        if encoder is not None:
+            say(topology, f"text encoder {encoder.name} ({encoder.family}, width {encoder.width}, weights hash {encoder.weights_hash})")
+            dataset = WithTextFeatures(dataset, encoder)
+            dev = WithTextFeatures(dev, encoder) if dev is not None else None
+        trainer = make_trainer(args, dataset, topology, encoder)
         with StopRequest() as stop:
             train_loop(args, trainer, dev, control, stop)
     finally:

@@ -32,7 +32,7 @@ public final class NotebookOutput: ProgressDisplay {
         self.writeErr = standardError
         self.richDisplay = richDisplay
         self.columns = columns
-        statusLine = StatusLine(isTerminal: isTerminal, write: standardError)
+        statusLine = StatusLine(isTerminal: isTerminal, columns: columns, write: standardError)
     }
 
     /// The process's standard output and error; progress rewrites itself only when standard error
@@ -95,9 +95,7 @@ public final class NotebookOutput: ProgressDisplay {
             richDisplay.status(text)
             richStatusShowing = true
         } else {
-            // A status wider than the terminal wraps, and rewriting it in place would then erase
-            // only its last row: cut it to the width instead.
-            statusLine.show(isTerminal ? TerminalWidth.fit(text, columns: columns()) : text)
+            statusLine.show(text)
         }
     }
 

@@ -1,7 +1,8 @@
 extension Session {
     /// Help on the word at `cursor` (a character offset into `code`), as Jupyter's Shift-Tab shows
-    /// it: a verb's help page, a session command's usage, or a variable's (or member's) type and
-    /// view. Nil when the cursor is on nothing the session knows.
+    /// it: a verb's help page, a session command's usage, a variable's (or member's) type and
+    /// view, or what `:help` says of a type, keyword or connecting word. Nil when the cursor is on
+    /// nothing the session knows.
     public func inspection(of code: String, cursor: Int) -> String? {
         let characters = Array(code)
         let position = max(0, min(cursor, characters.count))
@@ -20,7 +21,9 @@ extension Session {
         }
         if let verb = interpreter.registry.verb(named: word) { return VerbHelp.page(for: verb.signature) }
         let path = word.split(separator: ".").map(String.init)
-        guard let first = path.first, var value = interpreter.variables[first] else { return nil }
+        guard let first = path.first, var value = interpreter.variables[first] else {
+            return TopicHelp.text(for: word, registry: interpreter.registry, variables: interpreter.variables)
+        }
         for member in path.dropFirst() {
             guard let next = value.member(member) else { return nil }
             value = next

@@ -26,6 +26,7 @@ public struct VerbRegistry: Sendable {
         SampleVerb(),
         StreamVerb(),
         EvalVerb(),
+        TextEncodeVerb(),
     ]
 
     /// Connecting words every verb may use; reserved even when no verb uses them yet, so scripts

@@ -9,11 +9,24 @@ enum EncoderMath {
         let inner = x.count / max(rows, 1)
         var y = [Float](repeating: 0, count: rows * out)
         if let bias { for r in 0..<rows { for j in 0..<out { y[r * out + j] = bias[j] } } }
+        let beta: Float = bias == nil ? 0 : 1
         x.withUnsafeBufferPointer { xp in
             w.withUnsafeBufferPointer { wp in
                 y.withUnsafeMutableBufferPointer { yp in
-                    BLAS.gemm(transposeB: true, m: rows, n: out, k: inner, a: xp.baseAddress!, b: wp.baseAddress!,
-                              beta: bias == nil ? 0 : 1, c: yp.baseAddress!)
+                    let (a, b, c) = (xp.baseAddress!, wp.baseAddress!, yp.baseAddress!)
+                    // Few rows: OpenBLAS's own threads cost more than they give (and on a busy
+                    // machine they spin); one single-threaded product per core on a share of W's rows.
+                    let chunks = rows * out * inner >= 1 << 20 ? min(Parallel.workerCount, out / 64) : 1
+                    guard chunks > 1 else {
+                        BLAS.gemm(transposeB: true, m: rows, n: out, k: inner, a: a, b: b, beta: beta, c: c)
+                        return
+                    }
+                    let pointers = SendablePointers(a: a, b: b, c: c)
+                    Parallel.forEach(chunks) { chunk in
+                        let lo = out * chunk / chunks, hi = out * (chunk + 1) / chunks
+                        BLAS.gemm(transposeB: true, m: rows, n: hi - lo, k: inner, a: pointers.a, lda: inner,
+                                  b: pointers.b + lo * inner, ldb: inner, beta: beta, c: pointers.c + lo, ldc: out)
+                    }
                 }
             }
         }
@@ -129,4 +142,11 @@ enum Activation: String, Sendable {
         case .silu: for i in x.indices { x[i] = x[i] / (1 + Foundation.exp(-x[i])) }
         }
     }
+}
+
+/// The operands of a product split over threads: each thread writes its own columns of `c`.
+private struct SendablePointers: @unchecked Sendable {
+    let a: UnsafePointer<Float>
+    let b: UnsafePointer<Float>
+    let c: UnsafeMutablePointer<Float>
 }

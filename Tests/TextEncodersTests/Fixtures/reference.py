@@ -9,7 +9,8 @@
       builds a T5 encoder folder offline (how Fixtures/t5-v1_0 and Fixtures/t5-v1_1 were made):
       VERSION 1.0 (ReLU; Unigram trained by the tokenizers library) or 1.1 (gated GELU; Unigram
       trained by SentencePiece and converted as Hugging Face converts T5's), SIZE tiny or base
-      (t5-base's shapes), random weights from a fixed seed
+      (t5-base's shapes), random weights from a fixed seed; 1.1 needs the sentencepiece and protobuf
+      packages, which the tests themselves do not
 """
 import json
 import sys

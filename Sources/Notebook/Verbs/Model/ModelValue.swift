@@ -1,6 +1,7 @@
 import Foundation
 import HybridSign
 import PoseData
+import TextEncoders
 
 /// A model in the notebook: its configuration and, once fitted to training data, the
 /// HybridSign model (network, normaliser, vocabulary), plus the training it has had.
@@ -28,12 +29,15 @@ final class ModelValue: NotebookObject {
 
     /// Whether `layout:` fixed the layout (then training data must follow it).
     let layoutIsExplicit: Bool
+    /// The pretrained text encoder an unfitted model will read (`model … text_encoder:`).
+    let textEncoder: PretrainedTextEncoder?
 
     /// An unfitted model.
-    init(config: ModelConfig, seed: UInt64, layoutIsExplicit: Bool = false) {
+    init(config: ModelConfig, seed: UInt64, layoutIsExplicit: Bool = false, textEncoder: PretrainedTextEncoder? = nil) {
         self.config = config
         self.seed = seed
         self.layoutIsExplicit = layoutIsExplicit
+        self.textEncoder = textEncoder
         loadedStep = 0
         loadedHistory = TrainingHistory()
         source = nil
@@ -48,6 +52,7 @@ final class ModelValue: NotebookObject {
         loadedHistory = history
         self.source = source
         layoutIsExplicit = true
+        textEncoder = model.textEncoder
     }
 
     /// Optimiser steps taken, over every `train` (and before loading).
@@ -86,7 +91,7 @@ final class ModelValue: NotebookObject {
             throw HybridSignError.invalidData(
                 "the data follows layout '\(dataset.layout.name)' (\(dataset.layout.jointCount) joints); the model was made for '\(config.layout.name)' (\(config.layout.jointCount) joints)")
         }
-        let fitted = try HybridSignModel(config: config, fitting: dataset, seed: seed)
+        let fitted = try HybridSignModel(config: config, fitting: dataset, seed: seed, textEncoder: textEncoder)
         model = fitted
         config = fitted.config
         return fitted
@@ -133,7 +138,8 @@ final class ModelValue: NotebookObject {
         if let model {
             lines.append(parameterTable(model).rendered())
             lines.append("")
-            let vocabulary = model.vocabulary.map { "\($0.units.count) \($0.unit.rawValue)" } ?? "sentence features (\(config.sentenceWidth) wide)"
+            let features = model.textEncoder.map { "text encoder \($0.name) (\($0.family.rawValue), \($0.width) wide)" } ?? "sentence features (\(config.sentenceWidth) wide)"
+            let vocabulary = model.vocabulary.map { "\($0.units.count) \($0.unit.rawValue)" } ?? features
             lines.append("vocabulary: \(vocabulary)")
             lines.append("layout: \(config.layout.name) (\(config.layout.jointCount) joints), \(formatNumber(model.fps)) fps")
             if config.signerConditioning { lines.append("signers: \(model.signers.joined(separator: ", ")) (or none)") }

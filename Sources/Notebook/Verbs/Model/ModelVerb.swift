@@ -1,5 +1,6 @@
 import HybridSign
 import PoseData
+import TextEncoders
 
 /// `model MODE [preset:] [dim:] … [layout: DATASET] [on: DATASET]`: a new, untrained model.
 struct ModelVerb: Verb {
@@ -17,6 +18,7 @@ struct ModelVerb: Verb {
                 Parameter("mlp", .number, "hidden width of the blocks' MLPs"),
                 Parameter("tokens", .string, "one token per part of a frame, or per joint", choices: TokenKind.allCases.map(\.rawValue)),
                 Parameter("text", .string, "what the text encoder reads", choices: TextConditioning.allCases.map(\.rawValue)),
+                Parameter("text_encoder", .string, "a pretrained text encoder's folder (T5 or BERT family, Docs/text-encoders.md): the model reads its hidden states of each text", placeholder: "DIR"),
                 Parameter("experts", .bool, "one expert stack per part (false: one shared stack)"),
                 Parameter("confidence", .bool, "confidence bias in the temporal attention"),
                 Parameter("fusion", .bool, "multi-scale fusion across the parts of a frame"),
@@ -28,7 +30,8 @@ struct ModelVerb: Verb {
         returns: "a model (show it; members: mode, config, params, step, history)",
         examples: ["let m = model hybrid dim: 32 depth: 1 heads: 2 layout: dev", "let base = model ar preset: \"small\"",
                    "let m = model hybrid on dev dim: 64 tokens: part experts: false",
-                   "let m = model hybrid dim: 32 depth: 1 heads: 2 signers: true"])
+                   "let m = model hybrid dim: 32 depth: 1 heads: 2 signers: true",
+                   "let m = model hybrid dim: 32 text_encoder: \"models/all-MiniLM-L6-v2\""])
 
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
         let mode = ModelMode(rawValue: try arguments.string("mode"))!
@@ -56,11 +59,23 @@ struct ModelVerb: Verb {
         }
         if arguments.has("layout") { config.layout = try arguments.dataset("layout").layout }
         let seed = try arguments.seed("seed")
+        var encoder: PretrainedTextEncoder?
+        if arguments.has("text_encoder") {
+            if arguments.has("text"), try arguments.string("text") != TextConditioning.sentence.rawValue {
+                throw arguments.error("text_encoder: conditions on the encoder's hidden states (text: sentence); leave out text:", at: "text")
+            }
+            let folder = try context.existingInput(arguments, "text_encoder", what: "text encoder folder")
+            do { encoder = try PretrainedTextEncoder.shared(folder: folder) } catch {
+                throw arguments.error(error.description, at: "text_encoder", hint: "a folder with config.json, tokenizer.json and model.safetensors (Docs/text-encoders.md)")
+            }
+            config.text = .sentence
+            config.sentenceWidth = encoder!.width
+        }
         do { try config.validate() } catch {
             let culprit = ["dim", "heads", "depth", "mlp"].first(where: arguments.has) ?? "mode"
             throw arguments.error(error.description, at: culprit, hint: "for example: model hybrid dim: 32 depth: 1 heads: 2")
         }
-        let value = ModelValue(config: config, seed: seed, layoutIsExplicit: arguments.has("layout"))
+        let value = ModelValue(config: config, seed: seed, layoutIsExplicit: arguments.has("layout"), textEncoder: encoder)
         if arguments.has("data") {
             let data = try arguments.dataset("data")
             do { _ = try value.fit(data) } catch { throw notebookError(error, arguments, at: "data") }

@@ -2,9 +2,9 @@ import Foundation
 
 /// The width of the terminal a stream writes to, for lines that must not wrap (progress lines,
 /// whose in-place rewrite erases only the last row) and tables fitted to the screen (`:vars`).
-enum TerminalWidth {
+public enum TerminalWidth {
     /// Columns of the terminal on `descriptor`, nil when it is not a terminal (or reports 0).
-    static func columns(of descriptor: Int32) -> Int? {
+    public static func columns(of descriptor: Int32) -> Int? {
         guard isatty(descriptor) == 1 else { return nil }
         var size = winsize()
         guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
@@ -13,7 +13,7 @@ enum TerminalWidth {
 
     /// `text` cut to fit in `columns` columns (one left free, so the cursor does not wrap), with
     /// `…` where it was cut.
-    static func fit(_ text: String, columns: Int?) -> String {
+    public static func fit(_ text: String, columns: Int?) -> String {
         guard let columns, columns > 1, text.count > columns - 1 else { return text }
         return String(text.prefix(columns - 2)) + "…"
     }
