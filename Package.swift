@@ -6,7 +6,7 @@ import PackageDescription
 /// The numeric modules (tensors, the model, metrics) are compiled without bounds checks in release
 /// builds; debug builds keep them. Modules that parse files or other untrusted bytes (`PoseData`,
 /// `Render`, `Notebook`) keep their checks in every build, so a bug there traps instead of
-/// corrupting memory (Docs/engine.md has the benchmarks: the checks cost no measurable speed).
+/// corrupting memory (Docs/engine.md, "Bounds checks in the parsing modules", has the benchmarks).
 let numericSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
