@@ -118,29 +118,11 @@ public struct Checkpoint {
         do { try sampling.validate(for: config.mode) } catch {
             throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(Key.sampling)': \(error)")
         }
-        guard signers.count <= ModelConfig.Ceilings.signers else {
-            throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(Key.signers)' lists \(signers.count) signers, over the ceiling of \(ModelConfig.Ceilings.signers)")
-        }
-        if config.signerConditioning && (signers.isEmpty || Set(signers).count != signers.count || signers != signers.sorted()) {
-            throw HybridSignError.invalidCheckpoint("\(url.path): metadata '\(Key.signers)' must list at least one signer, sorted and without repeats")
-        }
         guard let fps = meta[Key.fps].flatMap(Double.init), PoseLimits.isValidFPS(fps), let step = meta[Key.step].flatMap(Int.init), step >= 0 else {
             throw HybridSignError.invalidCheckpoint("\(url.path): metadata 'fps' or 'step' is missing or damaged")
         }
-        // The configuration is checked against the ceilings and the stored weights before the
-        // network it describes is allocated.
-        do { try config.validate() } catch { throw HybridSignError.invalidCheckpoint("\(url.path): metadata 'config': \(error)") }
-        if let vocabulary, vocabulary.size > ModelConfig.Ceilings.vocabulary {
-            throw HybridSignError.invalidCheckpoint(
-                "\(url.path): the vocabulary has \(vocabulary.size) ids, over the ceiling of \(ModelConfig.Ceilings.vocabulary)")
-        }
         let weightPrefix = useEMA && file.tensors.keys.contains(where: { $0.hasPrefix("ema.") }) ? "ema." : "model."
-        let storedWeights = file.tensors.reduce(0.0) { $0 + ($1.key.hasPrefix(weightPrefix) ? Double($1.value.count) : 0) }
-        let needed = config.minimumParameterCount(vocabularySize: vocabulary?.size ?? 1, signers: signers.count)
-        guard needed <= storedWeights else {
-            throw HybridSignError.invalidCheckpoint(
-                "\(url.path): metadata 'config' describes a network of at least \(NumberText.format(needed)) weights, but the file stores \(NumberText.format(storedWeights)) under \(QuotedText.quoted(weightPrefix)); the configuration does not belong to these weights")
-        }
+        try checkBounds(config: config, vocabulary: vocabulary, signers: signers, file: file, weightPrefix: weightPrefix, path: url.path)
         let model: HybridSignModel
         do {
             model = try HybridSignModel(config: config, normalizer: normalizer, vocabulary: vocabulary, lengthModel: lengthModel,
@@ -170,6 +152,32 @@ public struct Checkpoint {
             throw HybridSignError.invalidCheckpoint("\(url.path): the weights do not fit the stored configuration: \(error)")
         }
         return Checkpoint(model: model, step: step, training: training, emaState: ema, optimizerState: optimizer, history: history)
+    }
+
+    /// Checks what a file declares (signers, the configuration's ceilings, the vocabulary) and that
+    /// its stored weights can hold the network the configuration describes, before that network is
+    /// allocated.
+    private static func checkBounds(config: ModelConfig, vocabulary: TextVocabulary?, signers: [String], file: SafeTensors.File,
+                                    weightPrefix: String, path: String) throws(HybridSignError) {
+        guard signers.count <= ModelConfig.Ceilings.signers else {
+            throw HybridSignError.invalidCheckpoint("\(path): metadata '\(Key.signers)' lists \(signers.count) signers, over the ceiling of \(ModelConfig.Ceilings.signers)")
+        }
+        if config.signerConditioning && (signers.isEmpty || Set(signers).count != signers.count || signers != signers.sorted()) {
+            throw HybridSignError.invalidCheckpoint("\(path): metadata '\(Key.signers)' must list at least one signer, sorted and without repeats")
+        }
+        // The configuration is checked against the ceilings and the stored weights before the
+        // network it describes is allocated.
+        do { try config.validate() } catch { throw HybridSignError.invalidCheckpoint("\(path): metadata 'config': \(error)") }
+        if let vocabulary, vocabulary.size > ModelConfig.Ceilings.vocabulary {
+            throw HybridSignError.invalidCheckpoint(
+                "\(path): the vocabulary has \(vocabulary.size) ids, over the ceiling of \(ModelConfig.Ceilings.vocabulary)")
+        }
+        let storedWeights = file.tensors.reduce(0.0) { $0 + ($1.key.hasPrefix(weightPrefix) ? Double($1.value.count) : 0) }
+        let needed = config.minimumParameterCount(vocabularySize: vocabulary?.size ?? 1, signers: signers.count)
+        guard needed <= storedWeights else {
+            throw HybridSignError.invalidCheckpoint(
+                "\(path): metadata 'config' describes a network of at least \(NumberText.format(needed)) weights, but the file stores \(NumberText.format(storedWeights)) under \(QuotedText.quoted(weightPrefix)); the configuration does not belong to these weights")
+        }
     }
 }
 
