@@ -21,7 +21,8 @@ enum EncoderMath {
     /// so W streams from memory once and OpenBLAS's threads never compete with ours.
     static func linear(_ x: UnsafePointer<Float>, rows: Int, inner: Int, _ w: UnsafePointer<Float>, out: Int,
                        bias: UnsafePointer<Float>? = nil, into y: UnsafeMutablePointer<Float>, accumulate: Bool = false,
-                       xStride: Int? = nil, routine: ProductRoutine = .dispatched, piecesPerCore: Int = piecesPerCore) {
+                       xStride: Int? = nil, routine: ProductRoutine? = nil, piecesPerCore: Int = piecesPerCore) {
+        let routine = routine ?? ProductRoutine.fastest(rows: rows)
         let pointers = ProductOperands(x: x, xStride: xStride ?? inner, w: w, y: y, routine: routine)
         let work = rows * out * inner
         let pieces = work >= parallelWork && Parallel.workerCount > 1 && !Parallel.isInsideTask
@@ -168,10 +169,18 @@ enum Activation: String, Sendable {
 /// Which routine multiplies each piece of a split product.
 enum ProductRoutine: Sendable {
     /// ``Tensors/BLAS/gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``: the
-    /// hand-written kernel for few rows where the CPU has one, else OpenBLAS (what encoders use).
+    /// hand-written kernels for few rows where the CPU has them, else OpenBLAS.
     case dispatched
-    /// OpenBLAS's sgemm always (for `bench text-encode --products`).
+    /// OpenBLAS's sgemm always.
     case openBLAS
+
+    /// The encoders' routine for `rows` tokens. A sentence's products (20 × 768 · 768 × 2304ᵀ and
+    /// the like, W streamed from memory) ran 2.5 times faster in OpenBLAS than in the AVX-512 X·Wᵀ
+    /// kernel `BLAS.gemm` dispatches to (`bench text-encode --products`, Docs/text-encoders.md
+    /// "Speed"); up to 4 rows `BLAS.gemm`'s direct loops or kernel beat sgemm's set-up.
+    static func fastest(rows: Int) -> ProductRoutine {
+        rows <= 4 ? .dispatched : .openBLAS
+    }
 }
 
 /// The operands of a product split over threads: each piece writes its own columns of `y`.

@@ -12,14 +12,13 @@ import Tensors
 public enum EncoderProductBenchmark {
     /// A way of running one product.
     public enum Strategy: String, CaseIterable, Sendable {
-        /// What the encoders run: the dispatched product (the hand-written kernel for few rows when
-        /// the CPU has one, else OpenBLAS) single-threaded on each of several column pieces per
+        /// What the encoders run: OpenBLAS single-threaded on each of several column pieces per
         /// core, taken dynamically.
         case encoderSplit = "encoder_split"
-        /// The same routine on one contiguous piece per core.
+        /// The same on one contiguous piece per core.
         case evenSplit = "even_split"
-        /// OpenBLAS single-threaded on the encoder's pieces.
-        case openBLASSplit = "openblas_split"
+        /// `BLAS.gemm` (the hand-written X·Wᵀ kernel where the CPU has it) on the encoder's pieces.
+        case kernelSplit = "kernel_split"
         /// One OpenBLAS call per product with OpenBLAS's own threads.
         case openBLASThreads = "openblas_threads"
     }
@@ -60,8 +59,8 @@ public enum EncoderProductBenchmark {
                         EncoderMath.linear(x, rows: rows, inner: w.columns, w.base, out: w.rows, into: y)
                     case .evenSplit:
                         EncoderMath.linear(x, rows: rows, inner: w.columns, w.base, out: w.rows, into: y, piecesPerCore: 1)
-                    case .openBLASSplit:
-                        EncoderMath.linear(x, rows: rows, inner: w.columns, w.base, out: w.rows, into: y, routine: .openBLAS)
+                    case .kernelSplit:
+                        EncoderMath.linear(x, rows: rows, inner: w.columns, w.base, out: w.rows, into: y, routine: .dispatched)
                     case .openBLASThreads:
                         BLAS.openBLASGemm(transposeB: true, m: rows, n: w.rows, k: w.columns, a: x, b: w.base, c: y)
                     }
