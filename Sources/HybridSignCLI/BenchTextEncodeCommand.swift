@@ -51,8 +51,8 @@ struct BenchTextEncodeCommand: ParsableCommand {
                 let tokens = encoder.tokenize(text)
                 let tokenized = clock.now
                 _ = encoder.encode(ids: tokens, profile: &profile)
-                times.append(Self.milliseconds(clock.now - start))
-                tokenizing.append(Self.milliseconds(tokenized - start))
+                times.append((clock.now - start).seconds * 1000)
+                tokenizing.append((tokenized - start).seconds * 1000)
             }
             let cpu = (EncoderProductBenchmark.processorSeconds() - cpuStart) * 1000 / Double(runs)
             times.sort()
@@ -86,10 +86,6 @@ struct BenchTextEncodeCommand: ParsableCommand {
         } catch {
             throw CommandSupport.fail("bench text-encode", error)
         }
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) * 1e-15
     }
 
     static func format(_ value: Double) -> String { String(format: "%.3f", value) }
