@@ -48,16 +48,8 @@ final class TrainingDriverTests: XCTestCase {
 
     @discardableResult
     private func runCommand(_ arguments: [String], expecting status: Int32 = 0) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try hybridsignExecutable())
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, status, text)
+        let (actual, text) = try runHybridsign(arguments)
+        XCTAssertEqual(actual, status, text)
         return text
     }
 
