@@ -48,17 +48,9 @@ final class TrainingDriverTests: XCTestCase {
 
     @discardableResult
     private func runCommand(_ arguments: [String], expecting status: Int32 = 0) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try hybridsignExecutable())
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, status, text)
-        return text
+        let run = try runHybridsign(arguments)
+        XCTAssertEqual(run.status, status, run.text)
+        return run.text
     }
 
     /// Every tensor (weights, averaged weights, optimiser moments, history) is equal bit for bit.
