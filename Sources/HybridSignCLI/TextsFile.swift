@@ -34,8 +34,10 @@ struct TextsFile {
         guard let content = String(data: data, encoding: .utf8) else {
             throw ValidationError("--texts \(QuotedText.quoted(name)) is not UTF-8 text; save it as UTF-8 with one text per line")
         }
-        var rows = content.split(separator: "\n", omittingEmptySubsequences: false)
-        if content.hasSuffix("\n") { rows.removeLast() }  // the newline ending the last line
+        // "\r\n" is one Character in Swift: made "\n" first, or no line of a CRLF file would split.
+        let text = content.replacingOccurrences(of: "\r\n", with: "\n")
+        var rows = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if text.hasSuffix("\n") { rows.removeLast() }  // the newline ending the last line
         var lines: [Line] = [], blank: [Int] = []
         for (k, raw) in rows.enumerated() {
             let text = raw.trimmingCharacters(in: CharacterSet(charactersIn: " \t\r"))

@@ -150,14 +150,18 @@ final class BatchedSamplingTests: XCTestCase {
         head.assign(head.value - 50)  // each ends at its own limit: "a" first
         let items = ["ab", "cab", "a", "bacab"].enumerated().map { BatchItem(text: $1, seed: UInt64($0)) }
         let options = SamplingOptions(steps: 1, frames: .auto, temperature: 0.5)
-        var finished = 0, framesAfterStop = 0
+        var finished = 0, lastFrame = 0, stoppedAt: Int?
         let results = try Sampler(model: model).sample(items, options: options, batchSize: 4, onFinished: { _, _ in finished += 1 },
-                                                       onFrame: { _, _ in if finished > 0 { framesAfterStop += 1 } },
+                                                       onFrame: { _, frame in
+                                                           if finished > 0 && stoppedAt == nil { stoppedAt = frame.index }
+                                                           lastFrame = frame.index
+                                                       },
                                                        shouldStop: { finished > 0 })
         let kept = results.indices.filter { results[$0] != nil }
         XCTAssertFalse(kept.isEmpty)
         XCTAssertLessThan(kept.count, items.count, "the stop must come before every sequence ended")
-        XCTAssertEqual(framesAfterStop, 0)
+        // The frame in which the first sequence ended is the last one made (for every sequence).
+        XCTAssertEqual(stoppedAt ?? lastFrame, lastFrame, "no frame after the stop")
         for k in kept {
             var one = options
             one.seed = items[k].seed
