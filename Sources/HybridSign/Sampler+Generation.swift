@@ -47,7 +47,7 @@ extension Sampler {
         }
     }
 
-    private func validate(_ options: SamplingOptions) throws(HybridSignError) {
+    func validate(_ options: SamplingOptions) throws(HybridSignError) {
         guard options.steps >= 1 || (options.steps == 0 && model.config.mode == .hybrid) else {
             throw HybridSignError.invalidConfig("sampling needs at least 1 flow step (0 only for hybrid models: the AR estimate alone), not \(options.steps)")
         }

@@ -8,7 +8,7 @@ public final class StreamingCache {
     /// Per part, time-major rows of `B·n·H` bias values.
     var biasRows: [[Float]] = []
     var biasShape: [(Int, Int)] = []
-    public private(set) var count = 0
+    public internal(set) var count = 0
 
     public init() {}
 
@@ -45,5 +45,48 @@ public final class StreamingCache {
         return Tensor(shape: [rows, heads, 1, tc]) { out in
             for r in 0..<width { for i in 0..<tc { out[r * tc + i] = source[i * width + r] } }
         }
+    }
+}
+
+extension StreamingCache {
+    /// A cache of the sequences `kept` (indices into a batch of `batch`) alone: each part's rows
+    /// `b·n ..< (b+1)·n` of sequence b, every cached position. A copy, made when sequences of a
+    /// batched run end, so the others' attention reads no finished rows.
+    func keeping(sequences kept: [Int], of batch: Int) -> StreamingCache {
+        let result = StreamingCache()
+        result.caches = caches.map { layers in
+            layers.map { old in
+                let n = old.batch / batch
+                var cache = Tensors.KVCache(batch: kept.count * n, heads: old.heads, headDim: old.headDim)
+                if old.length > 0 {
+                    cache.append(keys: Self.sequences(old.keyTensor, kept, tokens: n), values: Self.sequences(old.valueTensor, kept, tokens: n))
+                }
+                return cache
+            }
+        }
+        result.biasShape = biasShape.map { rows, heads in (rows / batch * kept.count, heads) }
+        result.biasRows = biasRows.enumerated().map { p, source in
+            guard !source.isEmpty else { return [] }
+            let (rows, heads) = biasShape[p]
+            let width = rows * heads, n = rows / batch
+            let sequenceWidth = n * heads
+            var out: [Float] = []
+            out.reserveCapacity(source.count / batch * kept.count)
+            for i in 0..<(source.count / width) {
+                for b in kept { out += source[(i * width + b * sequenceWidth)..<(i * width + (b + 1) * sequenceWidth)] }
+            }
+            return out
+        }
+        result.count = count
+        return result
+    }
+
+    /// Rows `b·n ..< (b+1)·n` of `x: [B·n, ...]` for each sequence b of `kept`.
+    private static func sequences(_ x: Tensor, _ kept: [Int], tokens n: Int) -> Tensor {
+        let width = x.count / x.shape[0] * n
+        var shape = x.shape
+        shape[0] = kept.count * n
+        let source = x.scalars
+        return Tensor(shape: shape, scalars: kept.flatMap { source[($0 * width)..<(($0 + 1) * width)] })
     }
 }

@@ -18,10 +18,20 @@ struct BenchStreamCommand: ParsableCommand {
     @Option(help: "Condition on a pretrained text encoder: its folder, or `random-t5-base` (a t5-base-sized T5 with random weights); the first frame then includes encoding the sentence.")
     var textEncoder: String?
     @Option(help: "The text to stream (default: \"hallo\"; with --text-encoder a 15-word sentence).") var text: String?
+<<<<<<< HEAD
     @Flag(help: "Print one JSON object: {\"ttff_s\": ..., \"fps\": ..., \"params\": ..., \"kernels\": ...}.") var json = false
+=======
+    @Option(help: "Stream this many sequences at once and time them against one stream in the same run (JSON: fps_total, ttff_s, frame_s, single_fps, ratio).")
+    var batch: Int?
+    @Flag(help: "Print one JSON object: {\"ttff_s\": ..., \"fps\": ..., \"params\": ...}.") var json = false
+>>>>>>> batch
 
     func validate() throws {
         guard frames >= 1, steps >= 1, runs >= 1 else { throw ValidationError("--frames, --steps and --runs must be at least 1") }
+        if let batch, batch < 1 || batch > Sampler.maximumBatchSize {
+            throw ValidationError("--batch must be between 1 and \(Sampler.maximumBatchSize), not \(batch)")
+        }
+        if batch != nil, mode == .diffusion { throw ValidationError("--batch streams frame by frame: use --mode hybrid or ar") }
     }
 
     func run() throws {
@@ -48,6 +58,14 @@ struct BenchStreamCommand: ParsableCommand {
             let options = SamplingOptions(steps: steps, seed: 1, frames: .fixed(frames))
             _ = try sampler.sample(text: "warmup", options: options)
             let sentence = text ?? (encoder == nil ? "hallo" : "The weather is cold and rainy in the north today, but warm in the south.")
+            if let batch {
+                let measured = try BatchStreamMeasurement(sampler: sampler, batchSize: batch, frames: frames, steps: steps, runs: runs) { run, k in
+                    // Distinct texts per run and sequence (the encoder caches by text).
+                    encoder == nil ? sentence : sentence + String(repeating: "!", count: (run + 1) * batch + k + 1)
+                }
+                print(json ? measured.json(params: model.network.parameterCount) : "\(preset.rawValue) preset (\(mode.rawValue)), \(frames) frames, \(steps) flow step(s): " + measured.summary())
+                return
+            }
             var results: [(ttff: Double, fps: Double)] = []
             for run in 0..<runs {
                 var times: [Double] = []

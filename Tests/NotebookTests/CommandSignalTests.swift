@@ -1,4 +1,5 @@
 import Foundation
+import PoseData
 import XCTest
 
 /// SIGINT and SIGTERM on the command-line tools: training stops, saves and can be resumed; an
@@ -41,6 +42,27 @@ final class CommandSignalTests: XCTestCase {
         // Five caught runs a signal: a render that left a temporary did so in 2 to 8 runs of 10.
         try assertSignalsLeaveNoTemporary(temporaryPrefix: ".frame_", catches: 5) { directory in
             ["render", Self.words, "--out", directory.path, "--quiet"]
+        }
+    }
+
+    /// `sample --texts` stopped by SIGINT or SIGTERM once the first sequences are written keeps
+    /// them (whole files, no temporaries), says how many, and exits with 128 + the signal.
+    func testInterruptedBatchSampleKeepsTheFinishedSequences() throws {
+        for signal in [SIGINT, SIGTERM] {
+            let directory = try temporaryDirectory(self)
+            let texts = directory.appendingPathComponent("texts.txt")
+            try Data(Array(repeating: "Baum", count: 10).joined(separator: "\n").utf8).write(to: texts)
+            let out = directory.appendingPathComponent("out")
+            let model = repositoryRoot.appendingPathComponent("data/models/words-small.safetensors").path
+            let run = try LaunchedCommand(["sample", model, "--texts", texts.path, "--out", out.path, "--batch", "2", "--frames", "400"])
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            XCTAssertTrue(run.send(signal, onceAnEntryOf: out, startsWith: "01-"), run.output)
+            XCTAssertEqual(run.wait(seconds: 120), .exited(128 + signal), run.output)
+            let files = try FileManager.default.contentsOfDirectory(atPath: out.path)
+            XCTAssertEqual(files.filter { $0.hasPrefix(".") }, [], "no temporary left")
+            XCTAssertTrue(files.count >= 2 && files.count < 10, "\(files)")
+            XCTAssertTrue(run.output.contains("interrupted: kept \(files.count) of 10 sequences"), run.output)
+            for name in files { XCTAssertEqual(try PoseIO.load(contentsOf: out.appendingPathComponent(name)).samples[0].frameCount, 400) }
         }
     }
 

@@ -54,7 +54,8 @@ final class DataNotebookTests: XCTestCase {
                      "small-loss.png", "small-baum/sheet.png", "small-baum.json", "small-baum.pose", "small.safetensors",
                      "small-final.safetensors", "hybrid-vs-ar-loss.png", "hybrid-vs-ar-gras/sheet.png",
                      "frames/sheet.png", "frames/frame_0000.png", "Baum.json", "Baum.pose", "gras-vs-recording/sheet.png",
-                     "meanpose-baseline.csv", "uhr-frame10.csv", "sentence-model.safetensors", "sentence/sheet.png"] {
+                     "meanpose-baseline.csv", "uhr-frame10.csv", "sentence-model.safetensors", "sentence/sheet.png",
+                     "batch-sample/Baum.pose", "batch-sample/Kalt.pose", "batch-sample/Uhr/sheet.png"] {
             let path = out.appendingPathComponent(file).path
             XCTAssertTrue(FileManager.default.fileExists(atPath: path), "missing \(file)")
             if file.hasSuffix(".png") { XCTAssertNoThrow(try PNG.read(from: URL(fileURLWithPath: path)), file) }

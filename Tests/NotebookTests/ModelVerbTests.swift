@@ -362,4 +362,33 @@ final class ModelVerbTests: XCTestCase {
         XCTAssertEqual(completer.completions(forLinePrefix: "sample m \"x\" te"), ["temperature:"])
         XCTAssertEqual(completer.completions(forLinePrefix: "stream m \"x\" fr"), ["frames:"])
     }
+
+    /// `sample` and `stream` of a list of texts: a list of samples in order, the k-th equal to
+    /// the text sampled alone with seed + k; bad lists and `batch:` refused where they were written.
+    func testSampleAndStreamOfAListGiveAListEqualToEachAlone() throws {
+        let variables = try trained()
+        let texts = ["Uhr", "Ohr", "Mai"]
+        for verb in ["sample", "stream"] {
+            let list = try value(of: "\(verb) m [\"Uhr\", \"Ohr\", \"Mai\"] seed: 3 frames: 4 batch: 2", variables: variables)
+            guard case .list(let values) = list, values.count == 3 else { return XCTFail("\(verb): \(list)") }
+            for (k, text) in texts.enumerated() {
+                guard case .sample(let together) = values[k],
+                      case .sample(let alone) = try value(of: "sample m \"\(text)\" seed: \(3 + k) frames: 4", variables: variables) else {
+                    return XCTFail("\(verb): not samples")
+                }
+                XCTAssertEqual(together.text, text)
+                XCTAssertEqual(together.frameCount, 4)
+                var worst: Float = 0
+                for (a, b) in zip(together.values, alone.values) { worst = max(worst, abs(a - b) / max(1, abs(a), abs(b))) }
+                XCTAssertLessThan(worst, 1e-4, "\(verb) \(text)")
+            }
+        }
+        let streamed = try evaluate("stream m [\"Uhr\", \"Ohr\"] frames: 3", variables: variables).output
+        XCTAssertTrue(streamed.contains("[0] 'Uhr': 3 frames") && streamed.contains("[1] 'Ohr': 3 frames"), streamed)
+        XCTAssertTrue(failureLocation("sample m []", variables: variables)?.message.contains("at least one text") ?? false)
+        XCTAssertTrue(failureLocation("sample m [\"Uhr\", 3]", variables: variables)?.message.contains("holds a number at [1]") ?? false)
+        XCTAssertTrue(failureLocation("sample m [\"Uhr\", \"Qq\"]", variables: variables)?.message.contains("text [1]") ?? false)
+        XCTAssertEqual(failureLocation("sample m \"Uhr\" batch: 2", variables: variables)?.message, "batch: goes with a list of texts")
+        XCTAssertNotNil(failureLocation("sample m [\"Uhr\"] batch: 0", variables: variables))
+    }
 }
