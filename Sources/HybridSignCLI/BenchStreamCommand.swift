@@ -18,13 +18,9 @@ struct BenchStreamCommand: ParsableCommand {
     @Option(help: "Condition on a pretrained text encoder: its folder, or `random-t5-base` (a t5-base-sized T5 with random weights); the first frame then includes encoding the sentence.")
     var textEncoder: String?
     @Option(help: "The text to stream (default: \"hallo\"; with --text-encoder a 15-word sentence).") var text: String?
-<<<<<<< HEAD
-    @Flag(help: "Print one JSON object: {\"ttff_s\": ..., \"fps\": ..., \"params\": ..., \"kernels\": ...}.") var json = false
-=======
-    @Option(help: "Stream this many sequences at once and time them against one stream in the same run (JSON: fps_total, ttff_s, frame_s, single_fps, ratio).")
+    @Option(help: "Stream this many sequences at once and time them against one stream in the same run (JSON: fps_total, ttff_s, frame_s, single_fps, ratio, kernels).")
     var batch: Int?
-    @Flag(help: "Print one JSON object: {\"ttff_s\": ..., \"fps\": ..., \"params\": ...}.") var json = false
->>>>>>> batch
+    @Flag(help: "Print one JSON object: {\"ttff_s\": ..., \"fps\": ..., \"params\": ..., \"kernels\": ...}.") var json = false
 
     func validate() throws {
         guard frames >= 1, steps >= 1, runs >= 1 else { throw ValidationError("--frames, --steps and --runs must be at least 1") }
