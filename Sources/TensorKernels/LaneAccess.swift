@@ -7,10 +7,15 @@
 var laneCount: Int { Lanes.scalarCount }
 
 extension UnsafePointer where Pointee == Float {
-    /// The `laneCount` floats starting here (no alignment needed).
+    /// The `laneCount` floats starting here (no alignment needed): a fixed-size copy, which LLVM
+    /// turns into one unaligned vector load. `loadUnaligned(as:)` is not inlined by this Swift
+    /// (6.3): its specialisation stayed an out-of-line call per load, with the accumulators
+    /// spilled around it, and the kernels ran 2–3× slower than OpenBLAS.
     @inline(always)
     func lanes() -> Lanes {
-        UnsafeRawPointer(self).loadUnaligned(as: Lanes.self)
+        var v = Lanes()
+        withUnsafeMutableBytes(of: &v) { $0.baseAddress!.copyMemory(from: self, byteCount: MemoryLayout<Lanes>.size) }
+        return v
     }
 
     /// The first `count` (< `laneCount`) floats starting here, zeros after them; reads nothing past `count`.
