@@ -33,6 +33,8 @@ public final class PretrainedTextEncoder: Sendable {
     public let maxTokens: Int
     let network: Network
     let cache: TextEncodingCache
+    /// The model's `vocab_size` (at least the tokenizer's).
+    let vocabularySize: Int
 
     /// Largest `config.json` read.
     static let maxConfigBytes = 1 << 20
@@ -73,6 +75,7 @@ public final class PretrainedTextEncoder: Sendable {
         case let .t5(e): modelVocabulary = e.vocabularySize
         case let .bert(e): modelVocabulary = e.vocabularySize
         }
+        vocabularySize = modelVocabulary
         guard tokenizer.vocabularySize <= modelVocabulary else {
             throw TextEncoderError("\(folder.path): tokenizer.json has ids up to \(tokenizer.vocabularySize - 1) but config.json's vocab_size is \(modelVocabulary); the two files belong to different models")
         }
@@ -103,6 +106,11 @@ public final class PretrainedTextEncoder: Sendable {
 
     /// ``encode(ids:)``, adding where its time went to `profile` (`hybridsign bench text-encode`).
     public func encode(ids: [Int], profile: inout EncoderProfile) -> TextEncoding {
+        // The encoders read their tables through pointers: an id or position out of range would
+        // read past them, so it stops here (a caller's bug; tokenize(_:) never gives one).
+        precondition(ids.count <= maxTokens, "PretrainedTextEncoder.encode: \(ids.count) ids, more than the \(maxTokens) this model takes")
+        precondition(ids.allSatisfy { (0..<vocabularySize).contains($0) },
+                     "PretrainedTextEncoder.encode: an id outside the model's vocabulary 0..<\(vocabularySize)")
         let hidden: [Float]
         switch network {
         case let .t5(e): hidden = e.encode(ids, profile: &profile)

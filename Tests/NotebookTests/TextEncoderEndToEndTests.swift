@@ -79,6 +79,27 @@ final class TextEncoderEndToEndTests: XCTestCase {
         XCTAssertEqual((json["hidden"] as? [[Double]])?.map(\.count), Array(repeating: 384, count: 6))
     }
 
+    /// `bench text-encode --json` on a folder: the timings, the tokenizing time and every part of
+    /// an encoding, each a number; an unreadable folder is an error naming it.
+    func testBenchTextEncodeReportsItsParts() throws {
+        let folder = repositoryRoot.appendingPathComponent("Tests/TextEncodersTests/Fixtures/t5-v1_0").path
+        let bench = try runTool(["bench", "text-encode", folder, "--runs", "3", "--json"])
+        XCTAssertEqual(bench.status, 0, bench.text)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(bench.text.utf8)) as? [String: Any], bench.text)
+        for key in ["ms", "min_ms", "cpu_ms", "tokenize_ms"] {
+            XCTAssertGreaterThan(try XCTUnwrap(json[key] as? Double, key), 0, key)
+        }
+        XCTAssertEqual(json["tokens"] as? Int, 47, "the fixture's small vocabulary splits the 15 words finely")
+        let parts = try XCTUnwrap(json["parts_ms"] as? [String: Double])
+        XCTAssertEqual(Set(parts.keys), ["embedding", "norms", "qkv", "attention", "attention_output", "ff_in", "activation", "ff_out", "other"])
+        XCTAssertTrue(parts.values.allSatisfy { $0 >= 0 }, "\(parts)")
+        XCTAssertGreaterThan(parts["qkv"] ?? 0, 0)
+
+        let missing = try runTool(["bench", "text-encode", "/nonexistent/encoder"])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.text.contains("/nonexistent/encoder"), missing.text)
+    }
+
     /// Runs the hybridsign executable; standard output and error together.
     private func runTool(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, text: String) {
         let process = Process()

@@ -28,18 +28,21 @@ final class EncoderMathTests: XCTestCase {
         let shapes = [(rows: 3, inner: 40, out: 50), (rows: 21, inner: 96, out: 1000), (rows: 20, inner: 768, out: 2304), (rows: 1, inner: 300, out: 4001)]
         for (rows, inner, out) in shapes {
             for (withBias, accumulate, padded) in [(false, false, false), (true, false, false), (false, true, true), (true, true, true)] {
-                for routine in [ProductRoutine.dispatched, .openBLAS] {
+                for routine in [ProductRoutine.dispatched, .openBLAS] { for transposed in [false, true] {
                     let xStride = padded ? inner + 5 : inner
                     let x = random(rows * xStride, &rng), w = random(out * inner, &rng), bias = random(out, &rng)
+                    // The same weights stored [inner, out] when transposed.
+                    let stored = transposed ? (0..<(out * inner)).map { w[($0 % out) * inner + $0 / out] } : w
                     let start = random(rows * out, &rng)
                     var y = accumulate ? start : [Float](repeating: .nan, count: rows * out)
                     x.withUnsafeBufferPointer { xp in
-                        w.withUnsafeBufferPointer { wp in
+                        stored.withUnsafeBufferPointer { wp in
                             bias.withUnsafeBufferPointer { bp in
                                 y.withUnsafeMutableBufferPointer { yp in
                                     EncoderMath.linear(xp.baseAddress!, rows: rows, inner: inner, wp.baseAddress!, out: out,
                                                        bias: withBias ? bp.baseAddress! : nil, into: yp.baseAddress!,
-                                                       accumulate: accumulate, xStride: xStride, routine: routine)
+                                                       accumulate: accumulate, xStride: xStride, transposedWeights: transposed,
+                                                       routine: routine)
                                 }
                             }
                         }
@@ -47,8 +50,8 @@ final class EncoderMathTests: XCTestCase {
                     let expected = reference(x, rows: rows, inner: inner, xStride: xStride, w, out: out,
                                              bias: withBias ? bias : nil, start: accumulate ? start : nil)
                     let worst = zip(y, expected).map { abs($0 - $1) }.max() ?? .nan
-                    XCTAssertLessThanOrEqual(worst, 1e-4, "\(rows)×\(out)×\(inner) bias \(withBias) accumulate \(accumulate) stride \(xStride) \(routine)")
-                }
+                    XCTAssertLessThanOrEqual(worst, 1e-4, "\(rows)×\(out)×\(inner) bias \(withBias) accumulate \(accumulate) stride \(xStride) \(routine) transposed \(transposed)")
+                } }
             }
         }
     }
@@ -84,6 +87,24 @@ final class EncoderMathTests: XCTestCase {
         XCTAssertEqual(m.columns, 3)
         XCTAssertEqual(Array(UnsafeBufferPointer(start: m.base, count: 15)), q + k + v)
         XCTAssertEqual(Int(bitPattern: m.base) % 64, 0, "aligned for the products' loads")
+    }
+
+    /// A linear layer wider inside than out is stored transposed, the others as they are; both
+    /// multiply the same.
+    func testLinearLayoutFollowsTheShape() {
+        let w: [Float] = [1, 2, 3, 4, 5, 6]  // [2, 3]: out 2, inner 3
+        let wide = EncoderMatrix(linear: w, out: 2, inner: 3)
+        XCTAssertTrue(wide.transposed)
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: wide.base, count: 6)), [1, 4, 2, 5, 3, 6])
+        let tall = EncoderMatrix(linear: w, out: 3, inner: 2)
+        XCTAssertFalse(tall.transposed)
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: tall.base, count: 6)), w)
+        let x: [Float] = [1, 0, -1, 2, 1, 0]  // [2, 3]
+        var y = [Float](repeating: 0, count: 4)
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { EncoderMath.linear(xp.baseAddress!, rows: 2, wide, into: $0.baseAddress!) }
+        }
+        XCTAssertEqual(y, [-2, -2, 4, 13])
     }
 
     /// Every part of an encoding is timed, the products take time, and profiling does not change

@@ -61,13 +61,13 @@ struct BertEncoder: Sendable {
                 queryKeyValueBias: EncoderMatrix(stacking: try parts.map { (part: String) throws(TextEncoderError) in
                     try weights.take(p + "attention.self.\(part).bias", shape: [d])
                 }, columns: d),
-                output: try matrix(p + "attention.output.dense.weight", [d, d]),
+                output: EncoderMatrix(linear: try weights.take(p + "attention.output.dense.weight", shape: [d, d]), out: d, inner: d),
                 outputBias: try matrix(p + "attention.output.dense.bias", [d]),
                 attentionNormWeight: try matrix(p + "attention.output.LayerNorm.weight", [d]),
                 attentionNormBias: try matrix(p + "attention.output.LayerNorm.bias", [d]),
-                intermediate: try matrix(p + "intermediate.dense.weight", [f, d]),
+                intermediate: EncoderMatrix(linear: try weights.take(p + "intermediate.dense.weight", shape: [f, d]), out: f, inner: d),
                 intermediateBias: try matrix(p + "intermediate.dense.bias", [f]),
-                down: try matrix(p + "output.dense.weight", [d, f]),
+                down: EncoderMatrix(linear: try weights.take(p + "output.dense.weight", shape: [d, f]), out: d, inner: f),
                 downBias: try matrix(p + "output.dense.bias", [d]),
                 normWeight: try matrix(p + "output.LayerNorm.weight", [d]),
                 normBias: try matrix(p + "output.LayerNorm.bias", [d])))
@@ -95,25 +95,25 @@ struct BertEncoder: Sendable {
         let headWidth = d / heads
         for block in blocks {
             profile.time(\.projections) {
-                EncoderMath.linear(x, rows: n, inner: d, block.queryKeyValue.base, out: 3 * d, bias: block.queryKeyValueBias.base, into: qkv)
+                EncoderMath.linear(x, rows: n, block.queryKeyValue, bias: block.queryKeyValueBias.base, into: qkv)
             }
             profile.time(\.attention) {
                 EncoderMath.attention(qkv: qkv, n: n, heads: heads, headWidth: headWidth, scale: 1 / Float(headWidth).squareRoot(),
                                       bias: nil, scores: scores, into: attended)
             }
             profile.time(\.output) {
-                EncoderMath.linear(attended, rows: n, inner: d, block.output.base, out: d, bias: block.outputBias.base, into: h)
+                EncoderMath.linear(attended, rows: n, block.output, bias: block.outputBias.base, into: h)
                 EncoderMath.add(h, x, count: n * d)
             }
             profile.time(\.norms) {
                 EncoderMath.layerNorm(h, rows: n, width: d, weight: block.attentionNormWeight.base, bias: block.attentionNormBias.base, epsilon: epsilon)
             }
             profile.time(\.feedForwardIn) {
-                EncoderMath.linear(h, rows: n, inner: d, block.intermediate.base, out: f, bias: block.intermediateBias.base, into: inner)
+                EncoderMath.linear(h, rows: n, block.intermediate, bias: block.intermediateBias.base, into: inner)
             }
             profile.time(\.activation) { activation.apply(inner, count: n * f) }
             profile.time(\.feedForwardOut) {
-                EncoderMath.linear(inner, rows: n, inner: f, block.down.base, out: d, bias: block.downBias.base, into: x)
+                EncoderMath.linear(inner, rows: n, block.down, bias: block.downBias.base, into: x)
                 EncoderMath.add(x, h, count: n * d)
             }
             profile.time(\.norms) {

@@ -16,14 +16,16 @@ enum EncoderMath {
 
     /// `y[rows, out] = x[rows, inner] · wᵀ (+ bias)`, or `y += x · wᵀ (+ bias)` when `accumulate`;
     /// `w` is `[out, inner]` as PyTorch stores a linear layer, read in place (no transpose, no copy).
-    /// `x`'s rows are `xStride` apart (default `inner`).
+    /// `x`'s rows are `xStride` apart (default `inner`). With `transposedWeights`, `w` is stored
+    /// `[inner, out]` instead (``EncoderMatrix/init(linear:out:inner:)``).
     /// One split over the cores: each piece is a single-threaded product on a share of W's rows,
     /// so W streams from memory once and OpenBLAS's threads never compete with ours.
     static func linear(_ x: UnsafePointer<Float>, rows: Int, inner: Int, _ w: UnsafePointer<Float>, out: Int,
                        bias: UnsafePointer<Float>? = nil, into y: UnsafeMutablePointer<Float>, accumulate: Bool = false,
-                       xStride: Int? = nil, routine: ProductRoutine? = nil, piecesPerCore: Int = piecesPerCore) {
+                       xStride: Int? = nil, transposedWeights: Bool = false, routine: ProductRoutine? = nil,
+                       piecesPerCore: Int = piecesPerCore) {
         let routine = routine ?? ProductRoutine.fastest(rows: rows)
-        let pointers = ProductOperands(x: x, xStride: xStride ?? inner, w: w, y: y, routine: routine)
+        let pointers = ProductOperands(x: x, xStride: xStride ?? inner, w: w, transposed: transposedWeights, y: y, routine: routine)
         let work = rows * out * inner
         let pieces = work >= parallelWork && Parallel.workerCount > 1 && !Parallel.isInsideTask
             ? min(Parallel.workerCount * piecesPerCore, max(1, out / 48)) : 1
@@ -47,17 +49,26 @@ enum EncoderMath {
         }
     }
 
+    /// ``linear(_:rows:inner:_:out:bias:into:accumulate:xStride:transposedWeights:routine:piecesPerCore:)``
+    /// with a linear layer's weights: `y (+)= x · wᵀ (+ bias)`, `x` being `[rows, w.columns]`.
+    static func linear(_ x: UnsafePointer<Float>, rows: Int, _ w: EncoderMatrix, bias: UnsafePointer<Float>? = nil,
+                       into y: UnsafeMutablePointer<Float>, accumulate: Bool = false, xStride: Int? = nil,
+                       routine: ProductRoutine? = nil, piecesPerCore: Int = piecesPerCore) {
+        linear(x, rows: rows, inner: w.columns, w.base, out: w.rows, bias: bias, into: y, accumulate: accumulate,
+               xStride: xStride, transposedWeights: w.transposed, routine: routine, piecesPerCore: piecesPerCore)
+    }
+
     /// Columns `columns` of the product, single-threaded when called from a piece.
     private static func product(_ p: ProductOperands, rows: Int, inner: Int, out: Int, columns: Range<Int>, accumulate: Bool) {
+        // W's columns lo..<hi: rows of the `[out, inner]` layout, columns of the transposed one.
+        let (b, ldb) = p.transposed ? (p.w + columns.lowerBound, out) : (p.w + columns.lowerBound * inner, inner)
         switch p.routine {
         case .dispatched:
-            BLAS.gemm(transposeB: true, m: rows, n: columns.count, k: inner, a: p.x, lda: p.xStride,
-                      b: p.w + columns.lowerBound * inner, ldb: inner, beta: accumulate ? 1 : 0,
-                      c: p.y + columns.lowerBound, ldc: out)
+            BLAS.gemm(transposeB: !p.transposed, m: rows, n: columns.count, k: inner, a: p.x, lda: p.xStride,
+                      b: b, ldb: ldb, beta: accumulate ? 1 : 0, c: p.y + columns.lowerBound, ldc: out)
         case .openBLAS:
-            BLAS.openBLASGemm(transposeB: true, m: rows, n: columns.count, k: inner, a: p.x, lda: p.xStride,
-                              b: p.w + columns.lowerBound * inner, ldb: inner, beta: accumulate ? 1 : 0,
-                              c: p.y + columns.lowerBound, ldc: out)
+            BLAS.openBLASGemm(transposeB: !p.transposed, m: rows, n: columns.count, k: inner, a: p.x, lda: p.xStride,
+                              b: b, ldb: ldb, beta: accumulate ? 1 : 0, c: p.y + columns.lowerBound, ldc: out)
         }
     }
 
@@ -188,6 +199,7 @@ private struct ProductOperands: @unchecked Sendable {
     let x: UnsafePointer<Float>
     let xStride: Int
     let w: UnsafePointer<Float>
+    let transposed: Bool
     let y: UnsafeMutablePointer<Float>
     let routine: ProductRoutine
 }

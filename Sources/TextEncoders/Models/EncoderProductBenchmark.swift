@@ -41,7 +41,7 @@ public enum EncoderProductBenchmark {
         let shapes = [(3 * inner, d), (d, inner), (f, d), (d, f)]
         var rng = RandomGenerator(seed: seed)
         let layers = (0..<shape.layers).map { _ in
-            shapes.map { out, inputs in EncoderMatrix((0..<(out * inputs)).map { _ in rng.uniform() - 0.5 }, columns: inputs) }
+            shapes.map { out, inputs in EncoderMatrix(linear: (0..<(out * inputs)).map { _ in rng.uniform() - 0.5 }, out: out, inner: inputs) }
         }
         let widest = max(3 * inner, f, d)
         let x = UnsafeMutablePointer<Float>.allocate(capacity: rows * widest)
@@ -56,13 +56,14 @@ public enum EncoderProductBenchmark {
                 for w in layer {
                     switch strategy {
                     case .encoderSplit:
-                        EncoderMath.linear(x, rows: rows, inner: w.columns, w.base, out: w.rows, into: y)
+                        EncoderMath.linear(x, rows: rows, w, into: y)
                     case .evenSplit:
-                        EncoderMath.linear(x, rows: rows, inner: w.columns, w.base, out: w.rows, into: y, piecesPerCore: 1)
+                        EncoderMath.linear(x, rows: rows, w, into: y, piecesPerCore: 1)
                     case .kernelSplit:
-                        EncoderMath.linear(x, rows: rows, inner: w.columns, w.base, out: w.rows, into: y, routine: .dispatched)
+                        EncoderMath.linear(x, rows: rows, w, into: y, routine: .dispatched)
                     case .openBLASThreads:
-                        BLAS.openBLASGemm(transposeB: true, m: rows, n: w.rows, k: w.columns, a: x, b: w.base, c: y)
+                        BLAS.openBLASGemm(transposeB: !w.transposed, m: rows, n: w.rows, k: w.columns, a: x,
+                                          b: w.base, ldb: w.transposed ? w.rows : w.columns, c: y)
                     }
                 }
             }

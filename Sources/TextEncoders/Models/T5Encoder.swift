@@ -7,7 +7,8 @@ import Foundation
 ///
 /// The weights are laid out at load for the products (Docs/text-encoders.md, "Speed"): the query,
 /// key and value projections stacked into one `[3 · inner, d]` matrix, and a gated feed-forward's
-/// two halves into one `[2 · d_ff, d]`, so each runs as one product split over the cores.
+/// two halves into one `[2 · d_ff, d]`, so each runs as one product split over the cores; the down
+/// projection stored transposed (``EncoderMatrix/init(linear:out:inner:)``).
 struct T5Encoder: Sendable {
     struct Block: Sendable {
         let attentionNorm: EncoderMatrix
@@ -67,12 +68,12 @@ struct T5Encoder: Sendable {
                 queryKeyValue: EncoderMatrix(stacking: try ["q", "k", "v"].map { (p: String) throws(TextEncoderError) in
                     try weights.take(a + "SelfAttention.\(p).weight", shape: [inner, d])
                 }, columns: d),
-                output: EncoderMatrix(try weights.take(a + "SelfAttention.o.weight", shape: [d, inner]), columns: inner),
+                output: EncoderMatrix(linear: try weights.take(a + "SelfAttention.o.weight", shape: [d, inner]), out: d, inner: inner),
                 feedForwardNorm: EncoderMatrix(try weights.take(m + "layer_norm.weight", shape: [d]), columns: d),
                 inner: EncoderMatrix(stacking: try innerNames.map { (n: String) throws(TextEncoderError) in
                     try weights.take(m + n, shape: [f, d])
                 }, columns: d),
-                down: EncoderMatrix(try weights.take(m + "DenseReluDense.wo.weight", shape: [d, f]), columns: f)))
+                down: EncoderMatrix(linear: try weights.take(m + "DenseReluDense.wo.weight", shape: [d, f]), out: d, inner: f)))
         }
         self.blocks = blocks
         finalNorm = EncoderMatrix(try weights.take("encoder.final_layer_norm.weight", shape: [d]), columns: d)
@@ -119,24 +120,24 @@ struct T5Encoder: Sendable {
                 EncoderMath.rmsNorm(x, rows: n, width: d, weight: block.attentionNorm.base, epsilon: epsilon, into: normed)
             }
             profile.time(\.projections) {
-                EncoderMath.linear(normed, rows: n, inner: d, block.queryKeyValue.base, out: 3 * inner, into: qkv)
+                EncoderMath.linear(normed, rows: n, block.queryKeyValue, into: qkv)
             }
             profile.time(\.attention) {
                 EncoderMath.attention(qkv: qkv, n: n, heads: heads, headWidth: headWidth, scale: 1, bias: bias,
                                       scores: scores, into: attended)
             }
             profile.time(\.output) {
-                EncoderMath.linear(attended, rows: n, inner: inner, block.output.base, out: d, into: x, accumulate: true)
+                EncoderMath.linear(attended, rows: n, block.output, into: x, accumulate: true)
             }
             profile.time(\.norms) {
                 EncoderMath.rmsNorm(x, rows: n, width: d, weight: block.feedForwardNorm.base, epsilon: epsilon, into: normed)
             }
             profile.time(\.feedForwardIn) {
-                EncoderMath.linear(normed, rows: n, inner: d, block.inner.base, out: innerRows, into: hidden)
+                EncoderMath.linear(normed, rows: n, block.inner, into: hidden)
             }
             profile.time(\.activation) { activate(hidden, rows: n) }
             profile.time(\.feedForwardOut) {
-                EncoderMath.linear(hidden, rows: n, inner: f, block.down.base, out: d, into: x, accumulate: true, xStride: innerRows)
+                EncoderMath.linear(hidden, rows: n, block.down, into: x, accumulate: true, xStride: innerRows)
             }
         }
         profile.time(\.norms) {
