@@ -11,15 +11,21 @@ let numericSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
 
-/// The hand-vectorised kernels (Sources/TensorKernels) are compiled for AVX-512 and only they:
-/// everything else stays portable x86-64, and `Tensors` calls the kernels only after a runtime CPU
-/// check. `-target-cpu x86-64-v4` is not accepted by this Swift's LLVM (and `-Xcc -mavx512f` does not
-/// reach Swift code); `skylake-avx512` is the oldest CPU with the x86-64-v4 instruction set
-/// (AVX-512 F/CD/BW/DQ/VL), the set the runtime check requires. The project targets Linux x86-64
-/// only (SwiftPM conditions on platform, not architecture), so Linux means x86-64 here.
-let avx512KernelSettings: [SwiftSetting] = numericSettings + [
-    .unsafeFlags(["-target-cpu", "skylake-avx512"], .when(platforms: [.linux])),
-]
+/// The hand-vectorised kernels are compiled for one instruction set each, and only they:
+/// `TensorKernels` for AVX-512, `TensorKernelsAVX2` for AVX2 + FMA (the same sources at 8 lanes).
+/// Everything else stays portable, and `Tensors` calls a kernel module only after a runtime CPU
+/// check (`KernelPath`). `-target-cpu x86-64-v4` is not accepted by this Swift's LLVM (and
+/// `-Xcc -mavx512f` does not reach Swift code); `skylake-avx512` is the oldest CPU with the
+/// x86-64-v4 set (AVX-512 F/CD/BW/DQ/VL) and `haswell` the oldest with x86-64-v3 (AVX2, FMA,
+/// BMI1/2), the sets the runtime checks require. On other architectures the flags are left out and
+/// the kernel modules compile empty (their sources are inside `#if arch(x86_64)`).
+#if arch(x86_64)
+let avx512KernelSettings: [SwiftSetting] = numericSettings + [.unsafeFlags(["-target-cpu", "skylake-avx512"])]
+let avx2KernelSettings: [SwiftSetting] = numericSettings + [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let avx512KernelSettings: [SwiftSetting] = numericSettings
+let avx2KernelSettings: [SwiftSetting] = numericSettings
+#endif
 
 let package = Package(
     name: "hybridsign",
@@ -55,7 +61,9 @@ let package = Package(
         // Modules, lowest first; each depends only on modules above it in this list.
         .target(name: "Platform"),
         .target(name: "TensorKernels", swiftSettings: avx512KernelSettings),
-        .target(name: "Tensors", dependencies: ["Platform", "CBLAS", "TensorKernels"], swiftSettings: numericSettings),
+        // The same kernel sources as TensorKernels (symbolic links) at AVX2 width.
+        .target(name: "TensorKernelsAVX2", swiftSettings: avx2KernelSettings),
+        .target(name: "Tensors", dependencies: ["Platform", "CBLAS", "TensorKernels", "TensorKernelsAVX2"], swiftSettings: numericSettings),
         // Parses untrusted files (tokenizer.json, config.json, safetensors): kept with bounds checks.
         .target(name: "TextEncoders", dependencies: ["Platform", "Tensors"]),
         .target(name: "PoseData", dependencies: ["Platform", "CZlib"]),

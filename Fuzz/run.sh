@@ -26,7 +26,7 @@ out="$root/.build/fuzz"
 # The committed inputs each harness starts from, and the longest input it is given (a seed that is
 # longer is cut to it): long inputs slow every execution, and no parser check needs one.
 max_len() {
-  case "$1" in notebook) echo 4096 ;; json) echo 32768 ;; *) echo 65536 ;; esac
+  case "$1" in notebook|encoder_config) echo 4096 ;; json|shards|pose) echo 32768 ;; *) echo 65536 ;; esac
 }
 seeds() {
   case "$1" in
@@ -36,6 +36,9 @@ seeds() {
     checkpoint) ls "$root"/Fuzz/seeds/checkpoint/*.safetensors "$root"/Tests/TensorsTests/Fixtures/*.safetensors \
                    "$root"/Tests/PoseDataTests/Fixtures/shards/*.safetensors ;;
     notebook) ls "$root"/Examples/*.hsl ;;
+    tokenizer) ls "$root"/Tests/TextEncodersTests/Fixtures/*/tokenizer.json "$root"/Fuzz/seeds/tokenizer/*.json ;;
+    encoder_config) ls "$root"/Tests/TextEncodersTests/Fixtures/*/config.json "$root"/Fuzz/seeds/encoder_config/*.json ;;
+    shards) ls "$root"/Tests/PoseDataTests/Fixtures/shards/index.json "$root"/Tests/PoseDataTests/Fixtures/shards/shard-00000-*.safetensors ;;
     *) echo "Fuzz/run.sh: no seeds listed for harness '$1'" >&2; return 1 ;;
   esac
 }
@@ -65,7 +68,16 @@ for h in "${harnesses[@]}"; do
   mkdir -p "$out/seeds/$h" "$out/corpus/$h"
   seed_files=$(seeds "$h") || { status=1; continue; }
   # Prefixed with their directory: fixtures of different tests share names.
-  for f in $seed_files; do cp "$f" "$out/seeds/$h/$(basename "$(dirname "$f")")-$(basename "$f")"; done
+  for f in $seed_files; do
+    seed="$out/seeds/$h/$(basename "$(dirname "$f")")-$(basename "$f")"
+    if [ "$h" = shards ]; then
+      # The harness reads its first byte as the mode: even, the rest is index.json; odd, a shard.
+      case "$f" in *.json) printf '\000' ;; *) printf '\001' ;; esac >"$seed"
+      cat "$f" >>"$seed"
+    else
+      cp "$f" "$seed"
+    fi
+  done
   budget=()
   if [ "$mode" = smoke ]; then
     budget=(-max_total_time="${FUZZ_SECONDS:-10}")

@@ -10,23 +10,42 @@ int openblas_get_num_threads(void);
 #if defined(__x86_64__)
 #include <cpuid.h>
 
-/// 1 when the CPU and the OS support the x86-64-v4 instruction set the Swift kernels
-/// (Sources/TensorKernels) are compiled for: AVX-512 F/CD/BW/DQ/VL plus AVX2, FMA, BMI1/2, with
-/// the AVX-512 registers saved on context switch; else 0.
-static inline int hybridsign_has_avx512(void) {
+/// 1 when the CPU and the OS support the x86-64-v3 instruction set the AVX2 Swift kernels
+/// (Sources/TensorKernelsAVX2, compiled for Haswell) may use: AVX, AVX2, FMA, F16C, BMI1/2,
+/// LZCNT, MOVBE, POPCNT, with the YMM registers saved on context switch; else 0.
+static inline int hybridsign_has_avx2(void) {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
-    if (!(c & (1u << 27)) || !(c & (1u << 12))) return 0;  // OSXSAVE, FMA
+    // FMA (12), MOVBE (22), POPCNT (23), OSXSAVE (27), AVX (28), F16C (29).
+    const unsigned needed1 = (1u << 12) | (1u << 22) | (1u << 23) | (1u << 27) | (1u << 28) | (1u << 29);
+    if ((c & needed1) != needed1) return 0;
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 0x6) != 0x6) return 0;  // XMM and YMM state enabled by the OS
+    if (!__get_cpuid(0x80000001, &a, &b, &c, &d) || !(c & (1u << 5))) return 0;  // LZCNT
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    // BMI1 (3), AVX2 (5), BMI2 (8).
+    const unsigned needed7 = (1u << 3) | (1u << 5) | (1u << 8);
+    return (b & needed7) == needed7 ? 1 : 0;
+}
+
+/// 1 when the CPU and the OS support the x86-64-v4 instruction set the AVX-512 Swift kernels
+/// (Sources/TensorKernels) are compiled for: everything `hybridsign_has_avx2` checks plus
+/// AVX-512 F/CD/BW/DQ/VL, with the AVX-512 registers saved on context switch; else 0.
+static inline int hybridsign_has_avx512(void) {
+    if (!hybridsign_has_avx2()) return 0;
+    unsigned a, b, c, d;
     unsigned lo, hi;
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
     if ((lo & 0xE6) != 0xE6) return 0;  // XMM, YMM, opmask, ZMM state enabled by the OS
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
-    // AVX2 (5), BMI1 (3), BMI2 (8), AVX512F (16), DQ (17), CD (28), BW (30), VL (31).
-    const unsigned needed = (1u << 3) | (1u << 5) | (1u << 8) | (1u << 16) | (1u << 17) | (1u << 28) | (1u << 30) | (1u << 31);
+    // AVX512F (16), DQ (17), CD (28), BW (30), VL (31).
+    const unsigned needed = (1u << 16) | (1u << 17) | (1u << 28) | (1u << 30) | (1u << 31);
     return (b & needed) == needed ? 1 : 0;
 }
 #else
-/// Not x86-64: the AVX-512 kernels are never called.
+/// Not x86-64: the x86 kernels are never called.
+static inline int hybridsign_has_avx2(void) { return 0; }
 static inline int hybridsign_has_avx512(void) { return 0; }
 #endif
 

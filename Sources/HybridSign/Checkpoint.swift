@@ -121,6 +121,7 @@ public struct Checkpoint {
         guard let fps = meta[Key.fps].flatMap(Double.init), PoseLimits.isValidFPS(fps), let step = meta[Key.step].flatMap(Int.init), step >= 0 else {
             throw HybridSignError.invalidCheckpoint("\(url.path): metadata 'fps' or 'step' is missing or damaged")
         }
+        try checkTraining(training, step: step, path: url.path)
         let weightPrefix = useEMA && file.tensors.keys.contains(where: { $0.hasPrefix("ema.") }) ? "ema." : "model."
         try checkBounds(config: config, vocabulary: vocabulary, signers: signers, file: file, weightPrefix: weightPrefix, path: url.path)
         let model: HybridSignModel
@@ -152,6 +153,17 @@ public struct Checkpoint {
             throw HybridSignError.invalidCheckpoint("\(url.path): the weights do not fit the stored configuration: \(error)")
         }
         return Checkpoint(model: model, step: step, training: training, emaState: ema, optimizerState: optimizer, history: history)
+    }
+
+    /// Checks the training options and step a file declares (what `train --resume` continues
+    /// with) against ``TrainingOptions/Ceilings``.
+    private static func checkTraining(_ training: TrainingOptions?, step: Int, path: String) throws(HybridSignError) {
+        do { try training?.validate() } catch {
+            throw HybridSignError.invalidCheckpoint("\(path): metadata \(QuotedText.quoted(Key.training)): \(error)")
+        }
+        guard step <= TrainingOptions.Ceilings.steps else {
+            throw HybridSignError.invalidCheckpoint("\(path): metadata 'step' is \(step), over the ceiling of \(TrainingOptions.Ceilings.steps) steps")
+        }
     }
 
     /// Checks what a file declares (signers, the configuration's ceilings, the vocabulary) and that

@@ -22,6 +22,17 @@ public enum LengthAdvice {
             + "frames after \(config.maxFrames) are at positions it never learned and drift"
     }
 
+    /// The warning for a `frames: auto` sample that the model's progress head did not end (the
+    /// sampler cut it at its automatic limit), given the last frame `sampler` made; nil when the
+    /// head ended it, when no frame was made, or for a `diffusion` model (which has no progress
+    /// head and makes the length model's estimate). A sample stopped by Ctrl-C is not asked about:
+    /// its last frame was not the limit's.
+    public static func progressNeverEnded(last: GeneratedFrame?, frameCount: Int, sampler: Sampler) -> String? {
+        guard sampler.model.config.mode != .diffusion, let last, !Sampler.endedByProgress(last) else { return nil }
+        return "the model's progress head did not end the sequence; it stops at \(frameCount) frames, the automatic limit "
+            + "(twice the length model's estimate, at most \(sampler.automaticCeiling)); give frames: N (--frames N) for another length"
+    }
+
     /// The warning for a `frames: auto` sample of `framesMade` frames for `text` that is much
     /// shorter than the length model's estimate, or that the model's `maxFrames` cut; nil when it
     /// is not.

@@ -215,8 +215,6 @@ public final class Trainer {
     }
 
     private static func validate(_ options: TrainingOptions) throws(HybridSignError) {
-        guard options.steps >= 1, options.batchSize >= 1, options.learningRate > 0, options.learningRate.isFinite else {
-            throw HybridSignError.invalidConfig("training needs steps ≥ 1, batch ≥ 1 and a positive learning rate")
-        }
+        try options.validate()
     }
 }

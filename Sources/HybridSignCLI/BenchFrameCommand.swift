@@ -10,7 +10,7 @@ struct BenchFrameCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "frame", abstract: "Latency of one streaming-sized block pass (inference).")
 
-    @Flag(help: "Print one JSON object: {\"ms_per_pass\": ..., \"passes_per_second\": ...}.")
+    @Flag(help: "Print one JSON object: {\"ms_per_pass\": ..., \"passes_per_second\": ..., \"kernels\": ...}.")
     var json = false
     @Flag(help: "Also print time per op (one extra profiled pass).")
     var profile = false
@@ -54,10 +54,10 @@ struct BenchFrameCommand: ParsableCommand {
         if profile { _ = pass(profiled: true) }
         let median = times[times.count / 2]
         if json {
-            print("{\"ms_per_pass\": \(String(format: "%.3f", median * 1000)), \"passes_per_second\": \(String(format: "%.1f", 1 / median))}")
+            print("{\"ms_per_pass\": \(String(format: "%.3f", median * 1000)), \"passes_per_second\": \(String(format: "%.1f", 1 / median)), \"kernels\": \"\(KernelPath.current)\"}")
         } else {
-            print(String(format: "one block + cached temporal attention (%d tokens, D=%d, %d heads, %d cached frames): median %.2f ms (best %.2f ms), %.1f passes/s",
-                         tokens, dim, heads, history, median * 1000, times[0] * 1000, 1 / median))
+            print(String(format: "one block + cached temporal attention (%d tokens, D=%d, %d heads, %d cached frames): median %.2f ms (best %.2f ms), %.1f passes/s (%@ kernels)",
+                         tokens, dim, heads, history, median * 1000, times[0] * 1000, 1 / median, KernelPath.current.rawValue))
         }
     }
 }

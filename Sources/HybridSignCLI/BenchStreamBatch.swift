@@ -1,5 +1,6 @@
 import Foundation
 import HybridSign
+import Tensors
 
 /// `bench stream --batch B`: the same B-sequence batch and one single stream, alternated run by
 /// run in the same process, so their ratio is measured under the same load.
@@ -50,7 +51,7 @@ struct BatchStreamMeasurement {
     }
 
     /// `{"batch": B, "fps_total": …, "ttff_s": …, "frame_s": …, "single_fps": …, "single_ttff_s": …,
-    /// "single_frame_s": …, "ratio": …, "params": …}`: medians over the runs; the ratio is the
+    /// "single_frame_s": …, "ratio": …, "params": …, "kernels": …}`: medians over the runs; the ratio is the
     /// median of each run's batch/single quotient.
     func json(params: Int) -> String {
         let b = batch.first?.sequences ?? 0
@@ -65,6 +66,7 @@ struct BatchStreamMeasurement {
             ("single_frame_s", String(format: "%.5f", Self.median(single.map(\.perFrame)))),
             ("ratio", String(format: "%.2f", ratio)),
             ("params", String(params)),
+            ("kernels", "\"\(KernelPath.current.rawValue)\""),
         ]
         return "{" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
     }
@@ -73,8 +75,8 @@ struct BatchStreamMeasurement {
     func summary() -> String {
         let b = batch.first?.sequences ?? 0
         let ratio = Self.median(zip(batch, single).map { $0.fpsTotal / $1.fpsTotal })
-        return String(format: "batch %d: %.1f frames/s in all (first frame %.1f ms, then %.1f ms a frame per sequence); one stream: %.1f frames/s (first frame %.1f ms); ratio %.2f",
+        return String(format: "batch %d: %.1f frames/s in all (first frame %.1f ms, then %.1f ms a frame per sequence); one stream: %.1f frames/s (first frame %.1f ms); ratio %.2f (%@ kernels)",
                       b, Self.median(batch.map(\.fpsTotal)), Self.median(batch.map(\.first)) * 1000, Self.median(batch.map(\.perFrame)) * 1000,
-                      Self.median(single.map(\.fpsTotal)), Self.median(single.map(\.first)) * 1000, ratio)
+                      Self.median(single.map(\.fpsTotal)), Self.median(single.map(\.first)) * 1000, ratio, KernelPath.current.rawValue)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HybridSign
+import Tensors
 import TextEncoders
 
 /// `hybridsign bench stream`: time to first frame and frames per second of the streaming sampler
@@ -17,9 +18,9 @@ struct BenchStreamCommand: ParsableCommand {
     @Option(help: "Condition on a pretrained text encoder: its folder, or `random-t5-base` (a t5-base-sized T5 with random weights); the first frame then includes encoding the sentence.")
     var textEncoder: String?
     @Option(help: "The text to stream (default: \"hallo\"; with --text-encoder a 15-word sentence).") var text: String?
-    @Option(help: "Stream this many sequences at once and time them against one stream in the same run (JSON: fps_total, ttff_s, frame_s, single_fps, ratio).")
+    @Option(help: "Stream this many sequences at once and time them against one stream in the same run (JSON: fps_total, ttff_s, frame_s, single_fps, ratio, kernels).")
     var batch: Int?
-    @Flag(help: "Print one JSON object: {\"ttff_s\": ..., \"fps\": ..., \"params\": ...}.") var json = false
+    @Flag(help: "Print one JSON object: {\"ttff_s\": ..., \"fps\": ..., \"params\": ..., \"kernels\": ...}.") var json = false
 
     func validate() throws {
         guard frames >= 1, steps >= 1, runs >= 1 else { throw ValidationError("--frames, --steps and --runs must be at least 1") }
@@ -71,10 +72,10 @@ struct BenchStreamCommand: ParsableCommand {
             let ttff = results.map(\.ttff).sorted()[runs / 2], fps = results.map(\.fps).sorted()[runs / 2]
             let params = model.network.parameterCount
             if json {
-                print("{\"ttff_s\": \(String(format: "%.4f", ttff)), \"fps\": \(String(format: "%.1f", fps)), \"params\": \(params)}")
+                print("{\"ttff_s\": \(String(format: "%.4f", ttff)), \"fps\": \(String(format: "%.1f", fps)), \"params\": \(params), \"kernels\": \"\(KernelPath.current)\"}")
             } else {
-                print(String(format: "%@ preset (%@, %d parameters): %d frames, %d flow step(s): first frame %.1f ms, %.1f frames/s",
-                             preset.rawValue, mode.rawValue, params, frames, steps, ttff * 1000, fps))
+                print(String(format: "%@ preset (%@, %d parameters): %d frames, %d flow step(s): first frame %.1f ms, %.1f frames/s (%@ kernels)",
+                             preset.rawValue, mode.rawValue, params, frames, steps, ttff * 1000, fps, KernelPath.current.rawValue))
             }
         } catch let error as ValidationError {
             throw error

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HybridSign
+import Tensors
 
 /// `hybridsign bench train`: seconds per full optimiser step (forward, MeanFlow JVP, backward,
 /// clipping, AdamW, EMA) of a preset on random data of a fixed shape.
@@ -16,7 +17,7 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Share of frames the flow trains on per step (hybrid; default: the preset's).") var flowFraction: Float?
     @Flag(inversion: .prefixedNo, help: "Stop the flow's gradient at the clean stream's keys/values (hybrid; default: the preset's).") var detachHistory: Bool?
     @Flag(help: "Also print time per op of one extra profiled step.") var profile = false
-    @Flag(help: "Print one JSON object: {\"seconds_per_step\": ..., \"tokens_per_s\": ...}.") var json = false
+    @Flag(help: "Print one JSON object: {\"seconds_per_step\": ..., \"tokens_per_s\": ..., \"kernels\": ...}.") var json = false
 
     func validate() throws {
         guard batch >= 1, frames >= 2, steps >= 1 else { throw ValidationError("--batch, --steps must be ≥ 1 and --frames ≥ 2") }
@@ -48,10 +49,11 @@ struct BenchTrainCommand: ParsableCommand {
             // Tokens: every (frame, token) of the batch once — batch × frames × tokens per frame.
             let tokens = Double(batch * frames * config.tokensPerFrame)
             if json {
-                print("{\"seconds_per_step\": \(String(format: "%.4f", perStep)), \"tokens_per_s\": \(String(format: "%.0f", tokens / perStep))}")
+                print("{\"seconds_per_step\": \(String(format: "%.4f", perStep)), \"tokens_per_s\": \(String(format: "%.0f", tokens / perStep)), \"kernels\": \"\(KernelPath.current)\"}")
             } else {
-                print(String(format: "%@ preset (%@): batch %d × %d frames × %d tokens: %.3f s/step, %.0f tokens/s",
-                             preset.rawValue, mode.rawValue, batch, frames, config.tokensPerFrame, perStep, tokens / perStep))
+                print(String(format: "%@ preset (%@): batch %d × %d frames × %d tokens: %.3f s/step, %.0f tokens/s (%@ kernels)",
+                             preset.rawValue, mode.rawValue, batch, frames, config.tokensPerFrame, perStep, tokens / perStep,
+                             KernelPath.current.rawValue))
             }
         } catch {
             FileHandle.standardError.write(Data("hybridsign bench train: \(error)\n".utf8))

@@ -9,6 +9,8 @@ import Tensors
 enum Entry {
     static func main() async {
         Memory.keepFreedBuffers()
+        // A bad HYBRIDSIGN_KERNELS stops here with its message, before any command starts work.
+        _ = KernelPath.current
         InterruptHandling.installTerminating()
         await HybridSignCommand.main()
     }

@@ -60,8 +60,8 @@ struct SampleCommand: ParsableCommand {
                 last = frame
                 if verbose { print(String(format: "frame %d at %.1f ms (progress %.2f)", frame.index, frame.time * 1000, frame.progress)) }
             }
-            if case .auto = frames, loaded.config.mode != .diffusion, let last, !Sampler.endedByProgress(last) {
-                CommandSupport.warn("the model's progress head did not end the sequence; it stops at \(sequence.frameCount) frames, the automatic limit (twice the length model's estimate, at most \(sampler.automaticCeiling)); give --frames N for another length")
+            if case .auto = frames, let warning = LengthAdvice.progressNeverEnded(last: last, frameCount: sequence.frameCount, sampler: sampler) {
+                CommandSupport.warn(warning)
             }
             if case .auto = frames, let warning = LengthAdvice.automatic(framesMade: sequence.frameCount, text: text, model: loaded) {
                 CommandSupport.warn(warning)

@@ -97,10 +97,16 @@ public final class PretrainedTextEncoder: Sendable {
 
     /// The last hidden states of `ids` (each below the vocabulary size, at most ``maxTokens``).
     public func encode(ids: [Int]) -> TextEncoding {
+        var profile = EncoderProfile()
+        return encode(ids: ids, profile: &profile)
+    }
+
+    /// ``encode(ids:)``, adding where its time went to `profile` (`hybridsign bench text-encode`).
+    public func encode(ids: [Int], profile: inout EncoderProfile) -> TextEncoding {
         let hidden: [Float]
         switch network {
-        case let .t5(e): hidden = e.encode(ids)
-        case let .bert(e): hidden = e.encode(ids)
+        case let .t5(e): hidden = e.encode(ids, profile: &profile)
+        case let .bert(e): hidden = e.encode(ids, profile: &profile)
         }
         return TextEncoding(ids: ids, hidden: hidden, width: width)
     }

@@ -47,10 +47,15 @@ public enum RandomT5Folder {
         for word in words { pieces.append(["▁" + word, -5.0]); pieces.append([word, -6.0]) }
         let tokenizer: [String: Any] = [
             "version": "1.0",
-            "added_tokens": [["id": 0, "content": "<pad>", "special": true], ["id": 1, "content": "</s>", "special": true], ["id": 2, "content": "<unk>", "special": true]],
+            // Every field the tokenizers library requires, so that the folder loads there too (the tests compare).
+            "added_tokens": ["<pad>", "</s>", "<unk>"].enumerated().map { id, content in
+                ["id": id, "content": content, "special": true, "single_word": false, "lstrip": false, "rstrip": false, "normalized": false] as [String: Any]
+            },
             "normalizer": ["type": "NFKC"],
             "pre_tokenizer": ["type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": true],
             "post_processor": ["type": "TemplateProcessing", "single": [["Sequence": ["id": "A", "type_id": 0]], ["SpecialToken": ["id": "</s>", "type_id": 0]]],
+                               "pair": [["Sequence": ["id": "A", "type_id": 0]], ["SpecialToken": ["id": "</s>", "type_id": 0]],
+                                        ["Sequence": ["id": "B", "type_id": 0]], ["SpecialToken": ["id": "</s>", "type_id": 0]]],
                                "special_tokens": ["</s>": ["id": "</s>", "ids": [1], "tokens": ["</s>"]]]],
             "model": ["type": "Unigram", "unk_id": 2, "vocab": pieces],
         ]

@@ -61,6 +61,43 @@ final class HostileModelTests: XCTestCase {
         }
     }
 
+    func testTrainingOptionsOverTheCeilingsAreRefused() throws {
+        // What `train --resume` reads back: a saved run's options and step.
+        let model = try HybridSignModel(config: tinyConfig(), fitting: syntheticDataset(), seed: 1)
+        let saved = temporaryURL("hostile-run-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: saved) }
+        try Checkpoint.save(model: model, step: 3, training: TrainingOptions(), to: saved)
+        let base = try SafeTensors.read(from: saved)
+        let ceilings = TrainingOptions.Ceilings.self
+        let cases: [(String, Any, String)] = [
+            ("steps", 1_000_000_000_000_000, "steps is 1000000000000000; it must be 1…\(ceilings.steps)"),
+            ("steps", 0, "steps is 0; it must be 1…"),
+            ("batchSize", 1_000_000_000_000, "batchSize is 1000000000000; it must be 1…\(ceilings.batchSize)"),
+            ("warmupSteps", -5, "warmupSteps is -5; it must be 0…"),
+            ("learningRate", 1e30, "learningRate is 1e+30; it must be above 0.0 and at most 1.0"),
+            ("weightDecay", 5, "weightDecay is 5.0; it must be 0.0…1.0"),
+            ("clipNorm", -1, "clipNorm is -1.0; it must be above 0.0 and at most"),
+            ("emaDecay", 1.5, "emaDecay is 1.5; it must be 0.0…1.0"),
+        ]
+        for (key, value, expected) in cases {
+            let url = try rewritten(base, "training") { $0[key] = value }
+            assertRefused(url, "metadata 'training'", expected)
+        }
+        var metadata = base.metadata
+        metadata["step"] = "1000000000000"
+        let farStep = temporaryURL("hostile-step-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: farStep) }
+        try SafeTensors.write(base.tensors, metadata: metadata, to: farStep)
+        assertRefused(farStep, "metadata 'step' is 1000000000000, over the ceiling of \(ceilings.steps) steps")
+        // The saved run itself loads, and a trainer refuses the same options given directly.
+        XCTAssertNoThrow(try HybridSignModel.load(contentsOf: saved))
+        var options = TrainingOptions()
+        options.batchSize = ceilings.batchSize + 1
+        XCTAssertThrowsError(try Trainer(model: model, dataset: syntheticDataset(), options: options)) { error in
+            XCTAssertTrue("\(error)".contains("batchSize is \(ceilings.batchSize + 1); it must be 1…\(ceilings.batchSize)"), "\(error)")
+        }
+    }
+
     func testAConfigurationLargerThanItsStoredWeightsIsRefused() throws {
         let base = try savedTinyModel()
         // Within every ceiling, but a network of ~4.3e9 weights for a file that stores a few thousand.

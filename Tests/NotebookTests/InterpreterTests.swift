@@ -142,6 +142,43 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(try value(of: "read_lines \"\(file.path)\" keep_empty: true").list?.map(\.plainText),
                        ["Baum", "", "# note", "Guten Morgen"])
     }
+
+    func testReadLinesOfAnEmptyFileIsAnEmptyList() throws {
+        let file = try temporaryDirectory(self).appendingPathComponent("empty.txt")
+        try Data().write(to: file)
+        XCTAssertEqual(try value(of: "read_lines \"\(file.path)\"").list?.count, 0)
+        XCTAssertEqual(try value(of: "read_lines \"\(file.path)\" keep_empty: true").list?.count, 0,
+                       "an empty file has no lines, not one empty line")
+        try Data("\n".utf8).write(to: file)
+        XCTAssertEqual(try value(of: "read_lines \"\(file.path)\" keep_empty: true").list?.map(\.plainText), [""])
+    }
+
+    func testReadLinesRefusesWhatIsNotASmallTextFile() throws {
+        let directory = try temporaryDirectory(self)
+        let folder = try XCTUnwrap(failure(of: "read_lines \"\(directory.path)\""))
+        XCTAssertEqual(folder.message, "'\(directory.path)' is a directory, not a text file")
+        XCTAssertEqual(folder.range?.start.column, 12, "points at the path")
+
+        let binary = directory.appendingPathComponent("model.bin")
+        try Data([0x42, 0x61, 0x75, 0x6D, 0x00, 0x01]).write(to: binary)
+        XCTAssertEqual(try XCTUnwrap(failure(of: "read_lines \"\(binary.path)\"")).message,
+                       "'\(binary.path)' is not a text file (a NUL byte at offset 4)")
+
+        let latin1 = directory.appendingPathComponent("latin1.txt")
+        try Data([0x47, 0x72, 0xFC, 0x6E]).write(to: latin1)
+        XCTAssertEqual(try XCTUnwrap(failure(of: "read_lines \"\(latin1.path)\"")).message, "'\(latin1.path)' is not UTF-8 text")
+
+        // Sparse: the size is checked before a byte is read, so the test writes nothing.
+        let huge = directory.appendingPathComponent("huge.txt")
+        XCTAssertTrue(FileManager.default.createFile(atPath: huge.path, contents: nil))
+        let handle = try FileHandle(forWritingTo: huge)
+        try handle.truncate(atOffset: UInt64(ReadLinesVerb.maximumBytes + 1))
+        try handle.close()
+        let start = Date()
+        let error = try XCTUnwrap(failure(of: "read_lines \"\(huge.path)\""))
+        XCTAssertEqual(error.message, "'\(huge.path)' is \(ReadLinesVerb.maximumBytes + 1) bytes, larger than the 16 MiB read_lines reads")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1)
+    }
 }
 
 final class LoopProgressTests: XCTestCase {

@@ -1,5 +1,7 @@
 import Foundation
+import HybridSign
 import Platform
+import Tensors
 import XCTest
 @testable import Notebook
 
@@ -23,5 +25,35 @@ final class LengthAdviceTests: XCTestCase {
         let before = output().components(separatedBy: "warning").count
         XCTAssertEqual(session.submit("sample m \"Baum\" frames: 200"), .success)
         XCTAssertEqual(output().components(separatedBy: "warning").count, before, "the maximum itself is fine")
+    }
+
+    /// A model whose progress head never ends a sequence (a bias of −100 on the bundled model's
+    /// head) is cut at the automatic limit: the notebook's `sample` says so as `hybridsign sample`
+    /// does, with the same words (`LengthAdvice.progressNeverEnded`).
+    func testAProgressHeadThatNeverEndsIsWarnedAboutInTheNotebookAndOnTheCommandLine() throws {
+        let directory = try temporaryDirectory(self)
+        let model = try HybridSignModel.load(contentsOf: repositoryRoot.appendingPathComponent("data/models/words-small.safetensors"))
+        for (name, parameter) in model.network.namedParameters() where name == "progress_head.bias" {
+            parameter.assign(Tensor(repeating: -100, shape: parameter.value.shape))
+        }
+        let endless = directory.appendingPathComponent("endless.safetensors")
+        try model.save(to: endless)
+        let warning = "the model's progress head did not end the sequence; it stops at "
+
+        let (session, output) = makeSession()
+        XCTAssertEqual(session.submit("let m = load \"\(endless.path)\""), .success, output())
+        XCTAssertEqual(session.submit("let s = sample m \"Baum\""), .success, output())
+        let frames = try XCTUnwrap(session.interpreter.variables["s"]?.member("frames")?.number)
+        XCTAssertTrue(output().contains("warning: " + warning + "\(Int(frames)) frames"), output())
+        XCTAssertEqual(session.submit("sample m \"Baum\" frames: 5"), .success)
+        XCTAssertEqual(output().components(separatedBy: warning).count, 2, "a fixed length is not warned about")
+
+        let (status, text) = try runHybridsign(["sample", endless.path, "Baum", "--out", directory.appendingPathComponent("s.json").path])
+        XCTAssertEqual(status, 0, text)
+        XCTAssertTrue(text.contains(warning + "\(Int(frames)) frames"), text)
+        // The bundled model itself ends its sequences: no warning there.
+        let bundled = repositoryRoot.appendingPathComponent("data/models/words-small.safetensors").path
+        let ended = try runHybridsign(["sample", bundled, "Baum", "--out", directory.appendingPathComponent("b.json").path])
+        XCTAssertFalse(ended.text.contains(warning), ended.text)
     }
 }

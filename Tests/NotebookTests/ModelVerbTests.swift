@@ -200,6 +200,26 @@ final class ModelVerbTests: XCTestCase {
         XCTAssertEqual(two.column("samples")?.compactMap(\.number), [2, 2])
     }
 
+    func testEvalWithSeedsAddsTheDiversityOfEvalSeedsJSON() throws {
+        let variables = try trained(mode: "hybrid")
+        guard case .table(let table) = try value(of: "eval m on d steps: 1 seed: 2 seeds: 3 limit: 2", variables: variables) else {
+            return XCTFail("not a table")
+        }
+        XCTAssertEqual(table.columns, EvalVerb.columns + ["seeds", "distinct_nearest", "pairwise_dtw_mje", "nearest_dtw_mje"])
+        let m = try model(variables["m"]).model!
+        let runner = EvaluationRunner(model: m, options: SamplingOptions(steps: 1, seed: 2))
+        let expected = try XCTUnwrap(try runner.diversity(on: try DataFixtures.words(), seeds: 3, limit: 2))
+        let row = table.rows[0]
+        XCTAssertEqual(row[9].number, 3)
+        XCTAssertEqual(row[10].number!, expected.distinctNearest, accuracy: 1e-12)
+        XCTAssertEqual(row[11].number!, try XCTUnwrap(expected.pairwiseDTWMJE), accuracy: 1e-9)
+        XCTAssertEqual(row[12].number!, expected.nearestDTWMJE, accuracy: 1e-9)
+        // Each word of d has one realisation, so every seed's nearest is that one.
+        XCTAssertEqual(row[10].number, 1)
+        XCTAssertTrue(failureLocation("eval m on d seeds: 0", variables: variables)?.message.contains("seeds") ?? false)
+        XCTAssertTrue(failureLocation("eval m on d seeds: 2 signer: \"own\"", variables: variables)?.message.contains("not \"own\"") ?? false)
+    }
+
     func testEvalSkipsAndListsTextsTheModelCannotRead() throws {
         var variables = try trained(mode: "ar")
         var words = try DataFixtures.words()

@@ -15,6 +15,21 @@ func hybridsignExecutable() throws -> String {
     return found
 }
 
+/// Runs the hybridsign executable with `arguments` to its end: its exit status, and standard
+/// output and error together.
+func runHybridsign(_ arguments: [String]) throws -> (status: Int32, text: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try hybridsignExecutable())
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+}
+
 struct NotebookTestError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

@@ -48,9 +48,9 @@ final class TrainingDriverTests: XCTestCase {
 
     @discardableResult
     private func runCommand(_ arguments: [String], expecting status: Int32 = 0) throws -> String {
-        let run = try runHybridsign(arguments)
-        XCTAssertEqual(run.status, status, run.text)
-        return run.text
+        let (actual, text) = try runHybridsign(arguments)
+        XCTAssertEqual(actual, status, text)
+        return text
     }
 
     /// Every tensor (weights, averaged weights, optimiser moments, history) is equal bit for bit.

@@ -5,9 +5,11 @@ import XCTest
 /// The few-row `X·Wᵀ` kernel behind `BLAS.gemm(transposeB:)` against a double-precision reference,
 /// over shapes that hit every tile edge (rows not a multiple of 4, columns not of 6, K not of 16),
 /// leading dimensions wider than the rows, accumulation (β = 1), and the split over the cores.
+/// These run on the process's kernel path; `KernelPathTests` runs the same checks on every path.
 final class RowTimesTransposedTests: XCTestCase {
-    func check(m: Int, n: Int, k: Int, pad: Int = 0, accumulate: Bool = false, seed: UInt64 = 1,
-               file: StaticString = #filePath, line: UInt = #line) {
+    /// `BLAS.gemm(transposeB: true)` on `path` against the reference.
+    static func check(on path: KernelPath = .current, m: Int, n: Int, k: Int, pad: Int = 0, accumulate: Bool = false,
+                      seed: UInt64 = 1, file: StaticString = #filePath, line: UInt = #line) {
         var rng = RandomGenerator(seed: seed)
         let (ldx, ldw, ldy) = (k + pad, k + 2 * pad, n + pad)
         let x = rng.normal([m * ldx]).scalars, w = rng.normal([n * ldw]).scalars
@@ -16,7 +18,7 @@ final class RowTimesTransposedTests: XCTestCase {
         x.withUnsafeBufferPointer { xb in
             w.withUnsafeBufferPointer { wb in
                 y.withUnsafeMutableBufferPointer { yb in
-                    BLAS.gemm(transposeB: true, m: m, n: n, k: k, a: xb.baseAddress!, lda: ldx, b: wb.baseAddress!, ldb: ldw,
+                    BLAS.gemm(on: path, transposeB: true, m: m, n: n, k: k, a: xb.baseAddress!, lda: ldx, b: wb.baseAddress!, ldb: ldw,
                               beta: accumulate ? 1 : 0, c: yb.baseAddress!, ldc: ldy)
                 }
             }
@@ -41,7 +43,12 @@ final class RowTimesTransposedTests: XCTestCase {
                 worst = max(worst, abs(Double(y[i * ldy + j]) - expected) / max(1, magnitude))
             }
         }
-        XCTAssertLessThan(worst, 1e-5, "\(m)×\(n)×\(k) pad \(pad) accumulate \(accumulate)", file: file, line: line)
+        XCTAssertLessThan(worst, 1e-5, "\(path): \(m)×\(n)×\(k) pad \(pad) accumulate \(accumulate)", file: file, line: line)
+    }
+
+    func check(m: Int, n: Int, k: Int, pad: Int = 0, accumulate: Bool = false, seed: UInt64 = 1,
+               file: StaticString = #filePath, line: UInt = #line) {
+        Self.check(m: m, n: n, k: k, pad: pad, accumulate: accumulate, seed: seed, file: file, line: line)
     }
 
     func testEdgeShapes() {
@@ -89,8 +96,17 @@ final class RowTimesTransposedTests: XCTestCase {
 /// beyond one 128-wide block, masked tails) and the row softmax (−∞ entries, all-−∞ rows).
 final class RowKernelTests: XCTestCase {
     func testFewRowProductsMatchReference() {
+        Self.checkFewRowProducts()
+    }
+
+    func testSoftmaxRows() {
+        Self.checkSoftmaxRows()
+    }
+
+    /// `BLAS.gemm` (A·B, m ≤ 4) on `path` against the reference, with shapes around the vector widths.
+    static func checkFewRowProducts(on path: KernelPath = .current) {
         var rng = RandomGenerator(seed: 9)
-        for (m, n, k) in [(1, 128, 60), (1, 7, 3), (3, 130, 17), (4, 300, 33), (2, 16, 1), (1, 69, 9), (2, 112, 5), (1, 32, 40)] {
+        for (m, n, k) in [(1, 128, 60), (1, 7, 3), (3, 130, 17), (4, 300, 33), (2, 16, 1), (1, 69, 9), (2, 112, 5), (1, 32, 40), (3, 9, 8), (4, 65, 7), (2, 63, 16)] {
             for beta: Float in [0, 1] {
                 let ldb = n + 3, ldc = n + 2
                 let a = rng.normal([m * k]).scalars, b = rng.normal([k * ldb]).scalars
@@ -99,7 +115,7 @@ final class RowKernelTests: XCTestCase {
                 a.withUnsafeBufferPointer { ab in
                     b.withUnsafeBufferPointer { bb in
                         c.withUnsafeMutableBufferPointer { cb in
-                            BLAS.gemm(m: m, n: n, k: k, a: ab.baseAddress!, b: bb.baseAddress!, ldb: ldb,
+                            BLAS.gemm(on: path, m: m, n: n, k: k, a: ab.baseAddress!, b: bb.baseAddress!, ldb: ldb,
                                       beta: beta, c: cb.baseAddress!, ldc: ldc)
                         }
                     }
@@ -113,27 +129,29 @@ final class RowKernelTests: XCTestCase {
                             expected = Double(beta) * expected + sum
                         }
                         XCTAssertEqual(Double(c[i * ldc + j]), expected, accuracy: 1e-4 * max(1, abs(expected)),
-                                       "\(m)×\(n)×\(k) β \(beta) at [\(i), \(j)]")
+                                       "\(path): \(m)×\(n)×\(k) β \(beta) at [\(i), \(j)]")
                     }
                 }
             }
         }
     }
 
-    func testSoftmaxRows() {
-        for n in [1, 5, 16, 17, 137] {
+    /// `RowKernels.softmax` on `path` against the reference: lengths around the vector widths,
+    /// −∞ entries, a fully masked row.
+    static func checkSoftmaxRows(on path: KernelPath = .current) {
+        for n in [1, 5, 7, 8, 9, 15, 16, 17, 24, 137] {
             var rng = RandomGenerator(seed: UInt64(n))
             var x = (rng.normal([n]) * 4).scalars
             if n > 2 { x[1] = -.infinity }
             var y = [Float](repeating: .nan, count: n)
-            RowKernels.softmax(x, &y, n)
+            RowKernels.softmax(x, &y, n, on: path)
             let m = x.max()!
             let e = x.map { $0 == -.infinity ? 0 : Foundation.exp(Double($0 - m)) }
             let total = e.reduce(0, +)
-            for i in 0..<n { XCTAssertEqual(Double(y[i]), e[i] / total, accuracy: 1e-6, "n \(n) at \(i)") }
+            for i in 0..<n { XCTAssertEqual(Double(y[i]), e[i] / total, accuracy: 1e-6, "\(path): n \(n) at \(i)") }
         }
         var y = [Float](repeating: .nan, count: 20)
-        RowKernels.softmax([Float](repeating: -.infinity, count: 20), &y, 20)
-        XCTAssertEqual(y, [Float](repeating: 0, count: 20), "a fully masked row is zeros")
+        RowKernels.softmax([Float](repeating: -.infinity, count: 20), &y, 20, on: path)
+        XCTAssertEqual(y, [Float](repeating: 0, count: 20), "\(path): a fully masked row is zeros")
     }
 }

@@ -49,6 +49,27 @@ final class TrainingTests: XCTestCase {
         XCTAssertThrowsError(try resumed.load(state: [:]))
     }
 
+    /// The step count comes from a checkpoint and becomes an `Int` in unchecked code: a value no
+    /// run reaches (1e30, a fraction, a negative) is refused, the state left as it was.
+    func testAdamWRefusesAStepCountOutsideItsRange() throws {
+        var rng = RandomGenerator(seed: 3)
+        let layer = Linear(3, 2, rng: &rng)
+        let opt = AdamW(layer.namedParameters(), learningRate: 0.01)
+        for bad: Float in [1e30, -1, 2.5, AdamW.maximumStepCount * 2] {
+            var state = opt.state()
+            state["adamw.step"] = Tensor(bad)
+            XCTAssertThrowsError(try opt.load(state: state)) { error in
+                XCTAssertEqual(error as? OptimizerStateError,
+                               .outOfRange("adamw.step", value: bad, allowed: "a whole number 0…1073741824"), "\(error)")
+            }
+            XCTAssertEqual(opt.stepCount, 0)
+        }
+        var state = opt.state()
+        state["adamw.step"] = Tensor(7)
+        try opt.load(state: state)
+        XCTAssertEqual(opt.stepCount, 7)
+    }
+
     func testGradientClippingByGlobalNorm() {
         let a = Parameter(Tensor(zeros: [2])), b = Parameter(Tensor(zeros: [1]))
         a.setGrad(Tensor(shape: [2], scalars: [3, 0]))

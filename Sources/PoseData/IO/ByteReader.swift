@@ -24,53 +24,55 @@ struct ByteReader {
     }
 
     /// Throws unless `count` more bytes are available; `what` names the value for the message.
-    func require(_ count: Int, for what: String) throws(PoseDataError) {
+    /// Descriptions are autoclosures, built only for an error: a header names each of its hundreds
+    /// of points, limbs and colours, and escaping those names up front took most of a read.
+    func require(_ count: Int, for what: @autoclosure () -> String) throws(PoseDataError) {
         guard count >= 0, count <= remaining else {
-            throw malformed("the file ends inside \(what): it needs \(count) bytes, \(remaining) are left (truncated or corrupt file)")
+            throw malformed("the file ends inside \(what()): it needs \(count) bytes, \(remaining) are left (truncated or corrupt file)")
         }
     }
 
-    mutating func readUInt16(_ what: String) throws(PoseDataError) -> UInt16 {
-        try require(2, for: what)
+    mutating func readUInt16(_ what: @autoclosure () -> String) throws(PoseDataError) -> UInt16 {
+        try require(2, for: what())
         let value = UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
         offset += 2
         return value
     }
 
-    mutating func readInt16(_ what: String) throws(PoseDataError) -> Int16 {
-        Int16(bitPattern: try readUInt16(what))
+    mutating func readInt16(_ what: @autoclosure () -> String) throws(PoseDataError) -> Int16 {
+        Int16(bitPattern: try readUInt16(what()))
     }
 
-    mutating func readUInt32(_ what: String) throws(PoseDataError) -> UInt32 {
-        try require(4, for: what)
+    mutating func readUInt32(_ what: @autoclosure () -> String) throws(PoseDataError) -> UInt32 {
+        try require(4, for: what())
         var value: UInt32 = 0
         for i in 0..<4 { value |= UInt32(bytes[offset + i]) << (8 * UInt32(i)) }
         offset += 4
         return value
     }
 
-    mutating func readFloat32(_ what: String) throws(PoseDataError) -> Float {
-        Float(bitPattern: try readUInt32(what))
+    mutating func readFloat32(_ what: @autoclosure () -> String) throws(PoseDataError) -> Float {
+        Float(bitPattern: try readUInt32(what()))
     }
 
     /// A string stored as a UInt16 byte length followed by UTF-8 bytes.
-    mutating func readString(_ what: String) throws(PoseDataError) -> String {
+    mutating func readString(_ what: @autoclosure () -> String) throws(PoseDataError) -> String {
         let start = offset
-        let length = Int(try readUInt16("the length of \(what)"))
-        try require(length, for: what)
+        let length = Int(try readUInt16("the length of \(what())"))
+        try require(length, for: what())
         let slice = bytes[offset..<(offset + length)]
         guard let string = String(validating: slice, as: UTF8.self) else {
-            throw malformed("\(what) is not valid UTF-8", at: start)
+            throw malformed("\(what()) is not valid UTF-8", at: start)
         }
         offset += length
         return string
     }
 
     /// `count` little-endian float32 values; `count` must fit in the bytes left.
-    mutating func readFloat32Array(count: Int, _ what: String) throws(PoseDataError) -> [Float] {
+    mutating func readFloat32Array(count: Int, _ what: @autoclosure () -> String) throws(PoseDataError) -> [Float] {
         let (byteCount, overflow) = count.multipliedReportingOverflow(by: 4)
-        guard !overflow else { throw malformed("\(what) claims \(count) values, more than any file can hold") }
-        try require(byteCount, for: what)
+        guard !overflow else { throw malformed("\(what()) claims \(count) values, more than any file can hold") }
+        try require(byteCount, for: what())
         let start = offset
         let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             bytes.withUnsafeBytes { raw in

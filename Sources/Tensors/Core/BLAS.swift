@@ -1,5 +1,4 @@
 import CBLAS
-internal import TensorKernels
 
 /// Row-major `cblas_sgemm` wrappers.
 public enum BLAS {
@@ -10,22 +9,33 @@ public enum BLAS {
                             alpha: Float = 1, a: UnsafePointer<Float>, lda: Int? = nil,
                             b: UnsafePointer<Float>, ldb: Int? = nil,
                             beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int? = nil) {
+        gemm(on: KernelPath.current, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+             alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+
+    /// ``gemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)`` with the few-row
+    /// products on the kernels of `path` (the tests run every path the CPU supports).
+    @inline(__always)
+    static func gemm(on path: KernelPath, transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+                     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int? = nil,
+                     b: UnsafePointer<Float>, ldb: Int? = nil,
+                     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int? = nil) {
         if m == 0 || n == 0 { return }
         if k == 0 {
             // sgemm with k = 0 must still scale C by beta.
             for i in 0..<m { for j in 0..<n { let p = c + i * (ldc ?? n) + j; p.pointee = beta == 0 ? 0 : beta * p.pointee } }
             return
         }
-        if CPUFeatures.hasAVX512 && !transposeA {
+        if path != .portable && !transposeA {
             let (lda, ldc) = (lda ?? k, ldc ?? n)
             if transposeB && RowTimesTransposed.isFaster(m: m, k: k) && (beta == 0 || alpha == 1 && beta == 1) {
-                RowTimesTransposed.product(m: m, n: n, k: k, x: a, ldx: lda, w: b, ldw: ldb ?? k,
+                RowTimesTransposed.product(on: path, m: m, n: n, k: k, x: a, ldx: lda, w: b, ldw: ldb ?? k,
                                            accumulate: beta == 1, y: c, ldy: ldc)
                 if alpha != 1 { for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= alpha } } }
                 return
             }
             if !transposeB && m <= 4 && alpha == 1 {
-                TensorKernels.rowsTimesMatrix(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb ?? n, beta: beta, y: c, ldy: ldc)
+                path.rowsTimesMatrix(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb ?? n, beta: beta, y: c, ldy: ldc)
                 return
             }
         }

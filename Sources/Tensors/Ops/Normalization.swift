@@ -1,4 +1,3 @@
-internal import TensorKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,9 +7,10 @@ import Darwin
 /// Row kernels over the last axis of a tensor viewed as `[rows, n]`.
 enum RowKernels {
     /// Softmax of each row (`-inf` entries get 0; a row of all `-inf` becomes zeros).
-    static func softmax(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
-        if CPUFeatures.hasAVX512 {
-            if !TensorKernels.softmax(x, y, count: n) { for i in 0..<n { y[i] = 0 } }
+    static func softmax(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int,
+                        on path: KernelPath = .current) {
+        if path != .portable {
+            if !path.softmax(x, y, count: n) { for i in 0..<n { y[i] = 0 } }
             return
         }
         let m = Vec.max(x, n)

@@ -20,6 +20,8 @@ public final class AdamW {
     public var weightDecay: Float
     /// Number of steps taken.
     public private(set) var stepCount: Int = 0
+    /// The largest step count ``load(state:)`` accepts (2³⁰; checkpoints store it as a Float32).
+    public static let maximumStepCount: Float = 1_073_741_824
 
     /// The parameters, their names, and whether they are decayed.
     public let parameters: [(name: String, parameter: Parameter, decays: Bool)]
@@ -88,6 +90,11 @@ public final class AdamW {
     /// Restores a state written by ``state()``; throws if a moment is missing or has the wrong shape.
     public func load(state: [String: Tensor]) throws {
         guard let step = state["adamw.step"], step.count == 1 else { throw OptimizerStateError.missing("adamw.step") }
+        // Read from a file and converted to Int in a module without overflow checks: bounded first.
+        let steps = step.scalars[0]
+        guard steps.isFinite, steps >= 0, steps <= Self.maximumStepCount, steps == steps.rounded() else {
+            throw OptimizerStateError.outOfRange("adamw.step", value: steps, allowed: "a whole number 0…\(Int(Self.maximumStepCount))")
+        }
         var newM = m, newV = v
         for (i, e) in parameters.enumerated() {
             for (key, store) in [("adamw.m." + e.name, 0), ("adamw.v." + e.name, 1)] {
@@ -98,7 +105,7 @@ public final class AdamW {
         }
         m = newM
         v = newV
-        stepCount = Int(step.scalars[0])
+        stepCount = Int(steps)
     }
 }
 

@@ -4,9 +4,10 @@ import Foundation
 /// token-type embeddings, post-LayerNorm blocks of scaled self-attention and a GELU feed-forward.
 struct BertEncoder: Sendable {
     struct Block: Sendable {
-        let query, queryBias, key, keyBias, value, valueBias: [Float]
-        let output, outputBias, attentionNormWeight, attentionNormBias: [Float]
-        let intermediate, intermediateBias, down, downBias, normWeight, normBias: [Float]
+        /// `query`, `key`, `value` stacked: `[3 · width, width]`, and their biases `[3 · width]`.
+        let queryKeyValue, queryKeyValueBias: EncoderMatrix
+        let output, outputBias, attentionNormWeight, attentionNormBias: EncoderMatrix
+        let intermediate, intermediateBias, down, downBias, normWeight, normBias: EncoderMatrix
     }
 
     let width: Int
@@ -16,8 +17,8 @@ struct BertEncoder: Sendable {
     let maxPositions: Int
     let epsilon: Float
     let activation: Activation
-    let wordEmbeddings, positionEmbeddings, tokenTypeEmbedding: [Float]
-    let embeddingNormWeight, embeddingNormBias: [Float]
+    let wordEmbeddings, positionEmbeddings, tokenTypeEmbedding: EncoderMatrix
+    let embeddingNormWeight, embeddingNormBias: EncoderMatrix
     let blocks: [Block]
 
     init(config: JSONFields, weightsURL: URL) throws(TextEncoderError) {
@@ -38,64 +39,87 @@ struct BertEncoder: Sendable {
         if let positions = try config.optionalString("position_embedding_type"), positions != "absolute" {
             throw config.error("position_embedding_type", "is '\(positions)'; this tool runs BERT encoders with absolute positions only")
         }
-        let weights = try EncoderWeights(contentsOf: weightsURL, prefixes: ["bert."], keeping: { $0.hasPrefix("embeddings.") || $0.hasPrefix("encoder.") })
+        var weights = try EncoderWeights(contentsOf: weightsURL, prefixes: ["bert."], keeping: { $0.hasPrefix("embeddings.") || $0.hasPrefix("encoder.") })
         let (d, f) = (width, feedForwardWidth)
-        wordEmbeddings = try weights.tensor("embeddings.word_embeddings.weight", shape: [vocabularySize, d])
-        positionEmbeddings = try weights.tensor("embeddings.position_embeddings.weight", shape: [maxPositions, d])
+        func matrix(_ name: String, _ shape: [Int]) throws(TextEncoderError) -> EncoderMatrix {
+            EncoderMatrix(try weights.take(name, shape: shape), columns: shape.last!)
+        }
+        wordEmbeddings = try matrix("embeddings.word_embeddings.weight", [vocabularySize, d])
+        positionEmbeddings = try matrix("embeddings.position_embeddings.weight", [maxPositions, d])
         // Every token has type 0: one text, no second segment.
-        tokenTypeEmbedding = Array(try weights.tensor("embeddings.token_type_embeddings.weight", shape: [typeCount, d]).prefix(d))
-        embeddingNormWeight = try weights.tensor("embeddings.LayerNorm.weight", shape: [d])
-        embeddingNormBias = try weights.tensor("embeddings.LayerNorm.bias", shape: [d])
+        tokenTypeEmbedding = EncoderMatrix(Array(try weights.take("embeddings.token_type_embeddings.weight", shape: [typeCount, d]).prefix(d)), columns: d)
+        embeddingNormWeight = try matrix("embeddings.LayerNorm.weight", [d])
+        embeddingNormBias = try matrix("embeddings.LayerNorm.bias", [d])
         var blocks: [Block] = []
         for i in 0..<layers {
             let p = "encoder.layer.\(i)."
+            let parts = ["query", "key", "value"]
             blocks.append(Block(
-                query: try weights.tensor(p + "attention.self.query.weight", shape: [d, d]),
-                queryBias: try weights.tensor(p + "attention.self.query.bias", shape: [d]),
-                key: try weights.tensor(p + "attention.self.key.weight", shape: [d, d]),
-                keyBias: try weights.tensor(p + "attention.self.key.bias", shape: [d]),
-                value: try weights.tensor(p + "attention.self.value.weight", shape: [d, d]),
-                valueBias: try weights.tensor(p + "attention.self.value.bias", shape: [d]),
-                output: try weights.tensor(p + "attention.output.dense.weight", shape: [d, d]),
-                outputBias: try weights.tensor(p + "attention.output.dense.bias", shape: [d]),
-                attentionNormWeight: try weights.tensor(p + "attention.output.LayerNorm.weight", shape: [d]),
-                attentionNormBias: try weights.tensor(p + "attention.output.LayerNorm.bias", shape: [d]),
-                intermediate: try weights.tensor(p + "intermediate.dense.weight", shape: [f, d]),
-                intermediateBias: try weights.tensor(p + "intermediate.dense.bias", shape: [f]),
-                down: try weights.tensor(p + "output.dense.weight", shape: [d, f]),
-                downBias: try weights.tensor(p + "output.dense.bias", shape: [d]),
-                normWeight: try weights.tensor(p + "output.LayerNorm.weight", shape: [d]),
-                normBias: try weights.tensor(p + "output.LayerNorm.bias", shape: [d])))
+                queryKeyValue: EncoderMatrix(stacking: try parts.map { (part: String) throws(TextEncoderError) in
+                    try weights.take(p + "attention.self.\(part).weight", shape: [d, d])
+                }, columns: d),
+                queryKeyValueBias: EncoderMatrix(stacking: try parts.map { (part: String) throws(TextEncoderError) in
+                    try weights.take(p + "attention.self.\(part).bias", shape: [d])
+                }, columns: d),
+                output: try matrix(p + "attention.output.dense.weight", [d, d]),
+                outputBias: try matrix(p + "attention.output.dense.bias", [d]),
+                attentionNormWeight: try matrix(p + "attention.output.LayerNorm.weight", [d]),
+                attentionNormBias: try matrix(p + "attention.output.LayerNorm.bias", [d]),
+                intermediate: try matrix(p + "intermediate.dense.weight", [f, d]),
+                intermediateBias: try matrix(p + "intermediate.dense.bias", [f]),
+                down: try matrix(p + "output.dense.weight", [d, f]),
+                downBias: try matrix(p + "output.dense.bias", [d]),
+                normWeight: try matrix(p + "output.LayerNorm.weight", [d]),
+                normBias: try matrix(p + "output.LayerNorm.bias", [d])))
         }
         self.blocks = blocks
     }
 
     /// The last hidden states `[ids.count, width]`; ids must be below `vocabularySize` and at
-    /// most `maxPositions` of them (the caller's tokenizer limit).
-    func encode(_ ids: [Int]) -> [Float] {
-        let n = ids.count, d = width
+    /// most `maxPositions` of them (the caller's tokenizer limit); adds where the time went to `profile`.
+    func encode(_ ids: [Int], profile: inout EncoderProfile) -> [Float] {
+        let n = ids.count, d = width, f = feedForwardWidth
         guard n > 0 else { return [] }
-        var x = [Float](repeating: 0, count: n * d)
-        for (t, id) in ids.enumerated() {
-            for i in 0..<d { x[t * d + i] = wordEmbeddings[id * d + i] + positionEmbeddings[t * d + i] + tokenTypeEmbedding[i] }
+        var arena = EncoderArena(capacity: 3 * n * d + 3 * n * d + n * f + heads * n * n)
+        defer { arena.release() }
+        let x = arena.take(n * d), h = arena.take(n * d), attended = arena.take(n * d)
+        let qkv = arena.take(3 * n * d), inner = arena.take(n * f), scores = arena.take(heads * n * n)
+        profile.time(\.embedding) {
+            let (words, positions, type) = (wordEmbeddings.base, positionEmbeddings.base, tokenTypeEmbedding.base)
+            for (t, id) in ids.enumerated() {
+                let row = x + t * d
+                for i in 0..<d { row[i] = words[id * d + i] + positions[t * d + i] + type[i] }
+            }
+            EncoderMath.layerNorm(x, rows: n, width: d, weight: embeddingNormWeight.base, bias: embeddingNormBias.base, epsilon: epsilon)
         }
-        EncoderMath.layerNorm(&x, width: d, weight: embeddingNormWeight, bias: embeddingNormBias, epsilon: epsilon)
         let headWidth = d / heads
         for block in blocks {
-            let q = EncoderMath.linear(x, rows: n, block.query, out: d, bias: block.queryBias)
-            let k = EncoderMath.linear(x, rows: n, block.key, out: d, bias: block.keyBias)
-            let v = EncoderMath.linear(x, rows: n, block.value, out: d, bias: block.valueBias)
-            let attended = EncoderMath.attention(q: q, k: k, v: v, n: n, heads: heads, headWidth: headWidth,
-                                                 scale: 1 / Float(headWidth).squareRoot(), bias: nil)
-            var h = EncoderMath.linear(attended, rows: n, block.output, out: d, bias: block.outputBias)
-            EncoderMath.add(&h, x)
-            EncoderMath.layerNorm(&h, width: d, weight: block.attentionNormWeight, bias: block.attentionNormBias, epsilon: epsilon)
-            var inner = EncoderMath.linear(h, rows: n, block.intermediate, out: feedForwardWidth, bias: block.intermediateBias)
-            activation.apply(&inner)
-            x = EncoderMath.linear(inner, rows: n, block.down, out: d, bias: block.downBias)
-            EncoderMath.add(&x, h)
-            EncoderMath.layerNorm(&x, width: d, weight: block.normWeight, bias: block.normBias, epsilon: epsilon)
+            profile.time(\.projections) {
+                EncoderMath.linear(x, rows: n, inner: d, block.queryKeyValue.base, out: 3 * d, bias: block.queryKeyValueBias.base, into: qkv)
+            }
+            profile.time(\.attention) {
+                EncoderMath.attention(qkv: qkv, n: n, heads: heads, headWidth: headWidth, scale: 1 / Float(headWidth).squareRoot(),
+                                      bias: nil, scores: scores, into: attended)
+            }
+            profile.time(\.output) {
+                EncoderMath.linear(attended, rows: n, inner: d, block.output.base, out: d, bias: block.outputBias.base, into: h)
+                EncoderMath.add(h, x, count: n * d)
+            }
+            profile.time(\.norms) {
+                EncoderMath.layerNorm(h, rows: n, width: d, weight: block.attentionNormWeight.base, bias: block.attentionNormBias.base, epsilon: epsilon)
+            }
+            profile.time(\.feedForwardIn) {
+                EncoderMath.linear(h, rows: n, inner: d, block.intermediate.base, out: f, bias: block.intermediateBias.base, into: inner)
+            }
+            profile.time(\.activation) { activation.apply(inner, count: n * f) }
+            profile.time(\.feedForwardOut) {
+                EncoderMath.linear(inner, rows: n, inner: f, block.down.base, out: d, bias: block.downBias.base, into: x)
+                EncoderMath.add(x, h, count: n * d)
+            }
+            profile.time(\.norms) {
+                EncoderMath.layerNorm(x, rows: n, width: d, weight: block.normWeight.base, bias: block.normBias.base, epsilon: epsilon)
+            }
         }
-        return x
+        return profile.time(\.other) { Array(UnsafeBufferPointer(start: x, count: n * d)) }
     }
 }

@@ -1,11 +1,13 @@
 import Foundation
 import Tensors
 
-/// The tensors of a `model.safetensors`, looked up by name with the shape the config implies; a
-/// missing tensor or a shape that disagrees with `config.json` is an error naming both.
+/// The tensors of a `model.safetensors`, taken by name with the shape the config implies; a
+/// missing tensor or a shape that disagrees with `config.json` is an error naming both. Taking a
+/// tensor drops it from here, so an encoder that lays its weights out anew holds each in memory
+/// twice only while it copies it, not the whole file twice.
 struct EncoderWeights {
     let file: String
-    let tensors: [String: Tensor]
+    private var tensors: [String: Tensor]
     /// Prefixes a checkpoint may put before every name (`bert.` in a BertForMaskedLM file).
     let prefixes: [String]
 
@@ -30,7 +32,7 @@ struct EncoderWeights {
     }
 
     /// The scalars of tensor `name` (under any of the prefixes), which must have `shape`.
-    func tensor(_ name: String, shape: [Int]) throws(TextEncoderError) -> [Float] {
+    mutating func take(_ name: String, shape: [Int]) throws(TextEncoderError) -> [Float] {
         guard let found = optionalTensor(name, shape: shape) else {
             throw TextEncoderError("\(file) has no tensor '\(name)', which this \(shape.count == 1 ? "norm" : "layer") needs; is the folder's config.json for these weights?")
         }
@@ -38,14 +40,14 @@ struct EncoderWeights {
     }
 
     /// The scalars of the first of `names` present, with `shape`.
-    func tensor(anyOf names: [String], shape: [Int]) throws(TextEncoderError) -> [Float] {
+    mutating func take(anyOf names: [String], shape: [Int]) throws(TextEncoderError) -> [Float] {
         for name in names { if let found = optionalTensor(name, shape: shape) { return try found.get() } }
         throw TextEncoderError("\(file) has none of the tensors \(names.map { "'\($0)'" }.joined(separator: ", ")); is the folder's config.json for these weights?")
     }
 
-    private func optionalTensor(_ name: String, shape: [Int]) -> Result<[Float], TextEncoderError>? {
+    private mutating func optionalTensor(_ name: String, shape: [Int]) -> Result<[Float], TextEncoderError>? {
         for prefix in prefixes {
-            if let t = tensors[prefix + name] {
+            if let t = tensors.removeValue(forKey: prefix + name) {
                 guard t.shape == shape else {
                     return .failure(TextEncoderError("\(file): tensor '\(prefix + name)' has shape \(t.shape), but config.json implies \(shape)"))
                 }

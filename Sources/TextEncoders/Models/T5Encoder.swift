@@ -4,15 +4,20 @@ import Foundation
 /// pre-norm blocks with RMS norms (no bias), unscaled self-attention offset by learned relative
 /// position buckets (from the first block, shared by all), and a ReLU (v1.0) or gated-GELU (v1.1)
 /// feed-forward, then a final RMS norm.
+///
+/// The weights are laid out at load for the products (Docs/text-encoders.md, "Speed"): the query,
+/// key and value projections stacked into one `[3 · inner, d]` matrix, and a gated feed-forward's
+/// two halves into one `[2 · d_ff, d]`, so each runs as one product split over the cores.
 struct T5Encoder: Sendable {
     struct Block: Sendable {
-        let attentionNorm, query, key, value, output: [Float]
-        let feedForwardNorm: [Float]
-        /// `wi` (ungated) or `wi_0` (gated).
-        let inner: [Float]
-        /// `wi_1`, the gate's linear half, when gated.
-        let gate: [Float]?
-        let down: [Float]
+        let attentionNorm: EncoderMatrix
+        /// `q`, `k`, `v` stacked: `[3 · heads · headWidth, width]`.
+        let queryKeyValue: EncoderMatrix
+        let output: EncoderMatrix
+        let feedForwardNorm: EncoderMatrix
+        /// `wi` (ungated), or `wi_0` then `wi_1` (gated: the activated half, then the linear gate).
+        let inner: EncoderMatrix
+        let down: EncoderMatrix
     }
 
     let width: Int
@@ -24,11 +29,12 @@ struct T5Encoder: Sendable {
     let maxDistance: Int
     let epsilon: Float
     let activation: Activation
-    let embedding: [Float]
+    let gated: Bool
+    let embedding: EncoderMatrix
     /// `[bucketCount, heads]`.
     let relativeBias: [Float]
     let blocks: [Block]
-    let finalNorm: [Float]
+    let finalNorm: EncoderMatrix
 
     init(config: JSONFields, weightsURL: URL) throws(TextEncoderError) {
         width = try config.int("d_model", in: 1...EncoderLimits.maxWidth)
@@ -41,33 +47,35 @@ struct T5Encoder: Sendable {
         maxDistance = try config.int("relative_attention_max_distance", in: 1...EncoderLimits.maxTokens, default: 128)
         epsilon = Float(try config.double("layer_norm_epsilon", default: 1e-6))
         let projection = try config.optionalString("feed_forward_proj") ?? "relu"
-        let gated = projection.hasPrefix("gated-")
+        gated = projection.hasPrefix("gated-")
         let name = gated ? String(projection.dropFirst("gated-".count)) : projection
         // Hugging Face runs "gated-gelu" with the tanh approximation (T5 v1.1's gelu_new).
         guard let activation = name == "gelu" && gated ? .geluTanh : Activation(huggingFaceName: name) else {
             throw config.error("feed_forward_proj", "is '\(projection)', a feed-forward this tool does not support (supported: relu, gelu, gated-gelu, gated-silu)")
         }
         self.activation = activation
-        let weights = try EncoderWeights(contentsOf: weightsURL, prefixes: [], keeping: { $0.hasPrefix("encoder.") || $0 == "shared.weight" })
+        var weights = try EncoderWeights(contentsOf: weightsURL, prefixes: [], keeping: { $0.hasPrefix("encoder.") || $0 == "shared.weight" })
         let (d, f, inner) = (width, feedForwardWidth, heads * headWidth)
-        embedding = try weights.tensor(anyOf: ["shared.weight", "encoder.embed_tokens.weight"], shape: [vocabularySize, d])
-        relativeBias = try weights.tensor("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", shape: [bucketCount, heads])
+        embedding = EncoderMatrix(try weights.take(anyOf: ["shared.weight", "encoder.embed_tokens.weight"], shape: [vocabularySize, d]), columns: d)
+        relativeBias = try weights.take("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight", shape: [bucketCount, heads])
         var blocks: [Block] = []
         for i in 0..<layers {
             let a = "encoder.block.\(i).layer.0.", m = "encoder.block.\(i).layer.1."
+            let innerNames = gated ? ["DenseReluDense.wi_0.weight", "DenseReluDense.wi_1.weight"] : ["DenseReluDense.wi.weight"]
             blocks.append(Block(
-                attentionNorm: try weights.tensor(a + "layer_norm.weight", shape: [d]),
-                query: try weights.tensor(a + "SelfAttention.q.weight", shape: [inner, d]),
-                key: try weights.tensor(a + "SelfAttention.k.weight", shape: [inner, d]),
-                value: try weights.tensor(a + "SelfAttention.v.weight", shape: [inner, d]),
-                output: try weights.tensor(a + "SelfAttention.o.weight", shape: [d, inner]),
-                feedForwardNorm: try weights.tensor(m + "layer_norm.weight", shape: [d]),
-                inner: try weights.tensor(m + (gated ? "DenseReluDense.wi_0.weight" : "DenseReluDense.wi.weight"), shape: [f, d]),
-                gate: gated ? try weights.tensor(m + "DenseReluDense.wi_1.weight", shape: [f, d]) : nil,
-                down: try weights.tensor(m + "DenseReluDense.wo.weight", shape: [d, f])))
+                attentionNorm: EncoderMatrix(try weights.take(a + "layer_norm.weight", shape: [d]), columns: d),
+                queryKeyValue: EncoderMatrix(stacking: try ["q", "k", "v"].map { (p: String) throws(TextEncoderError) in
+                    try weights.take(a + "SelfAttention.\(p).weight", shape: [inner, d])
+                }, columns: d),
+                output: EncoderMatrix(try weights.take(a + "SelfAttention.o.weight", shape: [d, inner]), columns: inner),
+                feedForwardNorm: EncoderMatrix(try weights.take(m + "layer_norm.weight", shape: [d]), columns: d),
+                inner: EncoderMatrix(stacking: try innerNames.map { (n: String) throws(TextEncoderError) in
+                    try weights.take(m + n, shape: [f, d])
+                }, columns: d),
+                down: EncoderMatrix(try weights.take(m + "DenseReluDense.wo.weight", shape: [d, f]), columns: f)))
         }
         self.blocks = blocks
-        finalNorm = try weights.tensor("encoder.final_layer_norm.weight", shape: [d])
+        finalNorm = EncoderMatrix(try weights.take("encoder.final_layer_norm.weight", shape: [d]), columns: d)
     }
 
     /// The bucket of a key `distance` tokens after the query (negative: before), bidirectional, as
@@ -84,35 +92,72 @@ struct T5Encoder: Sendable {
         return bucket
     }
 
-    /// The last hidden states `[ids.count, width]`; ids must be below `vocabularySize`.
-    func encode(_ ids: [Int]) -> [Float] {
-        let n = ids.count, d = width, inner = heads * headWidth
+    /// The last hidden states `[ids.count, width]`; ids must be below `vocabularySize`. Adds where
+    /// the time went to `profile`.
+    func encode(_ ids: [Int], profile: inout EncoderProfile) -> [Float] {
+        let n = ids.count, d = width, inner = heads * headWidth, f = feedForwardWidth
         guard n > 0 else { return [] }
-        var x = [Float](repeating: 0, count: n * d)
-        for (t, id) in ids.enumerated() { for i in 0..<d { x[t * d + i] = embedding[id * d + i] } }
-        var bias = [Float](repeating: 0, count: heads * n * n)
-        for qi in 0..<n {
-            for ki in 0..<n {
-                let b = Self.bucket(distance: ki - qi, bucketCount: bucketCount, maxDistance: maxDistance)
-                for h in 0..<heads { bias[(h * n + qi) * n + ki] = relativeBias[b * heads + h] }
+        let innerRows = gated ? 2 * f : f
+        var arena = EncoderArena(capacity: 2 * n * d + 3 * n * inner + n * inner + n * innerRows + 2 * heads * n * n)
+        defer { arena.release() }
+        let x = arena.take(n * d), normed = arena.take(n * d), qkv = arena.take(3 * n * inner)
+        let attended = arena.take(n * inner), hidden = arena.take(n * innerRows)
+        let scores = arena.take(heads * n * n), bias = arena.take(heads * n * n)
+        profile.time(\.embedding) {
+            for (t, id) in ids.enumerated() { (x + t * d).update(from: embedding.base + id * d, count: d) }
+        }
+        profile.time(\.other) {
+            for qi in 0..<n {
+                for ki in 0..<n {
+                    let b = Self.bucket(distance: ki - qi, bucketCount: bucketCount, maxDistance: maxDistance)
+                    for h in 0..<heads { bias[(h * n + qi) * n + ki] = relativeBias[b * heads + h] }
+                }
             }
         }
         for block in blocks {
-            let normed = EncoderMath.rmsNorm(x, width: d, weight: block.attentionNorm, epsilon: epsilon)
-            let q = EncoderMath.linear(normed, rows: n, block.query, out: inner)
-            let k = EncoderMath.linear(normed, rows: n, block.key, out: inner)
-            let v = EncoderMath.linear(normed, rows: n, block.value, out: inner)
-            let attended = EncoderMath.attention(q: q, k: k, v: v, n: n, heads: heads, headWidth: headWidth, scale: 1, bias: bias)
-            EncoderMath.add(&x, EncoderMath.linear(attended, rows: n, block.output, out: d))
-            let normed2 = EncoderMath.rmsNorm(x, width: d, weight: block.feedForwardNorm, epsilon: epsilon)
-            var hidden = EncoderMath.linear(normed2, rows: n, block.inner, out: feedForwardWidth)
-            activation.apply(&hidden)
-            if let gate = block.gate {
-                let linear = EncoderMath.linear(normed2, rows: n, gate, out: feedForwardWidth)
-                for i in hidden.indices { hidden[i] *= linear[i] }
+            profile.time(\.norms) {
+                EncoderMath.rmsNorm(x, rows: n, width: d, weight: block.attentionNorm.base, epsilon: epsilon, into: normed)
             }
-            EncoderMath.add(&x, EncoderMath.linear(hidden, rows: n, block.down, out: d))
+            profile.time(\.projections) {
+                EncoderMath.linear(normed, rows: n, inner: d, block.queryKeyValue.base, out: 3 * inner, into: qkv)
+            }
+            profile.time(\.attention) {
+                EncoderMath.attention(qkv: qkv, n: n, heads: heads, headWidth: headWidth, scale: 1, bias: bias,
+                                      scores: scores, into: attended)
+            }
+            profile.time(\.output) {
+                EncoderMath.linear(attended, rows: n, inner: inner, block.output.base, out: d, into: x, accumulate: true)
+            }
+            profile.time(\.norms) {
+                EncoderMath.rmsNorm(x, rows: n, width: d, weight: block.feedForwardNorm.base, epsilon: epsilon, into: normed)
+            }
+            profile.time(\.feedForwardIn) {
+                EncoderMath.linear(normed, rows: n, inner: d, block.inner.base, out: innerRows, into: hidden)
+            }
+            profile.time(\.activation) { activate(hidden, rows: n) }
+            profile.time(\.feedForwardOut) {
+                EncoderMath.linear(hidden, rows: n, inner: f, block.down.base, out: d, into: x, accumulate: true, xStride: innerRows)
+            }
         }
-        return EncoderMath.rmsNorm(x, width: d, weight: finalNorm, epsilon: epsilon)
+        profile.time(\.norms) {
+            EncoderMath.rmsNorm(x, rows: n, width: d, weight: finalNorm.base, epsilon: epsilon, into: x)
+        }
+        return profile.time(\.other) { Array(UnsafeBufferPointer(start: x, count: n * d)) }
+    }
+
+    /// The feed-forward's activation over `hidden` (`[rows, d_ff]`, or `[rows, 2 · d_ff]` when
+    /// gated); gated, it leaves `act(wi_0 x) · (wi_1 x)` in the first `d_ff` of each row, the
+    /// `[rows, d_ff]` the down projection reads with a row stride of `2 · d_ff`.
+    private func activate(_ hidden: UnsafeMutablePointer<Float>, rows: Int) {
+        let f = feedForwardWidth
+        guard gated else {
+            activation.apply(hidden, count: rows * f)
+            return
+        }
+        for r in 0..<rows {
+            let row = hidden + r * 2 * f
+            activation.apply(row, count: f)
+            for i in 0..<f { row[i] *= row[f + i] }
+        }
     }
 }

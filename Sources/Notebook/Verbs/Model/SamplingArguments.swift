@@ -55,12 +55,13 @@ enum SamplingArguments {
         if case .fixed(let count) = options.frames, let warning = LengthAdvice.fixedFrames(count, config: model.config) {
             context.output.printError("warning: " + warning)
         }
+        var last: GeneratedFrame?
         do throws(HybridSignError) {
             switch arguments["text"] {
             case .sample(let reference):
-                sequence = try sampler.sample(for: reference, options: options, onFrame: onFrame, shouldStop: { interrupt.isSet })
+                sequence = try sampler.sample(for: reference, options: options, onFrame: { last = $0; onFrame($0) }, shouldStop: { interrupt.isSet })
             default:
-                sequence = try sampler.sample(text: text ?? "", options: options, onFrame: onFrame, shouldStop: { interrupt.isSet })
+                sequence = try sampler.sample(text: text ?? "", options: options, onFrame: { last = $0; onFrame($0) }, shouldStop: { interrupt.isSet })
             }
         } catch {
             if error.isAboutText, let text, let range = unknownUnitRange(in: text, arguments: arguments, model: model) {
@@ -72,6 +73,10 @@ enum SamplingArguments {
             guard sequence.frameCount > 0 else { throw NotebookError.interrupted(at: arguments.callRange) }
             context.output.clearStatus()
             context.output.print("stopped by Ctrl-C: kept the \(sequence.frameCount) frames made so far")
+        }
+        if case .auto = options.frames, !interrupt.isSet,
+           let warning = LengthAdvice.progressNeverEnded(last: last, frameCount: sequence.frameCount, sampler: sampler) {
+            context.output.printError("warning: " + warning)
         }
         if case .auto = options.frames, !interrupt.isSet, let text = sequence.text, model.config.mode != .diffusion,
            let warning = LengthAdvice.automatic(framesMade: sequence.frameCount, text: text, model: model) {

@@ -87,7 +87,7 @@ struct TrainVerb: Verb {
     /// Batch, learning rate and seed; the seed defaults to the run's (the model's seed at first).
     private static func options(_ arguments: Arguments, model value: ModelValue) throws(NotebookError) -> TrainingOptions {
         var options = TrainingOptions()
-        options.batchSize = try arguments.integer("batch", in: 1...4096)
+        options.batchSize = try arguments.integer("batch", in: 1...TrainingOptions.Ceilings.batchSize)
         options.learningRate = Float(try arguments.positiveNumber("lr"))
         options.seed = arguments.has("seed") ? try arguments.seed("seed") : value.trainingSeed
         options.steps = TrainingRun.provisionalSteps   // the budget sets the run's length

@@ -1,0 +1,1 @@
+../TensorKernels/SoftmaxKernel.swift

@@ -1,0 +1,76 @@
+import XCTest
+@testable import Tensors
+
+/// Every kernel path the CPU supports against the double-precision references of
+/// `RowTimesTransposedTests` and `RowKernelTests`, whatever path the process runs on. A path the
+/// CPU lacks is skipped, and the skip says so (it shows in the test output and the skipped count).
+final class KernelPathTests: XCTestCase {
+    func testAVX512Kernels() throws { try checkKernels(on: .avx512) }
+    func testAVX2Kernels() throws { try checkKernels(on: .avx2) }
+    func testPortableKernels() throws { try checkKernels(on: .portable) }
+
+    func checkKernels(on path: KernelPath) throws {
+        guard path.isSupported else {
+            throw XCTSkip("the \(path) kernels were not tested: this CPU lacks \(path.requirement)")
+        }
+        // Rows 1…8 and 13 (4-row tiles and the rows after them), columns around the 6-wide tiles,
+        // K around both vector widths (8 and 16 floats), so every tail is taken on either path.
+        for m in [1, 2, 3, 4, 5, 6, 7, 8, 13] {
+            for n in [1, 5, 6, 7, 12, 13] {
+                for k in [1, 7, 8, 9, 15, 16, 17, 33, 40] {
+                    RowTimesTransposedTests.check(on: path, m: m, n: n, k: k, seed: UInt64(m * 1000 + n * 50 + k))
+                }
+            }
+        }
+        RowTimesTransposedTests.check(on: path, m: 9, n: 14, k: 35, pad: 3, accumulate: true)
+        RowTimesTransposedTests.check(on: path, m: 3, n: 20, k: 23, pad: 5)
+        // Large enough to split the columns over the cores.
+        RowTimesTransposedTests.check(on: path, m: 70, n: 300, k: 256, seed: 2)
+        RowTimesTransposedTests.check(on: path, m: 25, n: 1537, k: 512, accumulate: true, seed: 3)
+        RowKernelTests.checkFewRowProducts(on: path)
+        RowKernelTests.checkSoftmaxRows(on: path)
+    }
+
+    func testPathsAreListedFastestFirstWithPortableLast() {
+        let supported = KernelPath.supported
+        XCTAssertEqual(supported.last, .portable)
+        XCTAssertEqual(supported, KernelPath.allCases.filter(\.isSupported))
+        if KernelPath.avx512.isSupported { XCTAssertTrue(KernelPath.avx2.isSupported, "x86-64-v4 includes x86-64-v3") }
+        print("kernel paths this CPU supports: \(supported.map(\.rawValue).joined(separator: ", ")); this process runs \(KernelPath.current)")
+    }
+
+    func testChoosingAPath() throws {
+        XCTAssertEqual(try KernelPath.choose(forced: nil), KernelPath.supported[0])
+        XCTAssertEqual(try KernelPath.choose(forced: ""), KernelPath.supported[0])
+        XCTAssertEqual(try KernelPath.choose(forced: "portable"), .portable)
+        XCTAssertEqual(try KernelPath.choose(forced: "PORTABLE"), .portable)
+        for path in KernelPath.supported { XCTAssertEqual(try KernelPath.choose(forced: path.rawValue), path) }
+    }
+
+    func testAnUnknownPathIsAnErrorListingTheValidOnes() {
+        XCTAssertThrowsError(try KernelPath.choose(forced: "avx")) { error in
+            XCTAssertEqual(error as? KernelPathError, .unknown("avx", available: KernelPath.supported))
+            let message = "\(error)"
+            XCTAssertTrue(message.contains("HYBRIDSIGN_KERNELS=avx"), message)
+            XCTAssertTrue(message.contains("avx512, avx2, portable"), message)
+        }
+    }
+
+    func testForcingAPathTheCPULacksIsAnError() {
+        // As on a CPU with AVX2 but no AVX-512, and on one with neither.
+        XCTAssertEqual(try KernelPath.choose(forced: nil, available: [.avx2, .portable]), .avx2)
+        XCTAssertThrowsError(try KernelPath.choose(forced: "avx512", available: [.avx2, .portable])) { error in
+            XCTAssertEqual(error as? KernelPathError, .unsupported(.avx512, available: [.avx2, .portable]))
+            let message = "\(error)"
+            XCTAssertTrue(message.contains("HYBRIDSIGN_KERNELS=avx512 needs AVX-512"), message)
+            XCTAssertTrue(message.contains("which this CPU lacks; this CPU supports avx2, portable"), message)
+        }
+        XCTAssertThrowsError(try KernelPath.choose(forced: "avx2", available: [.portable])) { error in
+            XCTAssertEqual(error as? KernelPathError, .unsupported(.avx2, available: [.portable]))
+        }
+        // And on this CPU, when it lacks a path.
+        if let missing = KernelPath.allCases.first(where: { !$0.isSupported }) {
+            XCTAssertThrowsError(try KernelPath.choose(forced: missing.rawValue))
+        }
+    }
+}
