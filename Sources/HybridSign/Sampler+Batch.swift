@@ -17,6 +17,17 @@ extension Sampler {
         return max(1, min(32, wanted, texts))
     }
 
+    /// The most sequences of up to `frames` frames whose KV cache (keys and values of every token,
+    /// layer and frame, 4 bytes each) fits in `memory` bytes; at least 1.
+    public static func fittingBatchSize(for config: ModelConfig, frames: Int, memory: UInt64) -> Int {
+        let perSequence = UInt64(max(1, config.tokensPerFrame)) * UInt64(max(1, config.depth)) * UInt64(max(1, config.dim))
+            * 8 * UInt64(max(1, frames))
+        return Int(clamping: max(1, memory / perSequence))
+    }
+
+    /// The memory a batch's KV cache may take: half of the machine's.
+    static var cacheMemory: UInt64 { ProcessInfo.processInfo.physicalMemory / 2 }
+
     /// ``automaticBatchSize(for:texts:cores:)`` for this sampler's model on this machine.
     public func automaticBatchSize(texts: Int) -> Int { Self.automaticBatchSize(for: model.config, texts: texts) }
 
@@ -34,7 +45,7 @@ extension Sampler {
     public func sample(_ items: [BatchItem], options: SamplingOptions, batchSize: Int? = nil,
                        onFinished: (Int, PoseSequence) -> Void = { _, _ in }, onFrame: (Int, GeneratedFrame) -> Void = { _, _ in },
                        shouldStop: () -> Bool = { false }) throws(HybridSignError) -> [PoseSequence?] {
-        let size = batchSize ?? automaticBatchSize(texts: items.count)
+        var size = batchSize ?? automaticBatchSize(texts: items.count)
         guard size >= 1 && size <= Self.maximumBatchSize else {
             throw HybridSignError.invalidConfig("the batch size must be between 1 and \(Self.maximumBatchSize), not \(size)")
         }
@@ -60,6 +71,17 @@ extension Sampler {
             let request = try request(for: item)
             lanes.append(BatchLane(index: k, request: request, signer: try model.signerID(item.signer), rng: RandomGenerator(seed: item.seed),
                                    limit: frameLimit(options, units: request.units)))
+        }
+        // A batch's cache grows with its longest sequence: the automatic size shrinks to fit half
+        // the machine's memory, and a size given that does not fit is refused before any work.
+        let longest = lanes.map(\.limit).max() ?? 1
+        let fitting = Self.fittingBatchSize(for: model.config, frames: longest, memory: Self.cacheMemory)
+        if size > fitting {
+            guard batchSize == nil else {
+                let gigabytes = Double(size) / Double(fitting) * Double(Self.cacheMemory) / 1e9
+                throw HybridSignError.invalidConfig("a batch of \(size) sequences of up to \(longest) frames needs about \(Int(gigabytes.rounded(.up))) GB of KV cache, over half of this machine's memory; give a batch size of at most \(fitting), or fewer frames")
+            }
+            size = fitting
         }
         var start = 0
         while start < items.count && !shouldStop() {

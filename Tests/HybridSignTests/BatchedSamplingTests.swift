@@ -200,5 +200,25 @@ final class BatchedSamplingTests: XCTestCase {
         XCTAssertEqual(Sampler.automaticBatchSize(for: paper, texts: 3, cores: 4), 3)
         XCTAssertEqual(Sampler.automaticBatchSize(for: small, texts: 100, cores: 2), 32)
         XCTAssertEqual(Sampler.automaticBatchSize(for: small, texts: 1, cores: 2), 1)
+        // paper: 137 tokens × 1 layer × 512 wide × 8 bytes = 561,152 bytes a sequence and frame.
+        XCTAssertEqual(Sampler.fittingBatchSize(for: paper, frames: 1_000, memory: 8 << 30), 15)
+        XCTAssertEqual(Sampler.fittingBatchSize(for: paper, frames: 100_000, memory: 8 << 30), 1)
+    }
+
+    /// A batch whose KV cache would not fit in half the machine's memory is refused when its size
+    /// was given (before any frame), with the size that fits.
+    func testABatchTooLargeForMemoryIsRefused() throws {
+        var config = tinyConfig(tokens: .joint)
+        config.dim = 64  // 6 tokens × 2 layers × 64 × 8 bytes × 100,000 frames: 614 MB a sequence
+        let model = try hybrid(config)
+        let fitting = Sampler.fittingBatchSize(for: model.config, frames: 100_000, memory: Sampler.cacheMemory)
+        XCTAssertLessThan(fitting, Sampler.maximumBatchSize, "this test needs a machine with under ~300 GB of memory")
+        var frames = 0
+        let items = (0..<(fitting + 1)).map { BatchItem(text: "ab", seed: UInt64($0)) }
+        XCTAssertThrowsError(try Sampler(model: model).sample(items, options: SamplingOptions(frames: .fixed(100_000)), batchSize: fitting + 1,
+                                                              onFrame: { _, _ in frames += 1 }, shouldStop: { frames > 0 })) { error in
+            XCTAssertTrue("\(error)".contains("give a batch size of at most \(fitting)"), "\(error)")
+        }
+        XCTAssertEqual(frames, 0)
     }
 }
