@@ -3,10 +3,11 @@
 // Module map and dependency direction: Docs/architecture.md.
 import PackageDescription
 
-/// The numeric modules (tensors, the model, metrics) are compiled without bounds checks in release
-/// builds; debug builds keep them. Modules that parse files or other untrusted bytes (`PoseData`,
-/// `Render`, `Notebook`) keep their checks in every build, so a bug there traps instead of
-/// corrupting memory (Docs/engine.md, "Bounds checks in the parsing modules", has the benchmarks).
+/// The numeric modules (tensors, the model, metrics, the GIF encoder's pixel loops) are compiled
+/// without bounds checks in release builds; debug builds keep them. Modules that parse files or
+/// other untrusted bytes (`SafeTensorsFormat`, `TextEncoders`, `PoseData`, `Render`, `Notebook`)
+/// keep their checks in every build, so a bug there traps instead of corrupting memory
+/// (Docs/engine.md, "Bounds checks in the parsing modules", has the benchmarks).
 let numericSettings: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
 ]
@@ -60,16 +61,20 @@ let package = Package(
 
         // Modules, lowest first; each depends only on modules above it in this list.
         .target(name: "Platform"),
+        // Parses safetensors files (headers, offsets, dtypes): kept with bounds checks, below the unchecked Tensors.
+        .target(name: "SafeTensorsFormat", dependencies: ["Platform"]),
         .target(name: "TensorKernels", swiftSettings: avx512KernelSettings),
         // The same kernel sources as TensorKernels (symbolic links) at AVX2 width.
         .target(name: "TensorKernelsAVX2", swiftSettings: avx2KernelSettings),
-        .target(name: "Tensors", dependencies: ["Platform", "CBLAS", "TensorKernels", "TensorKernelsAVX2"], swiftSettings: numericSettings),
+        .target(name: "Tensors", dependencies: ["Platform", "SafeTensorsFormat", "CBLAS", "TensorKernels", "TensorKernelsAVX2"], swiftSettings: numericSettings),
         // Parses untrusted files (tokenizer.json, config.json, safetensors): kept with bounds checks.
         .target(name: "TextEncoders", dependencies: ["Platform", "Tensors"]),
         .target(name: "PoseData", dependencies: ["Platform", "CZlib"]),
         .target(name: "Evaluation", dependencies: ["PoseData"], swiftSettings: numericSettings),
         .target(name: "HybridSign", dependencies: ["Platform", "Tensors", "TextEncoders", "PoseData", "Evaluation"], swiftSettings: numericSettings),
-        .target(name: "Render", dependencies: ["Platform", "PoseData", "CPNG", "CZlib"]),
+        // The GIF encoder's per-pixel loops over the tool's own canvases (no file bytes): unchecked.
+        .target(name: "GIFCoding", swiftSettings: numericSettings),
+        .target(name: "Render", dependencies: ["Platform", "PoseData", "GIFCoding", "CPNG", "CZlib"]),
         .target(name: "Notebook", dependencies: ["Platform", "Tensors", "TextEncoders", "PoseData", "HybridSign", "Evaluation", "Render", "CEditLine"]),
         .target(name: "JupyterKernel", dependencies: ["Platform", "Notebook", "CZMQ", .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "HybridSignCLI", dependencies: [

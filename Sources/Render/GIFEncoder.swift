@@ -1,8 +1,13 @@
+import GIFCoding
+
 /// Writes an animated GIF (GIF89a) in memory: one shared palette, frames with their own delays,
 /// looping forever.
 ///
 /// After the first frame only the rectangle that changed is stored (the rest of the previous
 /// frame stays on screen), so a skeleton moving on a still background costs little per frame.
+/// The per-pixel work (palette lookup, changed rectangle, LZW) is in `GIFCoding`, a module
+/// compiled without runtime checks: it only sees the tool's own canvases, whose sizes are checked
+/// here and in ``Canvas`` (Docs/engine.md, "Bounds checks in the parsing modules").
 public struct GIFEncoder {
     /// Frame width and height in pixels.
     public let width: Int, height: Int
@@ -48,7 +53,8 @@ public struct GIFEncoder {
             throw RenderError.invalidArgument("GIF frame \(frameCount) is \(canvas.width)×\(canvas.height), the GIF is \(width)×\(height)")
         }
         palette.index(canvas, into: &current)
-        let box = frameCount == 0 ? (x: 0, y: 0, width: width, height: height) : changedRectangle()
+        let box = frameCount == 0 ? PixelBox(x: 0, y: 0, width: width, height: height)
+            : PixelBox.changed(from: previous, to: current, width: width, height: height)
         // Graphic control extension: keep the previous frame under this one, delay, transparency.
         let transparent = palette.transparentIndex
         bytes += [0x21, 0xF9, 0x04, UInt8(1 << 2) | (transparent == nil ? 0 : 1)]
@@ -68,33 +74,6 @@ public struct GIFEncoder {
         frameCount += 1
     }
 
-    /// The smallest rectangle holding every pixel that differs from the previous frame (one pixel
-    /// when none does: a frame must hold at least one).
-    private func changedRectangle() -> (x: Int, y: Int, width: Int, height: Int) {
-        var top = height, bottom = -1, left = width, right = -1
-        current.withUnsafeBufferPointer { now in
-            previous.withUnsafeBufferPointer { before in
-                for row in 0..<height {
-                    let start = row * width
-                    var first = -1
-                    for column in 0..<width where now[start + column] != before[start + column] {
-                        first = column
-                        break
-                    }
-                    guard first >= 0 else { continue }
-                    var last = width - 1
-                    while now[start + last] == before[start + last] { last -= 1 }
-                    top = min(top, row)
-                    bottom = row
-                    left = min(left, first)
-                    right = max(right, last)
-                }
-            }
-        }
-        guard bottom >= 0 else { return (0, 0, 1, 1) }
-        return (left, top, right - left + 1, bottom - top + 1)
-    }
-
     /// Ends the GIF and returns its bytes.
     public mutating func finish() -> [UInt8] {
         bytes.append(0x3B)
@@ -103,105 +82,5 @@ public struct GIFEncoder {
 
     private mutating func appendWord(_ value: Int) {
         bytes += [UInt8(value & 0xFF), UInt8(value >> 8 & 0xFF)]
-    }
-}
-
-/// GIF's variable-width LZW: codes grow from `minimumCodeSize + 1` to 12 bits; when the table is
-/// full a clear code starts a new one. Codes are packed least significant bit first into data
-/// sub-blocks of at most 255 bytes.
-struct LZWCompressor {
-    /// Open-addressed table from (prefix code, next index) to code; a slot is live when its stamp
-    /// equals the current generation, so clearing the table costs nothing.
-    private var keys = [UInt32](repeating: 0, count: tableSize)
-    private var codes = [UInt16](repeating: 0, count: tableSize)
-    private var stamps = [UInt32](repeating: 0, count: tableSize)
-    private var generation: UInt32 = 0
-    private static let tableSize = 1 << 13
-
-    mutating func compress(_ indices: [UInt8], rowLength: Int, box: (x: Int, y: Int, width: Int, height: Int),
-                           minimumCodeSize: Int, into output: inout [UInt8]) {
-        var writer = BitWriter()
-        let clearCode = 1 << minimumCodeSize
-        var codeSize = minimumCodeSize + 1
-        var nextCode = clearCode + 2
-        generation &+= 1
-        writer.write(clearCode, bits: codeSize)
-        var prefix = -1
-        let mask = Self.tableSize - 1
-        keys.withUnsafeMutableBufferPointer { keys in
-            codes.withUnsafeMutableBufferPointer { codes in
-                stamps.withUnsafeMutableBufferPointer { stamps in
-                    for row in box.y..<(box.y + box.height) {
-                        let start = row * rowLength + box.x
-                        for position in start..<(start + box.width) {
-                            let index = Int(indices[position])
-                            if prefix < 0 {
-                                prefix = index
-                                continue
-                            }
-                            let key = UInt32(prefix << 8 | index)
-                            var slot = Int((key &* 2_654_435_761) >> 19) & mask
-                            var found = -1
-                            while stamps[slot] == generation {
-                                if keys[slot] == key { found = Int(codes[slot]); break }
-                                slot = (slot + 1) & mask
-                            }
-                            if found >= 0 {
-                                prefix = found
-                                continue
-                            }
-                            writer.write(prefix, bits: codeSize)
-                            keys[slot] = key
-                            codes[slot] = UInt16(nextCode)
-                            stamps[slot] = generation
-                            // The decoder widens its codes one code later than it adds this entry.
-                            if nextCode >= 1 << codeSize { codeSize += 1 }
-                            if nextCode == 4095 {
-                                // The table is full: start a new one (the last entry is never used).
-                                writer.write(clearCode, bits: codeSize)
-                                generation &+= 1
-                                codeSize = minimumCodeSize + 1
-                                nextCode = clearCode + 2
-                            } else {
-                                nextCode += 1
-                            }
-                            prefix = index
-                        }
-                    }
-                }
-            }
-        }
-        if prefix >= 0 { writer.write(prefix, bits: codeSize) }
-        writer.write(clearCode + 1, bits: codeSize)
-        writer.flush(into: &output)
-    }
-}
-
-/// Packs codes least significant bit first and cuts the bytes into GIF data sub-blocks.
-private struct BitWriter {
-    private var data: [UInt8] = []
-    private var accumulator: UInt64 = 0
-    private var pending = 0
-
-    mutating func write(_ code: Int, bits: Int) {
-        accumulator |= UInt64(code) << UInt64(pending)
-        pending += bits
-        while pending >= 8 {
-            data.append(UInt8(truncatingIfNeeded: accumulator))
-            accumulator >>= 8
-            pending -= 8
-        }
-    }
-
-    mutating func flush(into output: inout [UInt8]) {
-        if pending > 0 { data.append(UInt8(truncatingIfNeeded: accumulator)) }
-        var offset = 0
-        while offset < data.count {
-            let length = min(255, data.count - offset)
-            output.append(UInt8(length))
-            output += data[offset..<(offset + length)]
-            offset += length
-        }
-        output.append(0)  // block terminator
     }
 }

@@ -1,3 +1,5 @@
+import GIFCoding
+
 /// The colours of an animated GIF: at most 256, shared by every frame so colours do not flicker
 /// from frame to frame, and a fast map from any colour to its nearest entry.
 ///
@@ -9,9 +11,8 @@ public struct GIFPalette: Sendable {
     public private(set) var colors: [Color]
     /// The index transparent pixels (alpha below 128) get, when the frames have any.
     public let transparentIndex: Int?
-    /// Nearest palette index per colour, by the colour's top 6 bits per channel (0xFFFF: not yet
-    /// computed). 2¹⁸ entries: a colour's lookup is one load once its cell was seen.
-    private var lookup: [UInt16]
+    /// Nearest palette index per colour (``GIFCoding/PaletteLookup``).
+    private var lookup: PaletteLookup
 
     /// Colours at most: GIF's limit.
     public static let maximumColors = 256
@@ -29,7 +30,7 @@ public struct GIFPalette: Sendable {
                     if pixels[index + 3] >= 128 {
                         let rgb = UInt32(pixels[index]) << 16 | UInt32(pixels[index + 1]) << 8 | UInt32(pixels[index + 2])
                         if exact.count <= room { exact.insert(rgb) }
-                        histogram[Self.cell(pixels[index], pixels[index + 1], pixels[index + 2]), default: 0] += 1
+                        histogram[PaletteLookup.cell(pixels[index], pixels[index + 1], pixels[index + 2]), default: 0] += 1
                     }
                     index += 4
                 }
@@ -49,13 +50,7 @@ public struct GIFPalette: Sendable {
             transparentIndex = nil
         }
         colors = chosen
-        lookup = [UInt16](repeating: 0xFFFF, count: 1 << 18)
-    }
-
-    /// The 18-bit lookup cell of a colour: its top 6 bits per channel.
-    @inline(__always)
-    static func cell(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> UInt32 {
-        UInt32(r >> 2) << 12 | UInt32(g >> 2) << 6 | UInt32(b >> 2)
+        lookup = PaletteLookup(colors: chosen.map { (r: $0.r, g: $0.g, b: $0.b) }, transparentIndex: transparentIndex)
     }
 
     /// Bits per index in the GIF (1…8): the palette is padded to `1 << bits` entries.
@@ -67,47 +62,7 @@ public struct GIFPalette: Sendable {
 
     /// Maps a canvas to palette indices, one byte per pixel, into `indices`.
     public mutating func index(_ canvas: Canvas, into indices: inout [UInt8]) {
-        let count = canvas.width * canvas.height
-        if indices.count != count { indices = [UInt8](repeating: 0, count: count) }
-        let transparent = transparentIndex.map { UInt8($0) }
-        let colors = self.colors, skipped = transparentIndex
-        canvas.pixels.withUnsafeBufferPointer { pixels in
-            indices.withUnsafeMutableBufferPointer { output in
-                lookup.withUnsafeMutableBufferPointer { table in
-                    for pixel in 0..<count {
-                        let offset = pixel * 4
-                        if let transparent, pixels[offset + 3] < 128 {
-                            output[pixel] = transparent
-                            continue
-                        }
-                        let (r, g, b) = (pixels[offset], pixels[offset + 1], pixels[offset + 2])
-                        let key = Int(Self.cell(r, g, b))
-                        var entry = table[key]
-                        if entry == 0xFFFF {
-                            entry = UInt16(Self.nearest(r, g, b, in: colors, skipping: skipped))
-                            table[key] = entry
-                        }
-                        output[pixel] = UInt8(entry)
-                    }
-                }
-            }
-        }
-    }
-
-    /// The opaque entry nearest to a colour (squared RGB distance). A lookup cell keeps the answer
-    /// for the first colour of the cell that asked; its neighbours differ by less than 4 per channel.
-    private static func nearest(_ r: UInt8, _ g: UInt8, _ b: UInt8, in colors: [Color], skipping skipped: Int?) -> Int {
-        var best = 0
-        var bestDistance = Int.max
-        for (index, color) in colors.enumerated() where index != skipped {
-            let dr = Int(color.r) - Int(r), dg = Int(color.g) - Int(g), db = Int(color.b) - Int(b)
-            let distance = dr * dr + dg * dg + db * db
-            if distance < bestDistance {
-                bestDistance = distance
-                best = index
-            }
-        }
-        return best
+        lookup.index(rgba: canvas.pixels, count: canvas.width * canvas.height, into: &indices)
     }
 }
 
