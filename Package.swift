@@ -69,7 +69,7 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["Platform", "SafeTensorsFormat", "CBLAS", "TensorKernels", "TensorKernelsAVX2"], swiftSettings: numericSettings),
         // Parses untrusted files (tokenizer.json, config.json, safetensors): kept with bounds checks.
         .target(name: "TextEncoders", dependencies: ["Platform", "Tensors"]),
-        .target(name: "PoseData", dependencies: ["Platform", "CZlib"]),
+        .target(name: "PoseData", dependencies: ["Platform", "SafeTensorsFormat", "CZlib"]),
         .target(name: "Evaluation", dependencies: ["PoseData"], swiftSettings: numericSettings),
         .target(name: "HybridSign", dependencies: ["Platform", "Tensors", "TextEncoders", "PoseData", "Evaluation"], swiftSettings: numericSettings),
         // The GIF encoder's per-pixel loops over the tool's own canvases (no file bytes): unchecked.

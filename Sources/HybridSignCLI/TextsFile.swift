@@ -19,21 +19,17 @@ struct TextsFile {
     /// The blank lines' numbers.
     let blank: [Int]
 
-    /// Reads `path`; refuses a missing, unreadable, non-UTF-8 or empty file with what to do.
+    /// Reads `path` (``Platform/TextFile``: a regular UTF-8 file of at most 16 MiB with no NUL);
+    /// refuses anything else, or a file with no text, with what to do.
     init(path: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ValidationError("--texts \(QuotedText.quoted(path)): no such file (give a text file with one text per line)")
+        let content: String
+        do { content = try TextFile.read(path: path) } catch {
+            throw ValidationError("--texts \(QuotedText.quoted(path)) \(error.reason); \(error.hint) (one text per line)")
         }
-        guard !isDirectory.boolValue else { throw ValidationError("--texts \(QuotedText.quoted(path)) is a directory; give a text file with one text per line") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("--texts \(QuotedText.quoted(path)): cannot read the file") }
-        try self.init(data: data, name: path)
+        try self.init(content: content, name: path)
     }
 
-    init(data: Data, name: String) throws {
-        guard let content = String(data: data, encoding: .utf8) else {
-            throw ValidationError("--texts \(QuotedText.quoted(name)) is not UTF-8 text; save it as UTF-8 with one text per line")
-        }
+    init(content: String, name: String) throws {
         // "\r\n" is one Character in Swift: made "\n" first, or no line of a CRLF file would split.
         let text = content.replacingOccurrences(of: "\r\n", with: "\n")
         var rows = text.split(separator: "\n", omittingEmptySubsequences: false)

@@ -1,3 +1,5 @@
+import Platform
+
 extension SafeTensorsHeader {
     /// The elements of `entry` (a float dtype: F32, F16, BF16 or F64) as Float32, read from
     /// `data`, the file's bytes this header was parsed from.
@@ -14,23 +16,9 @@ extension SafeTensorsHeader {
             case "BF16":
                 for i in 0..<count { out[i] = Float(bitPattern: UInt32(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16) }
             default: // F16
-                for i in 0..<count { out[i] = Self.halfToFloat(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+                for i in 0..<count { out[i] = Float(binary16BitPattern: UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
             }
             initialized = count
         }
-    }
-
-    /// IEEE 754 binary16 → binary32, including subnormals, infinities and NaN.
-    public static func halfToFloat(_ h: UInt16) -> Float {
-        let sign = UInt32(h & 0x8000) << 16
-        let exponent = Int((h >> 10) & 0x1F)
-        let mantissa = UInt32(h & 0x3FF)
-        if exponent == 0 {
-            // Zero or subnormal: mantissa · 2⁻²⁴.
-            let magnitude = Float(mantissa) * Float(sign: .plus, exponent: -24, significand: 1)
-            return sign != 0 ? -magnitude : magnitude
-        }
-        if exponent == 31 { return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13)) }
-        return Float(bitPattern: sign | UInt32(exponent - 15 + 127) << 23 | (mantissa << 13))
     }
 }

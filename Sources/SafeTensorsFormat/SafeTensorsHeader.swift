@@ -30,6 +30,8 @@ public struct SafeTensorsHeader: Sendable {
     public let metadata: [String: String]
     /// Where the data section starts in the file (8 + the header's length).
     public let dataStart: Int
+    /// Each name's position in ``entries``.
+    private let positions: [String: Int]
 
     /// Largest header accepted (the reference implementation's limit).
     public static let maxHeaderLength = 100_000_000
@@ -48,10 +50,10 @@ public struct SafeTensorsHeader: Sendable {
         func fail(_ problem: String) -> SafeTensorsError { SafeTensorsError(path: path, problem: problem) }
         guard data.count >= 8 else { throw fail("is truncated: \(data.count) bytes, shorter than the 8-byte header length") }
         let headerLength = UInt64(littleEndian: data.loadUnaligned(as: UInt64.self))
+        guard headerLength <= UInt64(Self.maxHeaderLength) else { throw fail("declares a header of \(headerLength) bytes, above the 100 MB limit") }
         guard headerLength <= UInt64(data.count - 8) else {
             throw fail("declares a \(headerLength)-byte header but only \(data.count - 8) bytes follow the length field (truncated or not a safetensors file)")
         }
-        guard headerLength <= UInt64(Self.maxHeaderLength) else { throw fail("declares a header of \(headerLength) bytes, above the 100 MB limit") }
         let dataStart = 8 + Int(headerLength)
         let json: Any
         do { json = try JSONSerialization.jsonObject(with: Data(data[8..<dataStart])) } catch {
@@ -74,12 +76,23 @@ public struct SafeTensorsHeader: Sendable {
         self.entries = entries
         self.metadata = metadata
         self.dataStart = dataStart
+        // A JSON object's names are unique once parsed, so no name is dropped here.
+        positions = Dictionary(entries.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The tensor named `name`, if the file has one.
+    public func entry(named name: String) -> Entry? { positions[name].map { entries[$0] } }
+
+    /// Where the bytes of `entry` (one of ``entries``) lie in the file: its `data_offsets` moved
+    /// past the header.
+    public func fileRange(of entry: Entry) -> Range<Int> {
+        (dataStart + entry.offsets.lowerBound)..<(dataStart + entry.offsets.upperBound)
     }
 
     /// The bytes of `entry` (one of ``entries``) inside `data`, the file's bytes this header was
     /// parsed from.
     public func bytes(of entry: Entry, in data: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: data[(dataStart + entry.offsets.lowerBound)..<(dataStart + entry.offsets.upperBound)])
+        UnsafeRawBufferPointer(rebasing: data[fileRange(of: entry)])
     }
 
     /// One entry, its dtype, shape and offsets checked against the data section.
@@ -88,7 +101,8 @@ public struct SafeTensorsHeader: Sendable {
         guard let info = value as? [String: Any] else { throw fail("entry \(QuotedText.quoted(name)) is not an object") }
         guard let dtype = info["dtype"] as? String else { throw fail("entry \(QuotedText.quoted(name)) has no dtype string") }
         guard let width = bytesPerElement[dtype] ?? (skippingNonFloat ? otherBytesPerElement[dtype] : nil) else {
-            throw fail("entry \(QuotedText.quoted(name)) has dtype \(QuotedText.quoted(dtype)), which is not supported (supported: F32, F16, BF16, F64)")
+            let known = (skippingNonFloat ? [bytesPerElement, otherBytesPerElement] : [bytesPerElement]).flatMap(\.keys).sorted()
+            throw fail("entry \(QuotedText.quoted(name)) has dtype \(QuotedText.quoted(dtype)), which is not supported (supported: \(known.joined(separator: ", ")))")
         }
         guard let shapeAny = info["shape"] as? [Any], let shape = integers(shapeAny), shape.allSatisfy({ $0 >= 0 }) else {
             throw fail("entry \(QuotedText.quoted(name)) has a shape that is not a list of non-negative integers")

@@ -172,11 +172,11 @@ final class InterpreterTests: XCTestCase {
         let huge = directory.appendingPathComponent("huge.txt")
         XCTAssertTrue(FileManager.default.createFile(atPath: huge.path, contents: nil))
         let handle = try FileHandle(forWritingTo: huge)
-        try handle.truncate(atOffset: UInt64(ReadLinesVerb.maximumBytes + 1))
+        try handle.truncate(atOffset: UInt64(TextFile.defaultMaximumBytes + 1))
         try handle.close()
         let start = Date()
         let error = try XCTUnwrap(failure(of: "read_lines \"\(huge.path)\""))
-        XCTAssertEqual(error.message, "'\(huge.path)' is \(ReadLinesVerb.maximumBytes + 1) bytes, larger than the 16 MiB read_lines reads")
+        XCTAssertEqual(error.message, "'\(huge.path)' is \(TextFile.defaultMaximumBytes + 1) bytes, larger than the 16 MiB a list of texts may have")
         XCTAssertLessThan(Date().timeIntervalSince(start), 1)
     }
 }

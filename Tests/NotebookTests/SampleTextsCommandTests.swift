@@ -65,7 +65,9 @@ final class SampleTextsCommandTests: XCTestCase {
         let directory = try temporaryDirectory(self)
         let out = directory.appendingPathComponent("out").path
         let cases: [(arguments: [String], message: String)] = [
-            (["--texts", directory.appendingPathComponent("none.txt").path], "no such file"),
+            (["--texts", directory.appendingPathComponent("none.txt").path], "does not exist; check the path"),
+            (["--texts", directory.path], "is a directory, not a text file"),
+            (["--texts", try textsFile("Baum\u{0}\n", in: directory, name: "nul.txt")], "is not a text file (a NUL byte at offset 4)"),
             (["--texts", try textsFile("", in: directory, name: "t0.txt")], "has no text (the file is empty)"),
             (["--texts", try textsFile("\n  \n\r\n", in: directory, name: "t1.txt")], "has no text (only blank lines)"),
             (["--texts", try textsFile("Baum\nHaus€\n", in: directory, name: "t2.txt")], "line 2: the model does not know the characters '€'"),

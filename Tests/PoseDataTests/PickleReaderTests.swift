@@ -161,13 +161,4 @@ final class PickleReaderTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("shape [9, 5, 3]"), "\(error)")
         }
     }
-
-    func testHalfPrecisionConversion() {
-        XCTAssertEqual(PickleArray.halfToFloat(0x3C00), 1)
-        XCTAssertEqual(PickleArray.halfToFloat(0xC000), -2)
-        XCTAssertEqual(PickleArray.halfToFloat(0x0001), Float(sign: .plus, exponent: -24, significand: 1))
-        XCTAssertEqual(PickleArray.halfToFloat(0x7C00), .infinity)
-        XCTAssertTrue(PickleArray.halfToFloat(0x7E00).isNaN)
-        XCTAssertEqual(PickleArray.halfToFloat(0x7BFF), 65504)
-    }
 }

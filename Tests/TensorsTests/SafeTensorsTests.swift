@@ -57,16 +57,6 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertEqual(SafeTensors.encode(back.tensors, metadata: back.metadata), bytes)
     }
 
-    func testHalfPrecisionConversion() {
-        XCTAssertEqual(SafeTensorsHeader.halfToFloat(0x3C00), 1)
-        XCTAssertEqual(SafeTensorsHeader.halfToFloat(0xC000), -2)
-        XCTAssertEqual(SafeTensorsHeader.halfToFloat(0x7BFF), 65504)
-        XCTAssertEqual(SafeTensorsHeader.halfToFloat(0x0001), Float(sign: .plus, exponent: -24, significand: 1))
-        XCTAssertEqual(SafeTensorsHeader.halfToFloat(0x7C00), .infinity)
-        XCTAssertTrue(SafeTensorsHeader.halfToFloat(0x7E00).isNaN)
-        XCTAssertEqual(SafeTensorsHeader.halfToFloat(0x8000), -0.0)
-    }
-
     /// A header + data section with the given JSON text (padded) and data size.
     func file(header: String, dataBytes: Int) -> Data {
         var h = Array(header.utf8)

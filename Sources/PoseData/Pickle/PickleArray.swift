@@ -1,3 +1,5 @@
+import Platform
+
 /// A numeric n-dimensional array from a pickle (numpy `ndarray` or torch tensor), normalised to
 /// row-major (C) order and little-endian element bytes whatever order the file used.
 public struct PickleArray: Sendable, Equatable {
@@ -112,7 +114,7 @@ public struct PickleArray: Sendable, Equatable {
                 case .uint64: value = Double(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
                 case .float16:
                     let bits = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-                    value = Double(PickleArray.halfToFloat(bits))
+                    value = Double(Float(binary16BitPattern: bits))
                 case .float32:
                     let bits = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
                     value = Double(Float(bitPattern: bits))
@@ -124,21 +126,6 @@ public struct PickleArray: Sendable, Equatable {
             }
             return result
         }
-    }
-
-    /// IEEE 754 half precision to single, done by hand because `Float16` is not on every platform.
-    static func halfToFloat(_ bits: UInt16) -> Float {
-        let sign = UInt32(bits & 0x8000) << 16
-        let exponent = UInt32(bits >> 10) & 0x1F
-        let mantissa = UInt32(bits & 0x3FF)
-        if exponent == 0x1F {  // infinity or NaN
-            return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13))
-        }
-        if exponent == 0 {  // zero or subnormal: mantissa × 2⁻²⁴
-            let magnitude = Float(mantissa) * Float(sign: .plus, exponent: -24, significand: 1)
-            return sign == 0 ? magnitude : -magnitude
-        }
-        return Float(bitPattern: sign | ((exponent + 112) << 23) | (mantissa << 13))
     }
 }
 

@@ -36,7 +36,7 @@ final class PoseShard: Sendable {
     init(file: MappedFile, jointCount: Int, samples: Int, frames: Int) throws(PoseDataError) {
         let reader = try ShardHeaderReader(file: file)
         try reader.checkVersion()
-        let framesEntry = try reader.tensor(ShardFormat.frames, dtype: "F32", shape: [frames, jointCount, 3])
+        let framesBytes = try reader.tensor(ShardFormat.frames, dtype: "F32", shape: [frames, jointCount, 3])
         frameOffsets = try reader.offsets(ShardFormat.frameOffsets, count: samples, total: frames,
                                           ceiling: ShardFormat.maximumFramesPerSample, unit: "frames")
         fps = try reader.rates(count: samples)
@@ -45,7 +45,7 @@ final class PoseShard: Sendable {
         glosses = try reader.column("gloss", count: samples)
         signers = try reader.column("signer", count: samples)
         features = try reader.features(count: samples)
-        framesStart = framesEntry.bytes.lowerBound
+        framesStart = framesBytes.lowerBound
         self.file = file
         self.jointCount = jointCount
         // The header, offsets and rates are decoded into arrays: their pages need not stay resident.

@@ -33,8 +33,6 @@ public enum ShardFormat {
     /// Ceilings checked before anything is allocated from a file's claims.
     /// The largest `index.json` read, in bytes.
     public static let maximumIndexBytes = 64 << 20
-    /// The largest safetensors header of a shard, in bytes (the safetensors reference's limit).
-    public static let maximumHeaderBytes = 100_000_000
     /// The most shards in one dataset (each is one memory map; Linux allows 65,530 per process by default).
     public static let maximumShards = 50_000
     /// The most samples in one shard.

@@ -1,4 +1,5 @@
 import Platform
+import SafeTensorsFormat
 
 /// Reads a shard's tensors and metadata columns out of its safetensors header, checking each one
 /// against what the index and the format promise; errors name the file and the tensor.
@@ -8,7 +9,12 @@ struct ShardHeaderReader {
 
     init(file: MappedFile) throws(PoseDataError) {
         self.file = file
-        header = try SafeTensorsHeader(file.bytes, file: file.path, maximumHeaderBytes: ShardFormat.maximumHeaderBytes)
+        do {
+            // Shards hold integer tensors too (offsets, flags): kept, not refused.
+            header = try SafeTensorsHeader(file.bytes, path: file.path, skippingNonFloat: true)
+        } catch {
+            throw .malformed(file: file.path, offset: nil, message: "the shard \(error.problem)")
+        }
     }
 
     func malformed(_ message: String) -> PoseDataError { .malformed(file: file.path, offset: nil, message: message) }
@@ -26,14 +32,14 @@ struct ShardHeaderReader {
         }
     }
 
-    /// The entry of tensor `name`, which must have `dtype` and `shape`.
-    func tensor(_ name: String, dtype: String, shape: [Int]) throws(PoseDataError) -> SafeTensorsHeader.Entry {
-        guard let entry = header.entries[name] else { throw malformed("the tensor \(QuotedText.quoted(name)) is missing") }
+    /// Where the bytes of tensor `name` lie in the file; it must have `dtype` and `shape`.
+    func tensor(_ name: String, dtype: String, shape: [Int]) throws(PoseDataError) -> Range<Int> {
+        guard let entry = header.entry(named: name) else { throw malformed("the tensor \(QuotedText.quoted(name)) is missing") }
         guard entry.dtype == dtype else { throw malformed("the tensor \(QuotedText.quoted(name)) is \(entry.dtype), not \(dtype)") }
         guard entry.shape == shape else {
             throw malformed("the tensor \(QuotedText.quoted(name)) has shape \(entry.shape); the index and the other tensors make it \(shape)")
         }
-        return entry
+        return header.fileRange(of: entry)
     }
 
     /// An I64 offsets tensor of `count + 1` values that starts at 0, never decreases, grows by at
@@ -44,7 +50,7 @@ struct ShardHeaderReader {
         var offsets: [Int] = []
         offsets.reserveCapacity(count + 1)
         for i in 0...count {
-            let value = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: entry.bytes.lowerBound + 8 * i, as: Int64.self))
+            let value = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: entry.lowerBound + 8 * i, as: Int64.self))
             let previous = offsets.last ?? 0
             guard i > 0 || value == 0 else { throw malformed("\(QuotedText.quoted(name)) starts at \(value), not 0") }
             guard value >= previous, value - Int64(previous) <= Int64(ceiling) else {
@@ -61,7 +67,7 @@ struct ShardHeaderReader {
         let entry = try tensor(ShardFormat.fps, dtype: "F64", shape: [count])
         let bytes = file.bytes
         return try (0..<count).map { (i: Int) throws(PoseDataError) -> Double in
-            let rate = Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: entry.bytes.lowerBound + 8 * i, as: UInt64.self)))
+            let rate = Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: entry.lowerBound + 8 * i, as: UInt64.self)))
             guard PoseLimits.isValidFPS(rate) else { throw malformed("sample \(i): \(PoseLimits.fpsProblem(rate))") }
             return rate
         }
@@ -88,28 +94,28 @@ struct ShardHeaderReader {
     /// The text feature tensors, all three or none.
     func features(count: Int) throws(PoseDataError) -> PoseShard.FeatureColumn? {
         let names = [ShardFormat.textFeatures, ShardFormat.featureOffsets, ShardFormat.featurePresent]
-        let present = names.filter { header.entries[$0] != nil }
+        let present = names.filter { header.entry(named: $0) != nil }
         guard !present.isEmpty else { return nil }
-        guard present.count == names.count, let values = header.entries[ShardFormat.textFeatures] else {
+        guard present.count == names.count, let values = header.entry(named: ShardFormat.textFeatures) else {
             throw malformed("text features need the tensors \(names.joined(separator: ", ")); the shard has only \(present.joined(separator: ", "))")
         }
         guard values.shape.count == 2, (1...ShardFormat.maximumFeatureWidth).contains(values.shape[1]) else {
             throw malformed("'\(ShardFormat.textFeatures)' has shape \(values.shape); it must be rows × width with a width of 1...\(ShardFormat.maximumFeatureWidth)")
         }
         let (rows, width) = (values.shape[0], values.shape[1])
-        _ = try tensor(ShardFormat.textFeatures, dtype: "F32", shape: [rows, width])
+        let valueBytes = try tensor(ShardFormat.textFeatures, dtype: "F32", shape: [rows, width])
         let rowOffsets = try offsets(ShardFormat.featureOffsets, count: count, total: rows,
                                      ceiling: ShardFormat.maximumFeatureRows, unit: "feature rows")
         let flags = try tensor(ShardFormat.featurePresent, dtype: "U8", shape: [count])
         let bytes = file.bytes
         let presence = try (0..<count).map { (i: Int) throws(PoseDataError) -> Bool in
-            let flag = bytes[flags.bytes.lowerBound + i]
+            let flag = bytes[flags.lowerBound + i]
             guard flag <= 1 else { throw malformed("'\(ShardFormat.featurePresent)' holds \(flag) for sample \(i); it must be 0 or 1") }
             guard flag == 1 || rowOffsets[i + 1] == rowOffsets[i] else {
                 throw malformed("sample \(i) has no text features but \(rowOffsets[i + 1] - rowOffsets[i]) feature rows")
             }
             return flag == 1
         }
-        return PoseShard.FeatureColumn(rowOffsets: rowOffsets, present: presence, width: width, start: values.bytes.lowerBound)
+        return PoseShard.FeatureColumn(rowOffsets: rowOffsets, present: presence, width: width, start: valueBytes.lowerBound)
     }
 }

@@ -11,10 +11,6 @@ struct ReadLinesVerb: Verb {
         returns: "a list of strings",
         examples: ["let texts = read_lines \"texts.txt\"", "for t in read_lines \"texts.txt\" { print t }"])
 
-    /// The largest file read (16 MiB): a list of texts to sign is far smaller, and a larger file is
-    /// a mistaken path (a dataset, a model) that would otherwise be turned into a list whole.
-    static let maximumBytes = 16 << 20
-
     func run(_ arguments: Arguments, context: VerbContext) throws -> Value {
         let path = try arguments.string("path")
         let keepEmpty = try arguments.bool("keep_empty")
@@ -32,36 +28,15 @@ struct ReadLinesVerb: Verb {
         return .list(lines)
     }
 
-    /// The file's text, read through a mapping (``Platform/MappedFile``, which refuses anything
-    /// but a regular file) after its size is checked against ``maximumBytes``; a file with a NUL
-    /// byte or that is not UTF-8 is refused as not text.
+    /// The file's text (``Platform/TextFile``: a regular UTF-8 file of at most 16 MiB with no NUL).
     private static func text(of url: URL, named path: String, arguments: Arguments, context: VerbContext) throws -> String {
-        let file: MappedFile
-        do { file = try MappedFile(path: url.path) } catch {
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
-            if !exists {
+        do {
+            return try TextFile.read(path: url.path)
+        } catch {
+            if error.problem == .missing {
                 throw arguments.error("no file '\(path)'", at: "path", hint: context.searchedPlaces(for: path))
             }
-            if isDirectory.boolValue {
-                throw arguments.error("'\(path)' is a directory, not a text file", at: "path", hint: "give the path of a file in it")
-            }
-            throw arguments.error("cannot read '\(path)': \(error.reason)", at: "path", hint: "check its permissions")
-        }
-        return try withExtendedLifetime(file) {
-            guard file.count <= maximumBytes else {
-                throw arguments.error("'\(path)' is \(file.count) bytes, larger than the \(maximumBytes >> 20) MiB read_lines reads",
-                                      at: "path", hint: "read_lines is for lists of texts; split the file, or check the path")
-            }
-            let bytes = file.bytes
-            if let nul = bytes.firstIndex(of: 0) {
-                throw arguments.error("'\(path)' is not a text file (a NUL byte at offset \(nul))", at: "path",
-                                      hint: "read_lines reads UTF-8 text, one entry a line")
-            }
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw arguments.error("'\(path)' is not UTF-8 text", at: "path", hint: "save it as UTF-8")
-            }
-            return text
+            throw arguments.error("'\(path)' \(error.reason)", at: "path", hint: error.hint)
         }
     }
 }
