@@ -88,7 +88,8 @@ public final class HybridSignModel {
         try self.init(config: config, normalizer: normalizer, vocabulary: vocabulary,
                       lengthModel: LengthModel(units: units, frames: lengths),
                       jointConfidence: Self.meanConfidence(dataset),
-                      fps: summaries.first?.fps ?? 25, signers: summaries.compactMap(\.signer), seed: seed, textEncoder: textEncoder)
+                      fps: summaries.first?.fps ?? 25, signers: summaries.compactMap(\.signer),
+                      samplingDefaults: SamplingDefaults(recommendedFor: config), seed: seed, textEncoder: textEncoder)
     }
 
     /// The id of signer `code` (nil: 0, no signer). An unknown code, or any code for a model

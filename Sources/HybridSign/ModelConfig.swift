@@ -1,5 +1,6 @@
 import Platform
 import PoseData
+import Tensors
 
 /// How a frame becomes tokens.
 public enum TokenKind: String, Codable, Sendable, CaseIterable {
@@ -17,6 +18,17 @@ public enum ModelMode: String, Codable, Sendable, CaseIterable {
     case ar
     /// Baseline: non-causal MeanFlow over the whole sequence (the noisy stream only).
     case diffusion
+}
+
+/// Where the hybrid's per-frame flow starts (its source s, with ε standard normal noise).
+public enum FlowSource: String, Codable, Sendable, CaseIterable {
+    /// From the frame's AR estimate: s = μ + σ·ε. The method as published; at temperature 0 the
+    /// flow starts at μ and refines it.
+    case estimate
+    /// From noise alone: s = σ·ε (μ still conditions the noisy stream). The flow then has to
+    /// choose a frame rather than correct one, so it can pick among the modes that μ averages;
+    /// sample it with a temperature near 1 (at 0 every frame starts from the same point).
+    case noise
 }
 
 /// What conditions the model on the text.
@@ -57,6 +69,8 @@ public struct ModelConfig: Sendable, Equatable {
     public var fusion: Bool = true
     /// Source noise scale σ of the flow in normalised units (`hybrid`: s = μ + σ·ε).
     public var sigma: Float = 0.5
+    /// Where the flow starts: the AR estimate plus noise (the method) or noise alone.
+    public var flowSource: FlowSource = .estimate
     /// Whether the flow's gradient stops at the clean stream's keys/values (the noisy stream reads
     /// the history as a constant), so the flow cannot pull the AR backbone's activations.
     public var detachHistory: Bool = false
@@ -157,12 +171,23 @@ public struct ModelConfig: Sendable, Equatable {
 
     /// Tokens per frame.
     public var tokensPerFrame: Int { tokensPerPart.reduce(0, +) }
+
+    /// The flow's source for an estimate `mean` and its scaled noise `noise` (σ·ε, times the
+    /// temperature when sampling): `mean + noise`, or `noise` alone (``FlowSource``).
+    public func flowStart(mean: Float, noise: Float) -> Float {
+        flowSource == .estimate ? mean + noise : noise
+    }
+
+    /// ``flowStart(mean:noise:)`` for whole tensors.
+    public func flowStart(mean: Tensor, noise: Tensor) -> Tensor {
+        flowSource == .estimate ? mean + noise : noise
+    }
 }
 
 extension ModelConfig: Codable {
     private enum CodingKeys: String, CodingKey {
         case dim, heads, depth, mlp, tokens, mode, text, textLayers, sentenceWidth, experts, confidence, fusion
-        case sigma, detachHistory, flowFraction, historyNoise, flowMatchingFraction, timeMean, timeStd, adaptivePower, flowWeight, arWeight, confidenceWeight
+        case sigma, flowSource, detachHistory, flowFraction, historyNoise, flowMatchingFraction, timeMean, timeStd, adaptivePower, flowWeight, arWeight, confidenceWeight
         case progressWeight, signerConditioning, signerDropout, maxFrames, layout
     }
 
@@ -177,7 +202,7 @@ extension ModelConfig: Codable {
         try read(.tokens, &tokens); try read(.mode, &mode); try read(.text, &text)
         try read(.textLayers, &textLayers); try read(.sentenceWidth, &sentenceWidth)
         try read(.experts, &experts); try read(.confidence, &confidence); try read(.fusion, &fusion)
-        try read(.sigma, &sigma); try read(.detachHistory, &detachHistory); try read(.flowFraction, &flowFraction); try read(.historyNoise, &historyNoise); try read(.flowMatchingFraction, &flowMatchingFraction)
+        try read(.sigma, &sigma); try read(.flowSource, &flowSource); try read(.detachHistory, &detachHistory); try read(.flowFraction, &flowFraction); try read(.historyNoise, &historyNoise); try read(.flowMatchingFraction, &flowMatchingFraction)
         try read(.timeMean, &timeMean); try read(.timeStd, &timeStd); try read(.adaptivePower, &adaptivePower); try read(.flowWeight, &flowWeight)
         try read(.arWeight, &arWeight); try read(.confidenceWeight, &confidenceWeight)
         try read(.progressWeight, &progressWeight); try read(.maxFrames, &maxFrames)
@@ -196,7 +221,7 @@ extension ModelConfig: Codable {
         try c.encode(text, forKey: .text); try c.encode(textLayers, forKey: .textLayers)
         try c.encode(sentenceWidth, forKey: .sentenceWidth); try c.encode(experts, forKey: .experts)
         try c.encode(confidence, forKey: .confidence); try c.encode(fusion, forKey: .fusion)
-        try c.encode(sigma, forKey: .sigma); try c.encode(detachHistory, forKey: .detachHistory); try c.encode(flowFraction, forKey: .flowFraction); try c.encode(historyNoise, forKey: .historyNoise); try c.encode(flowMatchingFraction, forKey: .flowMatchingFraction)
+        try c.encode(sigma, forKey: .sigma); try c.encode(flowSource, forKey: .flowSource); try c.encode(detachHistory, forKey: .detachHistory); try c.encode(flowFraction, forKey: .flowFraction); try c.encode(historyNoise, forKey: .historyNoise); try c.encode(flowMatchingFraction, forKey: .flowMatchingFraction)
         try c.encode(timeMean, forKey: .timeMean); try c.encode(timeStd, forKey: .timeStd)
         try c.encode(adaptivePower, forKey: .adaptivePower); try c.encode(flowWeight, forKey: .flowWeight); try c.encode(arWeight, forKey: .arWeight)
         try c.encode(confidenceWeight, forKey: .confidenceWeight); try c.encode(progressWeight, forKey: .progressWeight)

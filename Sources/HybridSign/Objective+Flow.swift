@@ -39,7 +39,7 @@ extension Objective {
 
     /// The hybrid's per-frame flow: the chosen frames in two noisy passes against the clean
     /// stream, those with r ≠ t (which need the JVP) and those with r = t. A frame starts from its
-    /// AR estimate: source s = sg(μ_i) + σ·ε. Returns the loss (nil when no frame was chosen in
+    /// AR estimate, source s = sg(μ_i) + σ·ε, or from s = σ·ε (``FlowSource``). Returns the loss (nil when no frame was chosen in
     /// this shard) and the mean raw error per flow item of the batch.
     static func hybridFlowLoss(model: HybridSignModel, draws: StepDraws, clean: CleanOutput,
                                text: HybridSignNetwork.TextContext, graph g: Graph) -> (Var?, Float) {
@@ -65,7 +65,7 @@ extension Objective {
                                               source: { k, i, m, e in
                                                   let estimate = (k * positions + i) * j + m
                                                   let mean = mu[estimate * 2 + e]
-                                                  return (mean + config.sigma * sequences[k].noise[(i * j + m) * 2 + e], mean)
+                                                  return (config.flowStart(mean: mean, noise: config.sigma * sequences[k].noise[(i * j + m) * 2 + e]), mean)
                                               },
                                               ownConfidence: { k, i, m in chat[(k * positions + i) * j + m] })
             total = total.map { $0 + loss } ?? loss

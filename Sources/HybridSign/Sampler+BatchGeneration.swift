@@ -98,7 +98,7 @@ extension Sampler {
         var noise: [Float] = []
         noise.reserveCapacity(mean.count)
         for k in lanes.indices { noise += lanes[k].rng.normal(one).scalars }
-        var z = mean + Tensor(shape: mean.shape, scalars: noise) * (options.temperature * model.config.sigma)
+        var z = model.config.flowStart(mean: mean, noise: Tensor(shape: mean.shape, scalars: noise) * (options.temperature * model.config.sigma))
         let indices = [[Int]](repeating: [i], count: b)
         for k in 0..<options.steps {
             let (t, r) = Self.flowTimes(step: k, of: options.steps)

@@ -129,13 +129,14 @@ extension Sampler {
         return values
     }
 
-    /// The frame from its estimate μ: `hybrid` runs the flow steps from μ + τσε against the cache;
+    /// The frame from its estimate μ: `hybrid` runs the flow steps from μ + τσε (or τσε, see
+    /// ``FlowSource``) against the cache;
     /// `ar` (and `steps: 0`) keeps μ. Also the first step's input and velocity, for the trace.
     private func refine(_ mean: Tensor, confidence: Tensor, frame i: Int, options: SamplingOptions, pass: inout SamplingPass,
                         cache: StreamingCache) -> (frame: Tensor, firstStep: (z: Tensor, u: Tensor)?) {
         guard model.config.mode == .hybrid && options.steps > 0 else { return (mean, nil) }
         let graph = pass.graph
-        var z = mean + pass.rng.normal(mean.shape) * (options.temperature * model.config.sigma)
+        var z = model.config.flowStart(mean: mean, noise: pass.rng.normal(mean.shape) * (options.temperature * model.config.sigma))
         var firstStep: (z: Tensor, u: Tensor)?
         for k in 0..<options.steps {
             let (t, r) = Self.flowTimes(step: k, of: options.steps)

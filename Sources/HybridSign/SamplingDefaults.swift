@@ -13,6 +13,13 @@ public struct SamplingDefaults: Codable, Sendable, Equatable {
         self.temperature = temperature
     }
 
+    /// What a new model of `config` recommends: 1 step at temperature 0 (the flow refines the AR
+    /// estimate), or temperature 1 when the flow starts from noise alone (``FlowSource/noise``:
+    /// at 0 every frame's flow would start from the same point).
+    public init(recommendedFor config: ModelConfig) {
+        self.init(steps: 1, temperature: config.flowSource == .noise ? 1 : 0)
+    }
+
     /// Reads the stored settings; missing keys keep the built-in defaults (older checkpoints).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

@@ -5,6 +5,7 @@ import HybridSign
 extension ModelMode: ExpressibleByArgument {}
 extension TokenKind: ExpressibleByArgument {}
 extension TextConditioning: ExpressibleByArgument {}
+extension FlowSource: ExpressibleByArgument {}
 
 /// The model presets (``HybridSign/ModelConfig/preset(_:layout:)``).
 enum ModelPreset: String, CaseIterable, ExpressibleByArgument {

@@ -27,6 +27,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Weight of the flow loss (hybrid; default: the preset's).") var flowWeight: Float?
     @Option(help: "Share of frames the flow trains on per step (hybrid; default: the preset's).") var flowFraction: Float?
     @Option(help: "Source noise σ of the flow in normalised units (hybrid; default: the preset's).") var sigma: Float?
+    @Option(help: "Where the flow starts: the AR estimate + σ·noise (the method), or σ·noise alone (hybrid).") var flowSource: FlowSource = .estimate
     @Option(help: "Std of the noise on the clean stream's input frames in training (hybrid, ar; normalised units).") var historyNoise: Float = 0
     @Option(help: "Adaptive loss weighting power p of the flow (hybrid, diffusion).") var adaptivePower: Float = 1
     @Flag(inversion: .prefixedNo, help: "Stop the flow's gradient at the clean stream's keys/values (hybrid; default: the preset's).") var detachHistory: Bool?
@@ -75,6 +76,7 @@ struct TrainCommand: ParsableCommand {
         config.adaptivePower = adaptivePower
         config.historyNoise = historyNoise
         if let sigma { config.sigma = sigma }
+        config.flowSource = flowSource
         if let detachHistory { config.detachHistory = detachHistory }
         config.signerConditioning = signerConditioning
         config.signerDropout = signerDropout

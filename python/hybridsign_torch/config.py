@@ -14,12 +14,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import swift_json
 from .layout import Layout
+
+if TYPE_CHECKING:
+    import torch
 
 
 class ConfigError(ValueError):
@@ -57,6 +60,7 @@ def _float_fields(cls: type) -> frozenset[str]:
 TOKEN_KINDS = ("joint", "part")
 MODES = ("hybrid", "ar", "diffusion")
 TEXT_CONDITIONINGS = ("characters", "words", "sentence")
+FLOW_SOURCES = ("estimate", "noise")
 
 
 @dataclass
@@ -76,6 +80,7 @@ class ModelConfig(_Float32Fields):
     confidence: bool
     fusion: bool
     sigma: float
+    flow_source: str
     detach_history: bool
     flow_fraction: float
     history_noise: float
@@ -148,7 +153,7 @@ class ModelConfig(_Float32Fields):
         if missing:
             raise ConfigError(f"{context}: missing keys {missing}")
         config = cls(**values)
-        for name, allowed in (("tokens", TOKEN_KINDS), ("mode", MODES), ("text", TEXT_CONDITIONINGS)):
+        for name, allowed in (("tokens", TOKEN_KINDS), ("mode", MODES), ("text", TEXT_CONDITIONINGS), ("flow_source", FLOW_SOURCES)):
             if getattr(config, name) not in allowed:
                 raise ConfigError(f"{context}: '{name}' must be one of {', '.join(allowed)}, not '{getattr(config, name)}'")
         return config
@@ -186,6 +191,11 @@ class ModelConfig(_Float32Fields):
             raise ConfigError(f"signerDropout must be in 0...1, not {self.signer_dropout}")
         if not self.layout.parts:
             raise ConfigError(f"layout '{self.layout.name}' has no parts")
+
+    def flow_start(self, mean: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
+        """The flow's source for estimate ``mean`` and scaled noise ``noise``: ``mean + noise``, or
+        ``noise`` alone (Swift's ``ModelConfig.flowStart``)."""
+        return mean + noise if self.flow_source == "estimate" else noise
 
     @property
     def tokens_per_part(self) -> list[int]:

@@ -130,8 +130,11 @@ class HybridSignModel(DataMapping):
             confidence += sample.values[:, :, 2].astype(np.float64).sum(axis=0)
             frames += sample.frame_count
         signers = [s for s in (dataset[i].signer for i in range(len(dataset))) if s is not None]
+        # Swift's SamplingDefaults(recommendedFor:): a flow that starts from noise is sampled at temperature 1.
+        sampling = {"steps": 1, "temperature": 1.0 if config.flow_source == "noise" else 0.0}
         return cls(config, normalizer, vocabulary, LengthModel.fit(units, lengths),
-                   (confidence / max(frames, 1)).astype(np.float32), fps if fps is not None else 25.0, seed, signers=signers)
+                   (confidence / max(frames, 1)).astype(np.float32), fps if fps is not None else 25.0, seed, signers=signers,
+                   sampling=sampling)
 
 
 def text_units(sample: PoseSample, conditioning: str) -> int:

@@ -123,7 +123,7 @@ class StepLoss(nn.Module):
         mean = torch.where(real, mu[rows, index], 0.0)
         own_confidence = torch.where(group.real[..., None], chat[rows, index], 1.0)
         time = group.t[..., None, None]
-        source = mean + config.sigma * group.noise
+        source = config.flow_start(mean, config.sigma * group.noise)
         z = torch.where(real, (1 - time) * group.x + time * source, 0.0)
         v = torch.where(real, source - group.x, 0.0)
 

@@ -77,7 +77,7 @@ def sample(model: HybridSignModel, text: str | None = None, features: np.ndarray
         x = mean
         if config.mode == "hybrid" and steps > 0:
             noise = torch.from_numpy(rng.normal_array([1, 1, j, 2])).to(device)
-            z = mean + noise * float(np.float32(temperature) * np.float32(config.sigma))
+            z = config.flow_start(mean, noise * float(np.float32(temperature) * np.float32(config.sigma)))
             for k in range(steps):
                 t, r = _grid(k, steps)
                 u = network.noisy_pass(z, mean, predicted, torch.tensor([[i]], device=device), torch.full((1, 1), t, device=device),

@@ -49,6 +49,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--flow-weight", type=float, help="weight of the flow loss (default: the preset's)")
     p.add_argument("--flow-fraction", type=float, help="share of frames the flow trains on per step (default: the preset's)")
     p.add_argument("--sigma", type=float, help="source noise σ of the flow (default: the preset's)")
+    p.add_argument("--flow-source", default="estimate", choices=["estimate", "noise"],
+                   help="where the flow starts: the AR estimate + σ·noise (the method), or σ·noise alone")
     p.add_argument("--history-noise", type=float, default=0.0, help="std of the noise on the clean stream's input frames")
     p.add_argument("--adaptive-power", type=float, default=1.0, help="adaptive loss weighting power p")
     p.add_argument("--detach-history", action=argparse.BooleanOptionalAction, default=None,
@@ -87,6 +89,7 @@ def make_config(args: argparse.Namespace) -> ModelConfig:
     config.experts, config.confidence, config.fusion = args.experts, args.confidence, args.fusion
     config.max_frames = args.max_frames
     config.adaptive_power, config.history_noise = args.adaptive_power, args.history_noise
+    config.flow_source = args.flow_source
     config.signer_conditioning, config.signer_dropout = args.signer_conditioning, args.signer_dropout
     for name in ("flow_weight", "flow_fraction", "sigma", "detach_history"):
         if getattr(args, name) is not None:

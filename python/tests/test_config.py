@@ -53,3 +53,17 @@ def test_validation_names_the_problem() -> None:
     config.dim = 30
     with pytest.raises(ConfigError, match="multiple of heads"):
         config.validate()
+
+
+def test_the_flow_source_is_the_estimate_unless_noise_is_chosen() -> None:
+    import torch
+
+    assert ModelConfig.defaults().flow_source == "estimate"
+    mean, noise = torch.tensor([1.0, -1.0]), torch.tensor([0.5, 0.5])
+    assert ModelConfig.defaults().flow_start(mean, noise).tolist() == [1.5, -0.5]
+    config = ModelConfig.from_json({"flowSource": "noise"})
+    assert config.flow_start(mean, noise).tolist() == [0.5, 0.5]
+    assert '"flowSource":"noise"' in config.to_json()
+    assert ModelConfig.from_json(config.to_json()) == config
+    with pytest.raises(ConfigError, match="'flow_source' must be one of estimate, noise"):
+        ModelConfig.from_json({"flowSource": "prior"})

@@ -135,3 +135,12 @@ def test_damaged_signer_metadata_is_an_error(tmp_path: Path) -> None:
     save_file(tensors, str(path), metadata=missing)
     with pytest.raises(checkpoint.CheckpointError, match="'signers' is missing"):
         checkpoint.load(path)
+
+
+def test_a_flow_from_noise_recommends_temperature_one() -> None:
+    """Swift's ``SamplingDefaults(recommendedFor:)``: at temperature 0 a flow from noise would
+    start every frame at the same point."""
+    assert HybridSignModel.fit(tiny_config(), signed_dataset(), seed=3).sampling == {"steps": 1, "temperature": 0.0}
+    config = tiny_config()
+    config.flow_source = "noise"
+    assert HybridSignModel.fit(config, signed_dataset(), seed=3).sampling == {"steps": 1, "temperature": 1.0}
