@@ -21,7 +21,8 @@ enum TwinFixtures {
     static let batchSize = 4
 
     /// ar, diffusion and hybrid with part and joint tokens, the hybrid with the switches off, word
-    /// texts, clean-input noise, the full flow and attached history, and with sentence features.
+    /// texts, clean-input noise, the full flow and attached history, the flow from noise alone, and
+    /// with sentence features.
     static var cases: [Case] {
         var result: [Case] = []
         for mode in ModelMode.allCases {
@@ -43,6 +44,9 @@ enum TwinFixtures {
         light.detachHistory = true
         light.flowWeight = 0.01
         result.append(Case(name: "hybrid-light", config: light))
+        var fromNoise = tinyConfig(.hybrid, tokens: .part)
+        fromNoise.flowSource = .noise
+        result.append(Case(name: "hybrid-noise-source", config: fromNoise))
         var sentence = tinyConfig(.hybrid, tokens: .part)
         sentence.text = .sentence
         sentence.sentenceWidth = 12
