@@ -345,6 +345,8 @@ final class ModelVerbTests: XCTestCase {
         let flowWeight = settings.firstIndex(of: "flow_weight").flatMap { config.column("value")?[$0].number }
         XCTAssertEqual(flowWeight ?? 0, 0.01, accuracy: 1e-6)
         XCTAssertTrue(settings.contains("detach_history") && settings.contains("history_noise"), "\(settings)")
+        let flowSource = settings.firstIndex(of: "flow_source").flatMap { config.column("value")?[$0].string }
+        XCTAssertEqual(flowSource, "estimate")
         // A variable named like a mode does not hide the mode word.
         var clash = variables
         clash["ar"] = .number(1)
