@@ -75,7 +75,9 @@ private final class FFmpegProcess {
         // A broken pipe (ffmpeg stopped early) must be an error here, not the end of the process.
         signal(SIGPIPE, SIG_IGN)
         errors = FileManager.default.temporaryDirectory.appendingPathComponent("hybridsign-ffmpeg-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log")
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        guard FileManager.default.createFile(atPath: errors.path, contents: nil) else {
+            throw RenderError.io("cannot create ffmpeg's log file in \(errors.deletingLastPathComponent().path): check that the temporary directory ($TMPDIR) is writable and the disk is not full")
+        }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardInput = input

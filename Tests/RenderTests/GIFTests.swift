@@ -219,4 +219,19 @@ final class VideoRenderTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), ["ffmpeg"],
                        "neither the video nor its temporary is left")
     }
+
+    /// ffmpeg's error log goes to the temporary directory; when it cannot be created the error says
+    /// so and where, instead of blaming ffmpeg.
+    func testAnUnwritableTemporaryDirectoryIsAClearError() throws {
+        let directory = try makeTemporaryDirectory(self)
+        let word = try FixtureWords.load()[0]
+        let ffmpeg = try fakeFFmpeg(in: directory)
+        let saved = ProcessInfo.processInfo.environment["TMPDIR"]
+        setenv("TMPDIR", directory.appendingPathComponent("missing").path, 1)
+        defer { if let saved { setenv("TMPDIR", saved, 1) } else { unsetenv("TMPDIR") } }
+        XCTAssertThrowsError(try VideoRender.mp4([word], to: directory.appendingPathComponent("c.mp4"),
+                                                 options: RenderOptions(width: 16, height: 16), ffmpeg: ffmpeg)) { error in
+            XCTAssertTrue("\(error)".contains("cannot create ffmpeg's log file in \(directory.appendingPathComponent("missing").path)"), "\(error)")
+        }
+    }
 }
