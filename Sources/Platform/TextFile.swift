@@ -57,7 +57,8 @@ public struct TextFileError: Error, Equatable, Sendable, CustomStringConvertible
         case .missing: "does not exist"
         case .directory: "is a directory, not a text file"
         case .unreadable(let reason): "cannot be read: \(reason)"
-        case .tooLarge(let bytes, let maximum): "is \(bytes) bytes, larger than the \(maximum >> 20) MiB a list of texts may have"
+        case .tooLarge(let bytes, let maximum):
+            "is \(bytes) bytes, larger than the \(maximum % (1 << 20) == 0 ? "\(maximum >> 20) MiB" : "\(maximum) bytes") a list of texts may have"
         case .nulByte(let offset): "is not a text file (a NUL byte at offset \(offset))"
         case .notUTF8: "is not UTF-8 text"
         }

@@ -45,6 +45,8 @@ final class TextFileTests: XCTestCase {
         try Data("Baum\nHaus\n\n".utf8).write(to: eleven)
         XCTAssertEqual(problem(reading: eleven.path, maximumBytes: 10), .tooLarge(bytes: 11, maximumBytes: 10))
         XCTAssertNil(problem(reading: eleven.path, maximumBytes: 11), "the ceiling itself is allowed")
+        XCTAssertEqual(TextFileError(path: eleven.path, problem: .tooLarge(bytes: 11, maximumBytes: 10)).reason,
+                       "is 11 bytes, larger than the 10 bytes a list of texts may have", "a ceiling below 1 MiB is given in bytes")
     }
 
     /// The size is checked before a byte is read: a sparse file claiming more than the ceiling is

@@ -45,12 +45,12 @@ struct ShardHeaderReader {
     /// An I64 offsets tensor of `count + 1` values that starts at 0, never decreases, grows by at
     /// most `ceiling` per sample and ends at `total`.
     func offsets(_ name: String, count: Int, total: Int, ceiling: Int, unit: String) throws(PoseDataError) -> [Int] {
-        let entry = try tensor(name, dtype: "I64", shape: [count + 1])
+        let start = try tensor(name, dtype: "I64", shape: [count + 1]).lowerBound
         let bytes = file.bytes
         var offsets: [Int] = []
         offsets.reserveCapacity(count + 1)
         for i in 0...count {
-            let value = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: entry.lowerBound + 8 * i, as: Int64.self))
+            let value = Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 8 * i, as: Int64.self))
             let previous = offsets.last ?? 0
             guard i > 0 || value == 0 else { throw malformed("\(QuotedText.quoted(name)) starts at \(value), not 0") }
             guard value >= previous, value - Int64(previous) <= Int64(ceiling) else {
@@ -64,10 +64,10 @@ struct ShardHeaderReader {
 
     /// The `fps` tensor: `count` rates within ``PoseLimits/fpsRange``.
     func rates(count: Int) throws(PoseDataError) -> [Double] {
-        let entry = try tensor(ShardFormat.fps, dtype: "F64", shape: [count])
+        let start = try tensor(ShardFormat.fps, dtype: "F64", shape: [count]).lowerBound
         let bytes = file.bytes
         return try (0..<count).map { (i: Int) throws(PoseDataError) -> Double in
-            let rate = Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: entry.lowerBound + 8 * i, as: UInt64.self)))
+            let rate = Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: start + 8 * i, as: UInt64.self)))
             guard PoseLimits.isValidFPS(rate) else { throw malformed("sample \(i): \(PoseLimits.fpsProblem(rate))") }
             return rate
         }
@@ -106,10 +106,10 @@ struct ShardHeaderReader {
         let valueBytes = try tensor(ShardFormat.textFeatures, dtype: "F32", shape: [rows, width])
         let rowOffsets = try offsets(ShardFormat.featureOffsets, count: count, total: rows,
                                      ceiling: ShardFormat.maximumFeatureRows, unit: "feature rows")
-        let flags = try tensor(ShardFormat.featurePresent, dtype: "U8", shape: [count])
+        let flagsStart = try tensor(ShardFormat.featurePresent, dtype: "U8", shape: [count]).lowerBound
         let bytes = file.bytes
         let presence = try (0..<count).map { (i: Int) throws(PoseDataError) -> Bool in
-            let flag = bytes[flags.lowerBound + i]
+            let flag = bytes[flagsStart + i]
             guard flag <= 1 else { throw malformed("'\(ShardFormat.featurePresent)' holds \(flag) for sample \(i); it must be 0 or 1") }
             guard flag == 1 || rowOffsets[i + 1] == rowOffsets[i] else {
                 throw malformed("sample \(i) has no text features but \(rowOffsets[i + 1] - rowOffsets[i]) feature rows")
