@@ -18,7 +18,8 @@ log=$(mktemp)
 fuzz_log=$(mktemp)
 asan_log=$(mktemp)
 paths_log=$(mktemp)
-trap 'rm -f "$log" "$fuzz_log" "$asan_log" "$paths_log"' EXIT
+python_log=$(mktemp)
+trap 'rm -f "$log" "$fuzz_log" "$asan_log" "$paths_log" "$python_log"' EXIT
 $swift test -c release --skip-build -Xswiftc -enable-testing 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 swift_summary=$(bash "$root/scripts/xctest-summary.sh" "$log")
@@ -26,7 +27,8 @@ SWIFT=$swift bash "$root/scripts/test-kernel-paths.sh" 2>&1 | tee "$paths_log"
 paths_status=${PIPESTATUS[0]}
 python_status=0
 if [ -d "$root/python/tests" ]; then
-  (cd "$root/python" && PYTHONPATH="$root/python" "$HYBRIDSIGN_PYTHON" -m pytest -q tests) || python_status=$?
+  (cd "$root/python" && PYTHONPATH="$root/python" "$HYBRIDSIGN_PYTHON" -m pytest -q tests) 2>&1 | tee "$python_log"
+  python_status=${PIPESTATUS[0]}
 fi
 bash "$root/Fuzz/run.sh" smoke 2>&1 | tee "$fuzz_log"
 fuzz_status=${PIPESTATUS[0]}
@@ -35,6 +37,8 @@ asan_status=${PIPESTATUS[0]}
 asan_summary=$(bash "$root/scripts/xctest-summary.sh" "$asan_log")
 [ -n "$swift_summary" ] && echo "tests: $swift_summary"
 grep -E '^kernels [a-z0-9]+: ' "$paths_log"
+python_summary=$(grep -E '(passed|failed|error).* in [0-9.]+s' "$python_log" | tail -1)
+[ -n "$python_summary" ] && echo "python tests: $python_summary"
 grep -E '^fuzz [a-z]+: ' "$fuzz_log"
 [ -n "$asan_summary" ] && echo "asan tests: $asan_summary"
 for s in $paths_status $python_status $fuzz_status $asan_status; do [ "$status" -eq 0 ] && status=$s; done
