@@ -58,14 +58,16 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CZMQ", path: "Sources/CZMQ", pkgConfig: "libzmq",
                        providers: [.apt(["libzmq3-dev"])]),
+        // A header of the compiler's builtins (software prefetch) for the kernel modules; no library.
+        .systemLibrary(name: "CKernelHints", path: "Sources/CKernelHints"),
 
         // Modules, lowest first; each depends only on modules above it in this list.
         .target(name: "Platform"),
         // Parses safetensors files (headers, offsets, dtypes): kept with bounds checks, below the unchecked Tensors.
         .target(name: "SafeTensorsFormat", dependencies: ["Platform"]),
-        .target(name: "TensorKernels", swiftSettings: avx512KernelSettings),
+        .target(name: "TensorKernels", dependencies: ["CKernelHints"], swiftSettings: avx512KernelSettings),
         // The same kernel sources as TensorKernels (symbolic links) at AVX2 width.
-        .target(name: "TensorKernelsAVX2", swiftSettings: avx2KernelSettings),
+        .target(name: "TensorKernelsAVX2", dependencies: ["CKernelHints"], swiftSettings: avx2KernelSettings),
         .target(name: "Tensors", dependencies: ["Platform", "SafeTensorsFormat", "CBLAS", "TensorKernels", "TensorKernelsAVX2"], swiftSettings: numericSettings),
         // Parses untrusted files (tokenizer.json, config.json, safetensors): kept with bounds checks.
         .target(name: "TextEncoders", dependencies: ["Platform", "Tensors"]),

@@ -22,6 +22,17 @@ final class KernelPathTests: XCTestCase {
                 }
             }
         }
+        // Enough columns for the first row tile of a group to request the rows of a later group
+        // (`RowsAhead`: 6 columns per group, 2 groups ahead, so from 18 columns on), with the
+        // last requested group ending at the last column or just before it, and K around the
+        // 16-float line the requests advance by.
+        for m in [1, 4, 5] {
+            for n in [17, 18, 19, 23, 24, 25, 31] {
+                for k in [16, 17, 31, 32, 47] {
+                    RowTimesTransposedTests.check(on: path, m: m, n: n, k: k, seed: UInt64(m * 7000 + n * 60 + k))
+                }
+            }
+        }
         RowTimesTransposedTests.check(on: path, m: 9, n: 14, k: 35, pad: 3, accumulate: true)
         RowTimesTransposedTests.check(on: path, m: 3, n: 20, k: 23, pad: 5)
         // Large enough to split the columns over the cores.
