@@ -21,8 +21,8 @@ public func rowTimesTransposed(m: Int, columns n0: Int, to n1: Int, k: Int,
     var nb = n0
     while nb + 6 <= n1 {
         let wc = w + nb * ldw
-        // The first row tile over these 6 rows of W asks for later ones (`RowsAhead`).
-        let ahead = RowsAhead.after(nb, groupSize: 6, end: n1, w: w, ldw: ldw)
+        // The first row tile over these 6 rows of W asks for later ones (RowsAhead.swift).
+        let ahead = rowsAhead(of: nb, groupSize: 6, end: n1, w: w, ldw: ldw)
         var mb = 0
         while mb + 4 <= m {
             tile4x6(k: k, x: x + mb * ldx, ldx: ldx, w: wc, ldw: ldw, y: y + mb * ldy + nb, ldy: ldy, accumulate: accumulate,
@@ -61,16 +61,17 @@ func putSum(_ a: Lanes, _ y: UnsafeMutablePointer<Float>, _ accumulate: Bool) {
 /// Runs a tile's `step` over K in `laneCount`-wide chunks: `step` is given the load for the chunk (applied
 /// to each row pointer it reads), then once for the tail. x and w lanes line up whichever way they
 /// are loaded, so when K ≥ `laneCount` the tail loads the last `laneCount` values of each row with the ones already
-/// summed zeroed. `ahead`'s rows are requested along the way.
+/// summed zeroed. Along the way it requests `aheadCount` rows from `ahead`, `aheadStride` floats apart.
 @inline(always)
-func sweep(k: Int, ahead: RowsAhead? = nil, _ step: ((UnsafePointer<Float>) -> Lanes) -> Void) {
+func sweep(k: Int, ahead: UnsafePointer<Float>? = nil, aheadStride: Int = 0, aheadCount: Int = 0,
+           _ step: ((UnsafePointer<Float>) -> Lanes) -> Void) {
     var p = 0
     if let ahead {
         // One request per 64-byte line of each row, with no test inside the loop: AVX2's tile
         // uses all 16 vector registers, and a test there made LLVM spill an accumulator.
-        while p + RowsAhead.lineFloats <= k {
-            ahead.request(at: p)
-            for _ in 0..<(RowsAhead.lineFloats / laneCount) {
+        while p + lineFloats <= k {
+            requestRows(ahead, stride: aheadStride, count: aheadCount, at: p)
+            for _ in 0..<(lineFloats / laneCount) {
                 step { ($0 + p).lanes() }
                 p += laneCount
             }
@@ -89,7 +90,7 @@ func sweep(k: Int, ahead: RowsAhead? = nil, _ step: ((UnsafePointer<Float>) -> L
 /// A 1 × 6 tile (the rows left over after the 4-row tiles), asking for `ahead`'s rows as it goes.
 @inline(always)
 private func tile1x6(k: Int, x: UnsafePointer<Float>, w: UnsafePointer<Float>, ldw: Int,
-                     y: UnsafeMutablePointer<Float>, accumulate: Bool, ahead: RowsAhead?) {
+                     y: UnsafeMutablePointer<Float>, accumulate: Bool, ahead: UnsafePointer<Float>?) {
     var a0 = Lanes(), a1 = Lanes(), a2 = Lanes(), a3 = Lanes(), a4 = Lanes(), a5 = Lanes()
     let (w1, w2, w3, w4, w5) = (w + ldw, w + 2 * ldw, w + 3 * ldw, w + 4 * ldw, w + 5 * ldw)
     @inline(always)
@@ -98,7 +99,7 @@ private func tile1x6(k: Int, x: UnsafePointer<Float>, w: UnsafePointer<Float>, l
         a0 = a0.addingProduct(xv, load(w)); a1 = a1.addingProduct(xv, load(w1)); a2 = a2.addingProduct(xv, load(w2))
         a3 = a3.addingProduct(xv, load(w3)); a4 = a4.addingProduct(xv, load(w4)); a5 = a5.addingProduct(xv, load(w5))
     }
-    sweep(k: k, ahead: ahead, step)
+    sweep(k: k, ahead: ahead, aheadStride: ldw, aheadCount: 6, step)
     putSum(a0, y, accumulate); putSum(a1, y + 1, accumulate); putSum(a2, y + 2, accumulate)
     putSum(a3, y + 3, accumulate); putSum(a4, y + 4, accumulate); putSum(a5, y + 5, accumulate)
 }

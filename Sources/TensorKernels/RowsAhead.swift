@@ -9,47 +9,37 @@ import CKernelHints
 // the 2-core EPYC, W cold: 59 → 73 GFLOP/s at 21 × 1536 × 512, 86 → 92 at 70 × 1536 × 512,
 // 24 → 44 at 4 × 1536 × 512; unchanged with W in cache. Into L2 (`prefetcht1`) beat into L1
 // (66 at 21 rows), and requests spread over the sweep beat one burst before it (63).
+//
+// Free functions over plain pointers, not a type: a type here would have its value witnesses
+// (`__swift_memcpy24_8` and the like) emitted weak in this AVX-512 module, shared by name with
+// every other module (KernelSymbolTests).
 
-/// Rows of W that a tile asks the memory system for, one cache line of each per step of its sweep.
-struct RowsAhead {
-    /// The first of the rows.
-    let first: UnsafePointer<Float>
-    /// Distance between the rows, in floats.
-    let stride: Int
-    /// How many rows.
-    let count: Int
+/// How many groups of rows ahead of the one being computed to ask for: one group (6 rows of 2 KB
+/// at K = 512) takes about as long as a miss to memory at 21 rows of X; one, two and four groups
+/// measured the same.
+@inline(always)
+var groupsAhead: Int { 2 }
 
-    /// How many groups of rows ahead of the one being computed to ask for: one group (6 rows of
-    /// 2 KB at K = 512) takes about as long as a miss to memory at 21 rows of X; two measured the
-    /// same or better at every shape tried.
-    static let groupsAhead = 2
+/// Floats in one 64-byte cache line: one request per row covers this many columns.
+@inline(always)
+var lineFloats: Int { 16 }
 
-    /// The `groupSize` rows that start `groupSize · groupsAhead` rows after row `rows` of `w`, if
-    /// they end at or before row `end`; nil otherwise (never a pointer past the rows in use).
-    @inline(always)
-    static func after(_ rows: Int, groupSize: Int, end: Int, w: UnsafePointer<Float>, ldw: Int) -> RowsAhead? {
-        let start = rows + groupSize * groupsAhead
-        guard start + groupSize <= end else { return nil }
-        return RowsAhead(first: w + start * ldw, stride: ldw, count: groupSize)
-    }
+/// The first of the `groupSize` rows that start `groupSize · groupsAhead` rows after row `rows`
+/// of `w`, if they end at or before row `end`; nil otherwise (never a pointer past the rows in use).
+@inline(always)
+func rowsAhead(of rows: Int, groupSize: Int, end: Int, w: UnsafePointer<Float>, ldw: Int) -> UnsafePointer<Float>? {
+    let start = rows + groupSize * groupsAhead
+    guard start + groupSize <= end else { return nil }
+    return w + start * ldw
+}
 
-    /// The rows `lo..<hi` of these (for a tile that computes part of a group).
-    @inline(always)
-    func rows(_ lo: Int, _ hi: Int) -> RowsAhead {
-        RowsAhead(first: first + lo * stride, stride: stride, count: hi - lo)
-    }
-
-    /// Floats in one 64-byte cache line: one request per row covers this many columns.
-    static let lineFloats = 16
-
-    /// Asks for the cache line at column `p` of each row.
-    @inline(always)
-    func request(at p: Int) {
-        var row = first + p
-        for _ in 0..<count {
-            hybridsign_prefetch_to_l2(row)
-            row += stride
-        }
+/// Asks for the cache line at column `p` of `count` rows, the first at `first`, `stride` floats apart.
+@inline(always)
+func requestRows(_ first: UnsafePointer<Float>, stride: Int, count: Int, at p: Int) {
+    var row = first + p
+    for _ in 0..<count {
+        hybridsign_prefetch_to_l2(row)
+        row += stride
     }
 }
 #endif

@@ -1,9 +1,10 @@
 #if arch(x86_64)
 /// A 4 × 6 tile of `rowTimesTransposed`: rows x[0..3], columns w[0..5], over the whole K, with
-/// all 24 accumulators in AVX-512 registers (there are 32). Asks for `ahead`'s rows as it goes.
+/// all 24 accumulators in AVX-512 registers (there are 32). Asks for the 6 rows from `ahead`
+/// (`ldw` apart) as it goes.
 @inline(always)
 func tile4x6(k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer<Float>, ldw: Int,
-             y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool, ahead: RowsAhead?) {
+             y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool, ahead: UnsafePointer<Float>?) {
     var a00 = Lanes(), a01 = Lanes(), a02 = Lanes(), a03 = Lanes(), a04 = Lanes(), a05 = Lanes()
     var a10 = Lanes(), a11 = Lanes(), a12 = Lanes(), a13 = Lanes(), a14 = Lanes(), a15 = Lanes()
     var a20 = Lanes(), a21 = Lanes(), a22 = Lanes(), a23 = Lanes(), a24 = Lanes(), a25 = Lanes()
@@ -26,7 +27,7 @@ func tile4x6(k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer<Float>,
         a30 = a30.addingProduct(xv, v0); a31 = a31.addingProduct(xv, v1); a32 = a32.addingProduct(xv, v2)
         a33 = a33.addingProduct(xv, v3); a34 = a34.addingProduct(xv, v4); a35 = a35.addingProduct(xv, v5)
     }
-    sweep(k: k, ahead: ahead, step)
+    sweep(k: k, ahead: ahead, aheadStride: ldw, aheadCount: 6, step)
     let (y1, y2, y3) = (y + ldy, y + 2 * ldy, y + 3 * ldy)
     putSum(a00, y, accumulate); putSum(a01, y + 1, accumulate); putSum(a02, y + 2, accumulate)
     putSum(a03, y + 3, accumulate); putSum(a04, y + 4, accumulate); putSum(a05, y + 5, accumulate)

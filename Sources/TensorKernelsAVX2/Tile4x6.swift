@@ -1,20 +1,22 @@
 #if arch(x86_64)
 /// A 4 × 6 tile of `rowTimesTransposed` as two 4 × 3 tiles: 24 accumulators would not fit AVX2's
 /// 16 registers (spilled accumulators halve the speed), 12 do, with 3 for the rows of W and one
-/// for the row of X. The 6 rows of W stay in L1 between the two halves. Each half asks for three of
-/// `ahead`'s rows as it goes.
+/// for the row of X. The 6 rows of W stay in L1 between the two halves. Each half asks for three of the
+/// six rows from `ahead` (the next group's, `ldw` apart) as it goes.
 @inline(always)
 func tile4x6(k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer<Float>, ldw: Int,
-             y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool, ahead: RowsAhead?) {
-    tile4x3(k: k, x: x, ldx: ldx, w: w, ldw: ldw, y: y, ldy: ldy, accumulate: accumulate, ahead: ahead?.rows(0, 3))
-    tile4x3(k: k, x: x, ldx: ldx, w: w + 3 * ldw, ldw: ldw, y: y + 3, ldy: ldy, accumulate: accumulate,
-            ahead: ahead?.rows(3, 6))
+             y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool, ahead: UnsafePointer<Float>?) {
+    // Not `ahead.map`: a generic specialisation would be emitted weak (KernelSymbolTests).
+    var secondHalf: UnsafePointer<Float>? = nil
+    if let ahead { secondHalf = ahead + 3 * ldw }
+    tile4x3(k: k, x: x, ldx: ldx, w: w, ldw: ldw, y: y, ldy: ldy, accumulate: accumulate, ahead: ahead)
+    tile4x3(k: k, x: x, ldx: ldx, w: w + 3 * ldw, ldw: ldw, y: y + 3, ldy: ldy, accumulate: accumulate, ahead: secondHalf)
 }
 
 /// A 4 × 3 tile: rows x[0..3], columns w[0..2], over the whole K.
 @inline(always)
 private func tile4x3(k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer<Float>, ldw: Int,
-                     y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool, ahead: RowsAhead?) {
+                     y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool, ahead: UnsafePointer<Float>?) {
     var a00 = Lanes(), a01 = Lanes(), a02 = Lanes()
     var a10 = Lanes(), a11 = Lanes(), a12 = Lanes()
     var a20 = Lanes(), a21 = Lanes(), a22 = Lanes()
@@ -33,7 +35,7 @@ private func tile4x3(k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer
         xv = load(x3)
         a30 = a30.addingProduct(xv, v0); a31 = a31.addingProduct(xv, v1); a32 = a32.addingProduct(xv, v2)
     }
-    sweep(k: k, ahead: ahead, step)
+    sweep(k: k, ahead: ahead, aheadStride: ldw, aheadCount: 3, step)
     let (y1, y2, y3) = (y + ldy, y + 2 * ldy, y + 3 * ldy)
     putSum(a00, y, accumulate); putSum(a01, y + 1, accumulate); putSum(a02, y + 2, accumulate)
     putSum(a10, y1, accumulate); putSum(a11, y1 + 1, accumulate); putSum(a12, y1 + 2, accumulate)
