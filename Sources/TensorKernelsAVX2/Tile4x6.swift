@@ -2,7 +2,7 @@
 /// A 4 × 6 tile of `rowTimesTransposed` as two 4 × 3 tiles: 24 accumulators would not fit AVX2's
 /// 16 registers (spilled accumulators halve the speed), 12 do, with 3 for the rows of W and one
 /// for the row of X. The 6 rows of W stay in L1 between the two halves. Each half asks for three of the
-/// six rows from `ahead` (the next group's, `ldw` apart) as it goes.
+/// six rows from `ahead` (a later group's, `ldw` apart) as it goes.
 @inline(always)
 func tile4x6(k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer<Float>, ldw: Int,
              y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool, ahead: UnsafePointer<Float>?) {

@@ -23,7 +23,7 @@ final class KernelPathTests: XCTestCase {
             }
         }
         // Enough columns for the first row tile of a group to request the rows of a later group
-        // (`RowsAhead`: 6 columns per group, 2 groups ahead, so from 18 columns on), with the
+        // (RowsAhead.swift: 6 columns per group, 2 groups ahead, so from 18 columns on), with the
         // last requested group ending at the last column or just before it, and K around the
         // 16-float line the requests advance by.
         for m in [1, 4, 5] {
