@@ -78,11 +78,13 @@ extension HybridSignNetwork {
         return joined.count == 1 ? joined[0] : concat(joined, axis: 2)
     }
 
-    /// Runs the expert stacks (layer by layer, part by part), then fusion. The parts of a layer run
+    /// Runs expert stacks (layer by layer, part by part), then fusion: the clean stream's, or with
+    /// `flow` the noisy stream's (its own under `flowBackbone: separate`). The parts of a layer run
     /// concurrently, in groups of about equal token counts (one per core), when they are large
     /// enough (``Graph/concurrently(_:_:)``: training records, and differentiates, on both cores).
-    func runBlocks(_ tokens: [Var], cond: Var, memory: History, ownBiases: [Var?], masks: [Tensor?],
+    func runBlocks(_ tokens: [Var], flow: Bool, cond: Var, memory: History, ownBiases: [Var?], masks: [Tensor?],
                    text: TextContext, modulations: ModulationTable = ModulationTable()) -> ([Var], CleanStreamCache) {
+        let (stacks, fusion) = flow ? flowBackbone ?? (stacks, fusion) : (stacks, fusion)
         var x = tokens
         var produced = [[TemporalMemory]](repeating: [], count: x.count)
         let groups = concurrentGroups(tokens)

@@ -59,7 +59,7 @@ extension HybridSignNetwork {
         }
         let previous = history.count
         let mask: Tensor? = tq > 1 ? AttentionMask.causal(queries: tq, keys: previous + tq) : nil
-        let (x, produced) = runBlocks(tokens, cond: cleanCondition(graph: graph), memory: history,
+        let (x, produced) = runBlocks(tokens, flow: false, cond: cleanCondition(graph: graph), memory: history,
                                       ownBiases: biases(keyConfidence), masks: [Tensor?](repeating: mask, count: tokens.count),
                                       text: text, modulations: conditioning?.table(t: 0, r: 0) ?? ModulationTable())
         var means: [Var] = [], confs: [Var] = [], pooled: [Var] = []
@@ -101,7 +101,7 @@ extension HybridSignNetwork {
            t.value.scalars.allSatisfy({ $0 == t0 }), r.value.scalars.allSatisfy({ $0 == r0 }), t.tangent == nil {
             table = conditioning.table(t: t0, r: r0)
         }
-        let (x, _) = runBlocks(tokens, cond: cond, memory: history, ownBiases: biases(graph.constant(ownConfidence)),
+        let (x, _) = runBlocks(tokens, flow: true, cond: cond, memory: history, ownBiases: biases(graph.constant(ownConfidence)),
                                masks: masks, text: text, modulations: table)
         let m = table.values(for: layers.finalModulation) {
             split(layers.finalModulation(silu(cond)).reshaped([b, tg, 1, 2 * config.dim]), axis: 3, sizes: [config.dim, config.dim])

@@ -26,6 +26,9 @@ public final class HybridSignNetwork: Layer {
     let confidenceBiases: [ConfidenceBias]
     let stacks: [[ExpertBlock]]
     let fusion: FusionBlock?
+    /// The flow's own expert stacks and fusion (`flowBackbone: separate`), or nil when the noisy
+    /// stream runs through `stacks` and `fusion`.
+    let flowBackbone: (stacks: [[ExpertBlock]], fusion: FusionBlock?)?
     /// The signer embedding `[signers + 1, D]` (`signerConditioning`): row 0 is "no signer", row
     /// k the model's k-th signer; read as one more text token.
     let signerTable: Parameter?
@@ -41,8 +44,9 @@ public final class HybridSignNetwork: Layer {
     /// A randomly initialised network (seeded). `vocabularySize` counts padding; `signers` is the
     /// number of signers a `signerConditioning` model knows. The layers draw their initial weights
     /// in a fixed order (text, time, embedders, start tokens, part embedding, confidence biases,
-    /// expert stacks, fusion, heads, signer embedding), which checkpoints and seeds rely on; the
-    /// signer embedding comes last so that a model without it starts exactly as before.
+    /// expert stacks, fusion, heads, signer embedding, the flow's own stacks and fusion), which
+    /// checkpoints and seeds rely on; the later additions come last so that a model without them
+    /// starts exactly as before.
     public init(config: ModelConfig, vocabularySize: Int, signers: Int = 0, seed: UInt64) throws(HybridSignError) {
         try config.validate()
         guard !config.signerConditioning || signers >= 1 else {
@@ -74,6 +78,12 @@ public final class HybridSignNetwork: Layer {
         noisy = hasNoisy ? NoisyStreamLayers(embedders: noisyEmbedders, outputsPerToken: outputsPerToken, dim: d) : nil
         jointPositions = config.tokens == .joint ? Self.jointPositions(config.layout, dim: d) : []
         signerTable = config.signerConditioning ? Parameter(rng.normal([signers + 1, d], std: 0.02)) : nil
+        if config.flowBackbone == .separate {
+            let flowStacks = Self.expertStacks(config, parts: sizes.count, rng: &rng)
+            flowBackbone = (flowStacks, config.fusion ? FusionBlock(dim: d, heads: config.heads, rng: &rng) : nil)
+        } else {
+            flowBackbone = nil
+        }
     }
 
     /// One stack of `depth` blocks per part, or one stack every part shares (`experts: off`).
@@ -115,11 +125,7 @@ public final class HybridSignNetwork: Layer {
         c += (clean?.embedders ?? []).enumerated().map { ("clean_embed.\($0.offset)", $0.element) }
         c += (noisy?.embedders ?? []).enumerated().map { ("noisy_embed.\($0.offset)", $0.element) }
         c += confidenceBiases.enumerated().map { ("confidence_bias.\($0.offset)", $0.element) }
-        if config.experts {
-            for (p, stack) in stacks.enumerated() { c += stack.enumerated().map { ("experts.\(p).\($0.offset)", $0.element) } }
-        } else {
-            c += stacks[0].enumerated().map { ("experts.shared.\($0.offset)", $0.element) }
-        }
+        c += Self.stackChildren(stacks, prefix: "experts", shared: !config.experts)
         if let fusion { c.append(("fusion", fusion)) }
         if let clean {
             c.append(("clean_norm", clean.norm))
@@ -131,6 +137,17 @@ public final class HybridSignNetwork: Layer {
             c.append(("final_modulation", noisy.finalModulation))
             c += noisy.velocityHeads.enumerated().map { ("velocity_head.\($0.offset)", $0.element) }
         }
+        if let flowBackbone {
+            c += Self.stackChildren(flowBackbone.stacks, prefix: "flow_experts", shared: !config.experts)
+            if let fusion = flowBackbone.fusion { c.append(("flow_fusion", fusion)) }
+        }
         return c
+    }
+
+    /// The blocks of `stacks` named `prefix.<part>.<layer>`, or `prefix.shared.<layer>` once when
+    /// every part runs the same stack.
+    private static func stackChildren(_ stacks: [[ExpertBlock]], prefix: String, shared: Bool) -> [(String, any Layer)] {
+        if shared { return stacks[0].enumerated().map { ("\(prefix).shared.\($0.offset)", $0.element) } }
+        return stacks.enumerated().flatMap { p, stack in stack.enumerated().map { ("\(prefix).\(p).\($0.offset)", $0.element) } }
     }
 }

@@ -41,13 +41,14 @@ extension ModelConfig {
 
     /// A lower bound on the network's parameters (floats) for a vocabulary of `vocabularySize`
     /// ids and `signers` signers, in floating point so no product overflows: the attention and MLP
-    /// weights of every expert block and text layer, the text embedding or projection, and the
-    /// signer embedding. A checkpoint whose
-    /// stored weights hold fewer floats cannot be this model, so its configuration is refused
-    /// before the network is built: the file's own size bounds what it makes the tool allocate.
+    /// weights of every expert block (the flow's own too) and text layer, the text embedding or
+    /// projection, and the signer embedding. A checkpoint whose stored weights hold fewer floats
+    /// cannot be this model, so its configuration is refused before the network is built: the
+    /// file's own size bounds what it makes the tool allocate.
     public func minimumParameterCount(vocabularySize: Int, signers: Int = 0) -> Double {
         let d = Double(dim), hidden = Double(mlp)
-        let stacks = experts ? Double(layout.parts.count) : 1
+        let backbones: Double = flowBackbone == .separate ? 2 : 1
+        let stacks = backbones * (experts ? Double(layout.parts.count) : 1)
         // Per expert block: temporal QKV + out (4d²), cross Q + KV + out (4d²), MLP (2·d·mlp).
         let expertBlocks = stacks * Double(depth) * (8 * d * d + 2 * d * hidden)
         // Per text layer: QKV + out (4d²), MLP (2·d·mlp).

@@ -31,6 +31,18 @@ public enum FlowSource: String, Codable, Sendable, CaseIterable {
     case noise
 }
 
+/// Which expert stacks and fusion the hybrid's noisy stream (the flow) runs through.
+public enum FlowBackbone: String, Codable, Sendable, CaseIterable {
+    /// The clean stream's: one backbone serves the AR estimate and the flow (the method as
+    /// published; the flow's loss then shares the backbone's capacity with the AR loss).
+    case shared
+    /// Its own stacks and fusion, of the clean stream's shape: the flow still reads the clean
+    /// stream's per-layer keys/values, but its weights are its own, so it can train at full
+    /// weight without pulling the AR estimate. Twice the expert parameters; the same work
+    /// per frame.
+    case separate
+}
+
 /// What conditions the model on the text.
 public enum TextConditioning: String, Codable, Sendable, CaseIterable {
     /// The built-in encoder over the characters of the text.
@@ -71,6 +83,9 @@ public struct ModelConfig: Sendable, Equatable {
     public var sigma: Float = 0.5
     /// Where the flow starts: the AR estimate plus noise (the method) or noise alone.
     public var flowSource: FlowSource = .estimate
+    /// Whether the flow runs through the clean stream's expert stacks and fusion or its own
+    /// (`hybrid` only).
+    public var flowBackbone: FlowBackbone = .shared
     /// Whether the flow's gradient stops at the clean stream's keys/values (the noisy stream reads
     /// the history as a constant), so the flow cannot pull the AR backbone's activations.
     public var detachHistory: Bool = false
@@ -157,6 +172,9 @@ public struct ModelConfig: Sendable, Equatable {
               historyNoise >= 0, historyNoise.isFinite else {
             throw HybridSignError.invalidConfig("sigma and historyNoise must be ≥ 0, flowMatchingFraction in 0...1 and flowFraction in (0, 1]")
         }
+        guard flowBackbone == .shared || mode == .hybrid else {
+            throw HybridSignError.invalidConfig("a separate flow backbone needs mode hybrid, not \(mode.rawValue): only the hybrid has both a clean stream and a flow")
+        }
         guard (0...1).contains(signerDropout) else {
             throw HybridSignError.invalidConfig("signerDropout must be in 0...1, not \(signerDropout)")
         }
@@ -187,7 +205,7 @@ public struct ModelConfig: Sendable, Equatable {
 extension ModelConfig: Codable {
     private enum CodingKeys: String, CodingKey {
         case dim, heads, depth, mlp, tokens, mode, text, textLayers, sentenceWidth, experts, confidence, fusion
-        case sigma, flowSource, detachHistory, flowFraction, historyNoise, flowMatchingFraction, timeMean, timeStd, adaptivePower, flowWeight, arWeight, confidenceWeight
+        case sigma, flowSource, flowBackbone, detachHistory, flowFraction, historyNoise, flowMatchingFraction, timeMean, timeStd, adaptivePower, flowWeight, arWeight, confidenceWeight
         case progressWeight, signerConditioning, signerDropout, maxFrames, layout
     }
 
@@ -202,7 +220,7 @@ extension ModelConfig: Codable {
         try read(.tokens, &tokens); try read(.mode, &mode); try read(.text, &text)
         try read(.textLayers, &textLayers); try read(.sentenceWidth, &sentenceWidth)
         try read(.experts, &experts); try read(.confidence, &confidence); try read(.fusion, &fusion)
-        try read(.sigma, &sigma); try read(.flowSource, &flowSource); try read(.detachHistory, &detachHistory); try read(.flowFraction, &flowFraction); try read(.historyNoise, &historyNoise); try read(.flowMatchingFraction, &flowMatchingFraction)
+        try read(.sigma, &sigma); try read(.flowSource, &flowSource); try read(.flowBackbone, &flowBackbone); try read(.detachHistory, &detachHistory); try read(.flowFraction, &flowFraction); try read(.historyNoise, &historyNoise); try read(.flowMatchingFraction, &flowMatchingFraction)
         try read(.timeMean, &timeMean); try read(.timeStd, &timeStd); try read(.adaptivePower, &adaptivePower); try read(.flowWeight, &flowWeight)
         try read(.arWeight, &arWeight); try read(.confidenceWeight, &confidenceWeight)
         try read(.progressWeight, &progressWeight); try read(.maxFrames, &maxFrames)
@@ -221,7 +239,7 @@ extension ModelConfig: Codable {
         try c.encode(text, forKey: .text); try c.encode(textLayers, forKey: .textLayers)
         try c.encode(sentenceWidth, forKey: .sentenceWidth); try c.encode(experts, forKey: .experts)
         try c.encode(confidence, forKey: .confidence); try c.encode(fusion, forKey: .fusion)
-        try c.encode(sigma, forKey: .sigma); try c.encode(flowSource, forKey: .flowSource); try c.encode(detachHistory, forKey: .detachHistory); try c.encode(flowFraction, forKey: .flowFraction); try c.encode(historyNoise, forKey: .historyNoise); try c.encode(flowMatchingFraction, forKey: .flowMatchingFraction)
+        try c.encode(sigma, forKey: .sigma); try c.encode(flowSource, forKey: .flowSource); try c.encode(flowBackbone, forKey: .flowBackbone); try c.encode(detachHistory, forKey: .detachHistory); try c.encode(flowFraction, forKey: .flowFraction); try c.encode(historyNoise, forKey: .historyNoise); try c.encode(flowMatchingFraction, forKey: .flowMatchingFraction)
         try c.encode(timeMean, forKey: .timeMean); try c.encode(timeStd, forKey: .timeStd)
         try c.encode(adaptivePower, forKey: .adaptivePower); try c.encode(flowWeight, forKey: .flowWeight); try c.encode(arWeight, forKey: .arWeight)
         try c.encode(confidenceWeight, forKey: .confidenceWeight); try c.encode(progressWeight, forKey: .progressWeight)

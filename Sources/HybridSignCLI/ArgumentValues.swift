@@ -6,6 +6,7 @@ extension ModelMode: ExpressibleByArgument {}
 extension TokenKind: ExpressibleByArgument {}
 extension TextConditioning: ExpressibleByArgument {}
 extension FlowSource: ExpressibleByArgument {}
+extension FlowBackbone: ExpressibleByArgument {}
 
 /// The model presets (``HybridSign/ModelConfig/preset(_:layout:)``).
 enum ModelPreset: String, CaseIterable, ExpressibleByArgument {

@@ -28,6 +28,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Share of frames the flow trains on per step (hybrid; default: the preset's).") var flowFraction: Float?
     @Option(help: "Source noise σ of the flow in normalised units (hybrid; default: the preset's).") var sigma: Float?
     @Option(help: "Where the flow starts: the AR estimate + σ·noise (the method), or σ·noise alone (hybrid).") var flowSource: FlowSource = .estimate
+    @Option(help: "Whether the flow runs through the AR stream's expert stacks and fusion (shared, the method) or its own (separate; hybrid).") var flowBackbone: FlowBackbone = .shared
     @Option(help: "Std of the noise on the clean stream's input frames in training (hybrid, ar; normalised units).") var historyNoise: Float = 0
     @Option(help: "Adaptive loss weighting power p of the flow (hybrid, diffusion).") var adaptivePower: Float = 1
     @Flag(inversion: .prefixedNo, help: "Stop the flow's gradient at the clean stream's keys/values (hybrid; default: the preset's).") var detachHistory: Bool?
@@ -77,6 +78,7 @@ struct TrainCommand: ParsableCommand {
         config.historyNoise = historyNoise
         if let sigma { config.sigma = sigma }
         config.flowSource = flowSource
+        config.flowBackbone = flowBackbone
         if let detachHistory { config.detachHistory = detachHistory }
         config.signerConditioning = signerConditioning
         config.signerDropout = signerDropout

@@ -7,8 +7,11 @@ final class StreamingTests: XCTestCase {
     /// The sampler's cached, frame-by-frame computation equals one teacher-forced pass over the
     /// same frames: the clean stream's estimates, confidences and progress, and the noisy
     /// stream's velocity for every frame.
-    func checkStreamingEqualsTeacherForcing(tokens: TokenKind, concurrentPartWork: Int? = nil) throws {
-        let model = try HybridSignModel(config: tinyConfig(.hybrid, tokens: tokens), fitting: syntheticDataset(), seed: 1)
+    func checkStreamingEqualsTeacherForcing(tokens: TokenKind, concurrentPartWork: Int? = nil,
+                                            flowBackbone: FlowBackbone = .shared) throws {
+        var config = tinyConfig(.hybrid, tokens: tokens)
+        config.flowBackbone = flowBackbone
+        let model = try HybridSignModel(config: config, fitting: syntheticDataset(), seed: 1)
         perturb(model)
         if let concurrentPartWork { model.network.concurrentPartWork = concurrentPartWork }
         let sampler = Sampler(model: model)
@@ -52,6 +55,11 @@ final class StreamingTests: XCTestCase {
     /// The same with the parts of each streaming pass running concurrently (as the `paper` preset does).
     func testStreamingEqualsTeacherForcingWithConcurrentParts() throws {
         try checkStreamingEqualsTeacherForcing(tokens: .joint, concurrentPartWork: 0)
+    }
+
+    /// The same with the flow on its own expert stacks and fusion, reading the clean stream's cache.
+    func testStreamingEqualsTeacherForcingWithASeparateFlowBackbone() throws {
+        try checkStreamingEqualsTeacherForcing(tokens: .joint, flowBackbone: .separate)
     }
 
     /// A stop request ends sampling before the next frame; the frames made so far are the same

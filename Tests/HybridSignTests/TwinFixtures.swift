@@ -21,8 +21,9 @@ enum TwinFixtures {
     static let batchSize = 4
 
     /// ar, diffusion and hybrid with part and joint tokens, the hybrid with the switches off, word
-    /// texts, clean-input noise, the full flow and attached history, the flow from noise alone, and
-    /// with sentence features.
+    /// texts, clean-input noise, the full flow and attached history, the flow from noise alone, the
+    /// flow on its own backbone (with per-part stacks and fusion, and with one shared stack and no
+    /// fusion), and with sentence features.
     static var cases: [Case] {
         var result: [Case] = []
         for mode in ModelMode.allCases {
@@ -47,6 +48,15 @@ enum TwinFixtures {
         var fromNoise = tinyConfig(.hybrid, tokens: .part)
         fromNoise.flowSource = .noise
         result.append(Case(name: "hybrid-noise-source", config: fromNoise))
+        var separate = tinyConfig(.hybrid, tokens: .joint)
+        separate.flowBackbone = .separate
+        separate.detachHistory = false
+        result.append(Case(name: "hybrid-separate-flow", config: separate))
+        var separateShared = tinyConfig(.hybrid, tokens: .part)
+        separateShared.flowBackbone = .separate
+        separateShared.experts = false
+        separateShared.fusion = false
+        result.append(Case(name: "hybrid-separate-flow-one-stack", config: separateShared))
         var sentence = tinyConfig(.hybrid, tokens: .part)
         sentence.text = .sentence
         sentence.sentenceWidth = 12

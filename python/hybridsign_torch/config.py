@@ -61,6 +61,7 @@ TOKEN_KINDS = ("joint", "part")
 MODES = ("hybrid", "ar", "diffusion")
 TEXT_CONDITIONINGS = ("characters", "words", "sentence")
 FLOW_SOURCES = ("estimate", "noise")
+FLOW_BACKBONES = ("shared", "separate")
 
 
 @dataclass
@@ -81,6 +82,7 @@ class ModelConfig(_Float32Fields):
     fusion: bool
     sigma: float
     flow_source: str
+    flow_backbone: str
     detach_history: bool
     flow_fraction: float
     history_noise: float
@@ -153,7 +155,8 @@ class ModelConfig(_Float32Fields):
         if missing:
             raise ConfigError(f"{context}: missing keys {missing}")
         config = cls(**values)
-        for name, allowed in (("tokens", TOKEN_KINDS), ("mode", MODES), ("text", TEXT_CONDITIONINGS), ("flow_source", FLOW_SOURCES)):
+        for name, allowed in (("tokens", TOKEN_KINDS), ("mode", MODES), ("text", TEXT_CONDITIONINGS), ("flow_source", FLOW_SOURCES),
+                              ("flow_backbone", FLOW_BACKBONES)):
             if getattr(config, name) not in allowed:
                 raise ConfigError(f"{context}: '{name}' must be one of {', '.join(allowed)}, not '{getattr(config, name)}'")
         return config
@@ -187,6 +190,8 @@ class ModelConfig(_Float32Fields):
         if not (self.sigma >= 0 and np.isfinite(self.sigma) and 0 <= self.flow_matching_fraction <= 1
                 and 0 < self.flow_fraction <= 1 and self.history_noise >= 0 and np.isfinite(self.history_noise)):
             raise ConfigError("sigma and historyNoise must be ≥ 0, flowMatchingFraction in 0...1 and flowFraction in (0, 1]")
+        if self.flow_backbone != "shared" and self.mode != "hybrid":
+            raise ConfigError(f"a separate flow backbone needs mode hybrid, not {self.mode}: only the hybrid has both a clean stream and a flow")
         if not 0 <= self.signer_dropout <= 1:
             raise ConfigError(f"signerDropout must be in 0...1, not {self.signer_dropout}")
         if not self.layout.parts:

@@ -80,17 +80,8 @@ class HybridSignNetwork(nn.Module):
         self.confidence_bias = nn.ModuleList(
             [ConfidenceBias(config.tokens, s, config.heads, rng) for s in sizes] if config.confidence else [])
 
-        def stack() -> nn.ModuleList:
-            return nn.ModuleList([ExpertBlock(d, config.heads, config.mlp, config.tokens == "joint", rng) for _ in range(config.depth)])
-
-        if config.experts:
-            self.experts = nn.ModuleList([stack() for _ in sizes])
-            self.stacks = list(self.experts)
-        else:
-            self.experts = nn.ModuleDict({"shared": stack()})
-            self.stacks = [self.experts["shared"]] * len(sizes)
-        if config.fusion:
-            self.fusion = FusionBlock(d, config.heads, rng)
+        self.experts, self.stacks = self._expert_stacks(config, len(sizes), rng)
+        self.fusion: FusionBlock | None = FusionBlock(d, config.heads, rng) if config.fusion else None
         outputs_per_token = [s // n for s, n in zip(sizes, self.tokens_per_part)]
         if clean:
             self.clean_norm = layer_norm(d)
@@ -111,8 +102,27 @@ class HybridSignNetwork(nn.Module):
         if config.signer_conditioning:
             # Drawn last, as in Swift: a model without it starts exactly as before.
             self.signer_embedding = normal_parameter([signers + 1, d], 0.02, rng)
+        # The flow's own backbone (``flow_backbone: separate``), drawn after everything else.
+        self.flow_stacks = self.stacks
+        if config.flow_backbone == "separate":
+            self.flow_experts, self.flow_stacks = self._expert_stacks(config, len(sizes), rng)
+            self.flow_fusion: FusionBlock | None = FusionBlock(d, config.heads, rng) if config.fusion else None
         #: Use ``scaled_dot_product_attention`` (GPU) where no forward-mode AD runs.
         self.fused_attention = False
+
+    @staticmethod
+    def _expert_stacks(config: ModelConfig, parts: int, rng: RandomGenerator | None) -> tuple[nn.Module, list[nn.ModuleList]]:
+        """One stack of ``depth`` blocks per part (a ``ModuleList``), or one stack every part shares
+        (a ``ModuleDict`` under ``shared``, Swift's parameter names); and the stack of each part."""
+        def stack() -> nn.ModuleList:
+            return nn.ModuleList([ExpertBlock(config.dim, config.heads, config.mlp, config.tokens == "joint", rng)
+                                  for _ in range(config.depth)])
+
+        if config.experts:
+            stacks = nn.ModuleList([stack() for _ in range(parts)])
+            return stacks, list(stacks)
+        shared = nn.ModuleDict({"shared": stack()})
+        return shared, [shared["shared"]] * parts
 
     # Shared pieces
 
@@ -160,24 +170,28 @@ class HybridSignNetwork(nn.Module):
             return [None] * len(self.part_ranges)
         return [self.confidence_bias[p](self.part_slice(confidence, p)) for p in range(len(self.part_ranges))]
 
-    def run_blocks(self, tokens: list[torch.Tensor], cond: torch.Tensor, history: History | None,
+    def run_blocks(self, tokens: list[torch.Tensor], flow: bool, cond: torch.Tensor, history: History | None,
                    own_biases: list[torch.Tensor | None], masks: list[torch.Tensor | None], text: TextContext,
                    fused: bool) -> tuple[list[torch.Tensor], History]:
-        """The expert stacks layer by layer, then fusion; returns the tokens and each layer's keys/values."""
+        """The expert stacks layer by layer, then fusion: the clean stream's, or with ``flow`` the
+        noisy stream's (its own under ``flow_backbone: separate``); returns the tokens and each
+        layer's keys/values."""
+        separate = flow and self.config.flow_backbone == "separate"
+        stacks, fusion = (self.flow_stacks, self.flow_fusion) if separate else (self.stacks, self.fusion)
         x = list(tokens)
         produced: History = [[] for _ in x]
         modulations: dict[int, list[torch.Tensor]] = {}
         for layer in range(self.config.depth):
             for p in range(len(x)):
-                block = self.stacks[p][layer]
+                block = stacks[p][layer]
                 if id(block) not in modulations:
                     modulations[id(block)] = block.modulations(cond)
                 memory = history[p][layer] if history is not None else None
                 x[p], own = block(x[p], modulations[id(block)], memory, own_biases[p], masks[p], text.memory(block), fused=fused)
                 produced[p].append(own)
-        if self.config.fusion:
+        if fusion is not None:
             counts = [part.shape[2] for part in x]
-            x = list(self.fusion(torch.cat(x, dim=2), fused=fused).split(counts, dim=2))
+            x = list(fusion(torch.cat(x, dim=2), fused=fused).split(counts, dim=2))
         return x, produced
 
     # The two streams
@@ -211,7 +225,7 @@ class HybridSignNetwork(nn.Module):
         previous = history[0][0].count if history else 0
         mask = causal_mask(tq, previous + tq, device) if tq > 1 else None
         zero = torch.zeros(1, 1, device=device)
-        x, produced = self.run_blocks(tokens, self.time_condition(zero, zero), history, self.biases(key_confidence),
+        x, produced = self.run_blocks(tokens, False, self.time_condition(zero, zero), history, self.biases(key_confidence),
                                       [mask] * len(tokens), text, fused=self.fused_attention)
         means, confidences, pooled = [], [], []
         for p in range(len(x)):
@@ -246,7 +260,7 @@ class HybridSignNetwork(nn.Module):
             mask = noisy_mask(frames, history[0][0].count if history else None)
         masks = per_token_masks(mask, self.tokens_per_part)
         use_fused = self.fused_attention if fused is None else fused
-        x, _ = self.run_blocks(tokens, cond, history, self.biases(own_confidence), masks, text, fused=use_fused)
+        x, _ = self.run_blocks(tokens, True, cond, history, self.biases(own_confidence), masks, text, fused=use_fused)
         shift, scale = self.final_modulation(nn.functional.silu(cond)).reshape(b, tg, 1, 2 * self.config.dim).split(self.config.dim, dim=3)
         outputs = [self.velocity_head[p](modulate(plain_layer_norm(x[p]), shift, scale)) for p in range(len(x))]
         # The head predicts a correction Δ of the estimate: x̂ = μ + Δ, u = (z − x̂)/t. Untrained

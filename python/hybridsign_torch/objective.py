@@ -62,7 +62,7 @@ class StepLoss(nn.Module):
     def text(self, inputs: TextInputs) -> TextContext:
         context = self.network.encode_text(inputs.ids, inputs.features, inputs.lengths, inputs.signers)
         # Computed here, not inside the JVP's function: tensors made there must not escape it.
-        for stack in self.network.stacks:
+        for stack in self.network.stacks + self.network.flow_stacks:
             for block in stack:
                 context.memory(block)
         return context

@@ -20,7 +20,7 @@ import torch
 
 from . import checkpoint as checkpoints
 from . import distributed
-from .config import ConfigError, ModelConfig, TrainingOptions
+from .config import FLOW_BACKBONES, ConfigError, ModelConfig, TrainingOptions
 from .evaluation import evaluate, summary
 from .objective import LossParts
 from .poses import DataError
@@ -51,6 +51,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--sigma", type=float, help="source noise σ of the flow (default: the preset's)")
     p.add_argument("--flow-source", default="estimate", choices=["estimate", "noise"],
                    help="where the flow starts: the AR estimate + σ·noise (the method), or σ·noise alone")
+    p.add_argument("--flow-backbone", default="shared", choices=list(FLOW_BACKBONES),
+                   help="whether the flow runs through the AR stream's expert stacks and fusion (the method) or its own")
     p.add_argument("--history-noise", type=float, default=0.0, help="std of the noise on the clean stream's input frames")
     p.add_argument("--adaptive-power", type=float, default=1.0, help="adaptive loss weighting power p")
     p.add_argument("--detach-history", action=argparse.BooleanOptionalAction, default=None,
@@ -90,6 +92,7 @@ def make_config(args: argparse.Namespace) -> ModelConfig:
     config.max_frames = args.max_frames
     config.adaptive_power, config.history_noise = args.adaptive_power, args.history_noise
     config.flow_source = args.flow_source
+    config.flow_backbone = args.flow_backbone
     config.signer_conditioning, config.signer_dropout = args.signer_conditioning, args.signer_dropout
     for name in ("flow_weight", "flow_fraction", "sigma", "detach_history"):
         if getattr(args, name) is not None:

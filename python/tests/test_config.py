@@ -67,3 +67,20 @@ def test_the_flow_source_is_the_estimate_unless_noise_is_chosen() -> None:
     assert ModelConfig.from_json(config.to_json()) == config
     with pytest.raises(ConfigError, match="'flow_source' must be one of estimate, noise"):
         ModelConfig.from_json({"flowSource": "prior"})
+
+
+def test_the_flow_backbone_is_shared_unless_separate_is_chosen_and_only_the_hybrid_separates_it() -> None:
+    from hybridsign_torch.network import HybridSignNetwork
+
+    assert ModelConfig.defaults().flow_backbone == "shared"
+    config = ModelConfig.from_json({"flowBackbone": "separate", "dim": 16, "heads": 2, "mlp": 8, "depth": 1})
+    assert '"flowBackbone":"separate"' in config.to_json()
+    assert ModelConfig.from_json(config.to_json()) == config
+    with pytest.raises(ConfigError, match="'flow_backbone' must be one of shared, separate"):
+        ModelConfig.from_json({"flowBackbone": "twin"})
+    names = {name for name, _ in HybridSignNetwork(config, vocabulary_size=4, seed=1).named_parameters()}
+    assert {name for name in names if name.startswith("flow_")} == {"flow_" + name for name in names
+                                                                     if name.startswith(("experts.", "fusion."))}
+    config.mode = "ar"
+    with pytest.raises(ConfigError, match="needs mode hybrid"):
+        config.validate()

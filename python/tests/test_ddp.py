@@ -116,3 +116,40 @@ def test_mid_run_checkpoint_resumes_exactly(ddp_run: Path) -> None:
     difference = overall(resumed, uninterrupted)
     print(f"resumed at step 5 vs uninterrupted, after 10 steps: {difference:.2e}")
     assert difference == 0
+
+
+def separate_flow_config():
+    """A hybrid whose flow has its own backbone and trains on a quarter of the frames, so a rank's
+    shard can leave the flow's stacks without a gradient of its own."""
+    config = tiny_config()
+    config.flow_backbone, config.flow_fraction, config.detach_history = "separate", 0.25, True
+    return config
+
+
+def _separate_flow_worker(rank: int, port: int, directory: str) -> None:
+    os.environ.update(MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", rank=rank, world_size=2)
+    try:
+        trainer = Trainer.fresh(separate_flow_config(), dataset(), tiny_options(), topology=Topology(rank, 2, torch.device("cpu")))
+        for _ in range(3):
+            trainer.train_step()
+        trainer.accumulate_gradients()
+        torch.save(gradients(trainer), Path(directory) / f"gradients-{rank}.pt")
+    finally:
+        dist.destroy_process_group()
+
+
+def test_a_separate_flow_backbone_trains_under_ddp_as_in_one_process(tmp_path: Path) -> None:
+    """The fourth step's gradients (the zero-initialised velocity heads pass none back at first)."""
+    mp.spawn(_separate_flow_worker, args=(_free_port(), str(tmp_path)), nprocs=2, join=True)
+    one = Trainer.fresh(separate_flow_config(), dataset(), tiny_options())
+    for _ in range(3):
+        one.train_step()
+    one.accumulate_gradients()
+    reference = gradients(one)
+    assert any(name.startswith("flow_experts.") and float(g.abs().max()) > 0 for name, g in reference.items())
+    floor = 1e-4 * max(float(g.abs().max()) for g in reference.values())
+    for rank in (0, 1):
+        ddp = torch.load(tmp_path / f"gradients-{rank}.pt")
+        assert max(relative(ddp[n], reference[n], floor) for n in reference) <= 1e-5

@@ -182,7 +182,7 @@ final class ModelValue: NotebookObject {
          ("heads", .number(Double(config.heads))), ("mlp", .number(Double(config.mlp))), ("tokens", .string(config.tokens.rawValue)),
          ("text", .string(config.text.rawValue)), ("experts", .bool(config.experts)), ("confidence", .bool(config.confidence)),
          ("fusion", .bool(config.fusion)), ("sigma", .number(Double(config.sigma))),
-         ("flow_source", .string(config.flowSource.rawValue)),
+         ("flow_source", .string(config.flowSource.rawValue)), ("flow_backbone", .string(config.flowBackbone.rawValue)),
          ("flow_weight", .number(Double(config.flowWeight))), ("flow_fraction", .number(Double(config.flowFraction))),
          ("detach_history", .bool(config.detachHistory)), ("history_noise", .number(Double(config.historyNoise))),
          ("signer_conditioning", .bool(config.signerConditioning)), ("signer_dropout", .number(Double(config.signerDropout))),
