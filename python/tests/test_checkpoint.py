@@ -31,13 +31,13 @@ def test_a_swift_model_loads_and_saves_with_identical_metadata_and_names(tmp_pat
     out = tmp_path / "copy.safetensors"
     checkpoint.save(saved, out)
     original, copy = header(BUNDLED), header(out)
-    # The bundled model predates signer conditioning, stored sampling settings and the flow
-    # source: the copy adds them at their defaults and changes nothing else.
+    # The bundled model predates signer conditioning, stored sampling settings, the flow source
+    # and the flow backbone: the copy adds them at their defaults and changes nothing else.
     written, before = dict(copy["__metadata__"]), original["__metadata__"]
     assert written.pop("sampling") == '{"steps":1,"temperature":0}'
     config = json.loads(written.pop("config"))
     assert config.pop("signerConditioning") is False and config.pop("signerDropout") == 0.5
-    assert config.pop("flowSource") == "estimate"
+    assert config.pop("flowSource") == "estimate" and config.pop("flowBackbone") == "shared"
     assert config == json.loads(before["config"])
     assert written == {k: v for k, v in before.items() if k != "config"}
     assert {k: v["shape"] for k, v in copy.items() if k != "__metadata__"} == {k: v["shape"] for k, v in original.items() if k != "__metadata__"}
