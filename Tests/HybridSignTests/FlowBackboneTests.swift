@@ -108,20 +108,9 @@ final class FlowBackboneTests: XCTestCase {
 
     /// A separate-backbone model trains, and its checkpoint keeps the backbone and its weights.
     func testASeparateBackboneTrainsAndIsStoredInTheCheckpoint() throws {
-        var options = TrainingOptions()
-        options.steps = 40
-        options.batchSize = 2
-        options.learningRate = 3e-3
-        options.warmupSteps = 5
-        options.seed = 1
-        let trainer = try Trainer(config: config(.separate), dataset: syntheticDataset(), options: options)
-        let first = try trainer.trainStep().loss
-        try trainer.run()
-        let last = try trainer.trainStep().loss
+        let (trainer, first, last) = try trainBriefly(config(.separate), steps: 40)
         XCTAssertLessThan(last.flowError, first.flowError, "flow error \(first.flowError) → \(last.flowError)")
-        let url = temporaryURL("flow-backbone-separate.safetensors")
-        try trainer.save(to: url)
-        let loaded = try Checkpoint.load(from: url).model
+        let loaded = try savedAndLoaded(trainer, as: "flow-backbone-separate.safetensors")
         XCTAssertEqual(loaded.config.flowBackbone, .separate)
         let options1 = SamplingOptions(steps: 1, seed: 3, frames: .fixed(5), temperature: 1)
         XCTAssertEqual(try Sampler(model: loaded).sample(text: "ab", options: options1).values,

@@ -52,21 +52,10 @@ final class FlowSourceTests: XCTestCase {
 
     /// The flow trained from noise learns (its error falls), and the checkpoint keeps the source.
     func testANoiseSourceTrainsAndIsStoredInTheCheckpoint() throws {
-        var options = TrainingOptions()
-        options.steps = 60
-        options.batchSize = 2
-        options.learningRate = 3e-3
-        options.warmupSteps = 5
-        options.seed = 1
-        let trainer = try Trainer(config: config(.noise), dataset: syntheticDataset(), options: options)
-        let first = try trainer.trainStep().loss
-        try trainer.run()
-        let last = try trainer.trainStep().loss
+        let (trainer, first, last) = try trainBriefly(config(.noise), steps: 60)
         XCTAssertTrue(last.total.isFinite)
         XCTAssertLessThan(last.flowError, first.flowError, "flow error \(first.flowError) → \(last.flowError)")
-        let url = temporaryURL("flow-source-noise.safetensors")
-        try trainer.save(to: url)
-        let model = try Checkpoint.load(from: url).model
+        let model = try savedAndLoaded(trainer, as: "flow-source-noise.safetensors")
         XCTAssertEqual(model.config.flowSource, .noise)
         XCTAssertEqual(model.samplingDefaults, SamplingDefaults(steps: 1, temperature: 1), "a flow from noise is sampled at temperature 1")
         XCTAssertEqual(SamplingDefaults(recommendedFor: tinyConfig()), SamplingDefaults(steps: 1, temperature: 0))

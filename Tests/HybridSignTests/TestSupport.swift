@@ -74,3 +74,27 @@ func assertClose(_ a: [Float], _ b: [Float], tolerance: Float, _ message: String
 func bundledMultilingual(_ split: String) -> URL {
     bundledWords(split).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("multilingual/\(split).pkl.gz")
 }
+
+/// A short training run of `config` on ``syntheticDataset(_:frames:)`` (batch 2, learning rate
+/// 3e-3, 5 warm-up steps, seed 1): the trainer after `steps` steps, with the losses of one step
+/// taken before the run and one after it.
+func trainBriefly(_ config: ModelConfig, steps: Int) throws -> (trainer: Trainer, first: LossBreakdown, last: LossBreakdown) {
+    var options = TrainingOptions()
+    options.steps = steps
+    options.batchSize = 2
+    options.learningRate = 3e-3
+    options.warmupSteps = 5
+    options.seed = 1
+    let trainer = try Trainer(config: config, dataset: syntheticDataset(), options: options)
+    let first = try trainer.trainStep().loss
+    try trainer.run()
+    let last = try trainer.trainStep().loss
+    return (trainer, first, last)
+}
+
+/// The model `trainer` saved to a temporary checkpoint `name` and loaded back.
+func savedAndLoaded(_ trainer: Trainer, as name: String) throws -> HybridSignModel {
+    let url = temporaryURL(name)
+    try trainer.save(to: url)
+    return try Checkpoint.load(from: url).model
+}
