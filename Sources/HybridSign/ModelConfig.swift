@@ -173,7 +173,7 @@ public struct ModelConfig: Sendable, Equatable {
             throw HybridSignError.invalidConfig("sigma and historyNoise must be ≥ 0, flowMatchingFraction in 0...1 and flowFraction in (0, 1]")
         }
         guard flowBackbone == .shared || mode == .hybrid else {
-            throw HybridSignError.invalidConfig("a separate flow backbone needs mode hybrid, not \(mode.rawValue): only the hybrid has both a clean stream and a flow")
+            throw HybridSignError.invalidConfig("a separate flow backbone needs mode hybrid, not \(mode.rawValue): only the hybrid has both a clean stream and a flow; train with --mode hybrid, or leave --flow-backbone at shared")
         }
         guard (0...1).contains(signerDropout) else {
             throw HybridSignError.invalidConfig("signerDropout must be in 0...1, not \(signerDropout)")

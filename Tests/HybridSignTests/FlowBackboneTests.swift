@@ -27,7 +27,7 @@ final class FlowBackboneTests: XCTestCase {
     func testOnlyTheHybridTakesASeparateBackbone() {
         for mode in [ModelMode.ar, .diffusion] {
             XCTAssertThrowsError(try config(.separate, mode: mode).validate()) { error in
-                XCTAssertTrue("\(error)".contains("needs mode hybrid"), "\(error)")
+                XCTAssertTrue("\(error)".contains("needs mode hybrid") && "\(error)".contains("--mode hybrid"), "\(error)")
             }
         }
         XCTAssertNoThrow(try config(.separate).validate())

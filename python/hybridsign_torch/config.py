@@ -191,7 +191,7 @@ class ModelConfig(_Float32Fields):
                 and 0 < self.flow_fraction <= 1 and self.history_noise >= 0 and np.isfinite(self.history_noise)):
             raise ConfigError("sigma and historyNoise must be ≥ 0, flowMatchingFraction in 0...1 and flowFraction in (0, 1]")
         if self.flow_backbone != "shared" and self.mode != "hybrid":
-            raise ConfigError(f"a separate flow backbone needs mode hybrid, not {self.mode}: only the hybrid has both a clean stream and a flow")
+            raise ConfigError(f"a separate flow backbone needs mode hybrid, not {self.mode}: only the hybrid has both a clean stream and a flow; train with --mode hybrid, or leave --flow-backbone at shared")
         if not 0 <= self.signer_dropout <= 1:
             raise ConfigError(f"signerDropout must be in 0...1, not {self.signer_dropout}")
         if not self.layout.parts:

@@ -82,5 +82,5 @@ def test_the_flow_backbone_is_shared_unless_separate_is_chosen_and_only_the_hybr
     assert {name for name in names if name.startswith("flow_")} == {"flow_" + name for name in names
                                                                      if name.startswith(("experts.", "fusion."))}
     config.mode = "ar"
-    with pytest.raises(ConfigError, match="needs mode hybrid"):
+    with pytest.raises(ConfigError, match="needs mode hybrid.*--mode hybrid"):
         config.validate()
