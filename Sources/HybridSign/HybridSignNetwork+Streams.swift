@@ -93,18 +93,22 @@ extension HybridSignNetwork {
         for p in partRanges.indices {
             tokens.append(layers.embedders[p](partSlice(input, p)) + positions(part: p, frames: frames, graph: graph))
         }
-        let cond = timeCondition(t: t, r: r)
         let masks = partRanges.indices.map { noisyMask(frames: frames, memoryCount: { if case .none = history { nil } else { history.count } }(), tokens: tokensPerPart[$0]) }
-        // A shared table only when every item has the same (t, r) (the sampler's case).
+        // A shared table only when every item has the same (t, r) (the sampler's case); its
+        // values come from one `[1, 1, D]` conditioning, broadcast over the batch.
         var table = ModulationTable()
+        var cond: Var
         if let conditioning, let t0 = t.value.scalars.first, let r0 = r.value.scalars.first,
            t.value.scalars.allSatisfy({ $0 == t0 }), r.value.scalars.allSatisfy({ $0 == r0 }), t.tangent == nil {
             table = conditioning.table(t: t0, r: r0)
+            cond = timeCondition(t: graph.constant(Tensor(shape: [1, 1], scalars: [t0])), r: graph.constant(Tensor(shape: [1, 1], scalars: [r0])))
+        } else {
+            cond = timeCondition(t: t, r: r)
         }
         let (x, _) = runBlocks(tokens, flow: true, cond: cond, memory: history, ownBiases: biases(graph.constant(ownConfidence)),
                                masks: masks, text: text, modulations: table)
         let m = table.values(for: layers.finalModulation) {
-            split(layers.finalModulation(silu(cond)).reshaped([b, tg, 1, 2 * config.dim]), axis: 3, sizes: [config.dim, config.dim])
+            split(layers.finalModulation(silu(cond)).reshaped([cond.shape[0], cond.shape[1], 1, 2 * config.dim]), axis: 3, sizes: [config.dim, config.dim])
         }
         var outputs: [Var] = []
         for p in x.indices {

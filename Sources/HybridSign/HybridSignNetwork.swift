@@ -37,6 +37,11 @@ public final class HybridSignNetwork: Layer {
     /// Multiply-adds per layer from which a streaming pass runs its parts concurrently (tests lower
     /// it to exercise the concurrent path on tiny models).
     var concurrentPartWork = HybridSignNetwork.defaultConcurrentPartWork
+    /// The samplers' adaLN modulations, kept across sampling calls while the weights stay the same.
+    let modulationStore = ModulationStore()
+
+    /// Changes whenever any weight does (the sum of the parameters' versions, which only grow).
+    var weightsVersion: Int { parameters.reduce(0) { $0 &+ $1.version } }
 
     var hasCleanStream: Bool { clean != nil }
     var hasNoisyStream: Bool { noisy != nil }

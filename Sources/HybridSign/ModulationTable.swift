@@ -1,13 +1,41 @@
 import Tensors
 
-/// adaLN shift/scale/gate values per layer for one conditioning value, computed once.
+/// adaLN shift/scale/gate values per layer for one conditioning value, computed once: within one
+/// pass (a fresh table), or, for a sampler's fixed flow times, once per network and weights
+/// (a table of a ``ConditioningCache``, backed by the network's ``ModulationStore``).
 final class ModulationTable {
-    var table: [ObjectIdentifier: [Var]] = [:]
+    /// Where a table of a ``ConditioningCache`` finds and keeps values between sampling calls.
+    struct Shared {
+        let cache: ConditioningCache
+        let t: Float
+        let r: Float
+    }
+
+    private var table: [ObjectIdentifier: [Var]] = [:]
+    /// Set for a sampler's table, whose values must not depend on the batch (they are computed
+    /// from a `[1, 1, D]` conditioning and broadcast).
+    let shared: Shared?
+
+    init(shared: Shared? = nil) {
+        self.shared = shared
+    }
 
     func values(for layer: AnyObject, _ make: () -> [Var]) -> [Var] {
-        if let v = table[ObjectIdentifier(layer)] { return v }
-        let v = make()
-        table[ObjectIdentifier(layer)] = v
+        let id = ObjectIdentifier(layer)
+        if let v = table[id] { return v }
+        let v: [Var]
+        if let shared {
+            let store = shared.cache.store, version = shared.cache.weightsVersion
+            if let stored = store.values(t: shared.t, r: shared.r, layer: id, weightsVersion: version) {
+                v = stored.map { shared.cache.graph.constant($0) }
+            } else {
+                v = make()
+                store.store(v.map(\.value), t: shared.t, r: shared.r, layer: id, weightsVersion: version)
+            }
+        } else {
+            v = make()
+        }
+        table[id] = v
         return v
     }
 }

@@ -32,8 +32,7 @@ extension Sampler {
         graph.checksFinite = false
         let network = model.network
         var text = encode(lanes, graph: graph)
-        // The noisy stream's modulations carry the batch axis: a new table whenever the batch shrinks.
-        var conditioning = ConditioningCache()
+        let conditioning = ConditioningCache(network: network, graph: graph)
         var clean = network.cleanPass(frames: nil, confidence: nil, firstFrame: 0, prependBOS: true, text: text,
                                       history: .none, conditioning: conditioning, graph: graph)
         var cache = StreamingCache()
@@ -82,7 +81,6 @@ extension Sampler {
                 mean = Self.rows(mean, kept, of: b)
                 predicted = Self.rows(predicted, kept, of: b)
                 text = encode(lanes, graph: graph)
-                conditioning = ConditioningCache()
             }
             i += 1
         }

@@ -212,7 +212,7 @@ extension Sampler.Trace {
 struct SamplingPass {
     let graph: Graph
     let network: HybridSignNetwork
-    let conditioning = ConditioningCache()
+    let conditioning: ConditioningCache
     let text: HybridSignNetwork.TextContext
     var rng: RandomGenerator
     private let start: UInt64
@@ -222,6 +222,7 @@ struct SamplingPass {
         graph = Graph(recording: false)
         graph.checksFinite = false
         network = model.network
+        conditioning = ConditioningCache(network: network, graph: graph)
         text = network.encodeText(ids: request.ids.map { [$0] }, features: request.features.map { [$0] }, signers: [signer], graph: graph)
         rng = RandomGenerator(seed: seed)
     }

@@ -81,6 +81,27 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(b.grad!.scalars[0], 0.8, accuracy: 1e-5)
     }
 
+    /// Every way a parameter's value changes advances its version: assignment, an optimiser step
+    /// in place, EMA's swap; a step that skips it (no gradient) does not.
+    func testParameterVersionAdvancesWithEveryChange() {
+        let p = Parameter(Tensor(shape: [2], scalars: [1, 2]))
+        let other = Parameter(Tensor(shape: [1], scalars: [0]))
+        var version = p.version
+        p.assign(Tensor(shape: [2], scalars: [3, 4]))
+        XCTAssertGreaterThan(p.version, version)
+        version = p.version
+        let opt = AdamW([(name: "p", parameter: p), (name: "other", parameter: other)], learningRate: 0.1)
+        p.setGrad(Tensor(shape: [2], scalars: [1, -1]))
+        let untouched = other.version
+        opt.step()
+        XCTAssertGreaterThan(p.version, version, "an in-place optimiser step")
+        XCTAssertEqual(other.version, untouched, "a parameter without a gradient is not stepped")
+        version = p.version
+        let ema = EMA([(name: "p", parameter: p)], decay: 0.5)
+        _ = ema.apply()
+        XCTAssertGreaterThan(p.version, version, "EMA's weights swapped in")
+    }
+
     func testEMA() throws {
         let p = Parameter(Tensor(shape: [1], scalars: [0]))
         let ema = EMA([(name: "p", parameter: p)], decay: 0.5)

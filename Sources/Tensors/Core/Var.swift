@@ -51,6 +51,16 @@ public class Var {
 /// to no graph, and keeps its gradient across backward passes until ``Var/zeroGrad()``.
 /// Names come from the module structure (see ``Layer/namedParameters(prefix:)``).
 public final class Parameter: Var {
+    /// The value; every change (``assign(_:)``, an optimiser step, in place or not) advances
+    /// ``version``.
+    public override internal(set) var value: Tensor {
+        didSet { version &+= 1 }
+    }
+
+    /// Counts changes of ``value``, so a cache of values computed from parameters can tell when it
+    /// is stale (compare the versions it was computed at).
+    public private(set) var version = 0
+
     /// A parameter initialised to `value`.
     public init(_ value: Tensor) {
         super.init(op: "parameter", value: value, tangent: nil, graph: nil, requiresGrad: true)
