@@ -82,12 +82,16 @@ extension HybridSignNetwork {
     /// `flow` the noisy stream's (its own under `flowBackbone: separate`). The parts of a layer run
     /// concurrently, in groups of about equal token counts (one per core), when they are large
     /// enough (``Graph/concurrently(_:_:)``: training records, and differentiates, on both cores).
-    func runBlocks(_ tokens: [Var], flow: Bool, cond: Var, memory: History, ownBiases: [Var?], masks: [Tensor?],
+    ///
+    /// `cond` makes the flow-time conditioning the modulations are computed from; it runs only if
+    /// `modulations` lacks a block's values (a sampler's table usually has them all).
+    func runBlocks(_ tokens: [Var], flow: Bool, cond makeCondition: () -> Var, memory: History, ownBiases: [Var?], masks: [Tensor?],
                    text: TextContext, modulations: ModulationTable = ModulationTable()) -> ([Var], CleanStreamCache) {
         let (stacks, fusion) = flow ? flowBackbone ?? (stacks, fusion) : (stacks, fusion)
         var x = tokens
         var produced = [[TemporalMemory]](repeating: [], count: x.count)
         let groups = concurrentGroups(tokens)
+        lazy var cond = makeCondition()
         for layer in 0..<config.depth {
             // The shared tables are filled here, on this thread: the per-part work only reads them.
             let blocks = x.indices.map { stacks[$0][layer] }

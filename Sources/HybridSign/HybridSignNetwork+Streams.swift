@@ -59,7 +59,7 @@ extension HybridSignNetwork {
         }
         let previous = history.count
         let mask: Tensor? = tq > 1 ? AttentionMask.causal(queries: tq, keys: previous + tq) : nil
-        let (x, produced) = runBlocks(tokens, flow: false, cond: cleanCondition(graph: graph), memory: history,
+        let (x, produced) = runBlocks(tokens, flow: false, cond: { cleanCondition(graph: graph) }, memory: history,
                                       ownBiases: biases(keyConfidence), masks: [Tensor?](repeating: mask, count: tokens.count),
                                       text: text, modulations: conditioning?.table(t: 0, r: 0) ?? ModulationTable())
         var means: [Var] = [], confs: [Var] = [], pooled: [Var] = []
@@ -97,15 +97,16 @@ extension HybridSignNetwork {
         // A shared table only when every item has the same (t, r) (the sampler's case); its
         // values come from one `[1, 1, D]` conditioning, broadcast over the batch.
         var table = ModulationTable()
-        var cond: Var
+        var makeCondition = { self.timeCondition(t: t, r: r) }
         if let conditioning, let t0 = t.value.scalars.first, let r0 = r.value.scalars.first,
            t.value.scalars.allSatisfy({ $0 == t0 }), r.value.scalars.allSatisfy({ $0 == r0 }), t.tangent == nil {
             table = conditioning.table(t: t0, r: r0)
-            cond = timeCondition(t: graph.constant(Tensor(shape: [1, 1], scalars: [t0])), r: graph.constant(Tensor(shape: [1, 1], scalars: [r0])))
-        } else {
-            cond = timeCondition(t: t, r: r)
+            makeCondition = {
+                self.timeCondition(t: graph.constant(Tensor(shape: [1, 1], scalars: [t0])), r: graph.constant(Tensor(shape: [1, 1], scalars: [r0])))
+            }
         }
-        let (x, _) = runBlocks(tokens, flow: true, cond: cond, memory: history, ownBiases: biases(graph.constant(ownConfidence)),
+        lazy var cond = makeCondition()
+        let (x, _) = runBlocks(tokens, flow: true, cond: { cond }, memory: history, ownBiases: biases(graph.constant(ownConfidence)),
                                masks: masks, text: text, modulations: table)
         let m = table.values(for: layers.finalModulation) {
             split(layers.finalModulation(silu(cond)).reshaped([cond.shape[0], cond.shape[1], 1, 2 * config.dim]), axis: 3, sizes: [config.dim, config.dim])

@@ -34,7 +34,8 @@ extension Sampler {
                   onFrame: (GeneratedFrame) -> Void) throws(HybridSignError) -> PoseSequence {
         try validate(options)
         let signer = try model.signerID(options.signer)
-        var pass = SamplingPass(model: model, request: request, signer: signer, seed: options.seed)
+        var pass = SamplingPass(model: model, request: request, signer: signer, seed: options.seed, profiled: onProfile != nil)
+        defer { onProfile?(pass.graph.profileReport()) }
         let values = model.config.mode == .diffusion
             ? generateWhole(&pass, frames: diffusionLength(options, units: request.units), options: options,
                             shouldStop: shouldStop, onFrame: onFrame)
@@ -217,10 +218,11 @@ struct SamplingPass {
     var rng: RandomGenerator
     private let start: UInt64
 
-    init(model: HybridSignModel, request: Sampler.Request, signer: Int, seed: UInt64) {
+    init(model: HybridSignModel, request: Sampler.Request, signer: Int, seed: UInt64, profiled: Bool) {
         start = request.started ?? DispatchTime.now().uptimeNanoseconds
         graph = Graph(recording: false)
         graph.checksFinite = false
+        graph.isProfiling = profiled
         network = model.network
         conditioning = ConditioningCache(network: network, graph: graph)
         text = network.encodeText(ids: request.ids.map { [$0] }, features: request.features.map { [$0] }, signers: [signer], graph: graph)

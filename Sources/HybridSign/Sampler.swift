@@ -28,6 +28,10 @@ public struct Sampler: @unchecked Sendable {  // reads the model only; do not tr
     /// The most frames a fixed count may ask for.
     public static let maximumFrames = 100_000
 
+    /// When set, each sampling call of one sequence times its ops and hands the report
+    /// (``Graph/profileReport()``: time, calls and, for the linear layers, GFLOP/s per op) here.
+    public var onProfile: ((String) -> Void)?
+
     public init(model: HybridSignModel) {
         self.model = model
     }

@@ -20,6 +20,7 @@ struct BenchStreamCommand: ParsableCommand {
     @Option(help: "The text to stream (default: \"hallo\"; with --text-encoder a 15-word sentence).") var text: String?
     @Option(help: "Stream this many sequences at once and time them against one stream in the same run (JSON: fps_total, ttff_s, frame_s, single_fps, ratio, kernels).")
     var batch: Int?
+    @Flag(help: "Also print time per op (and the linear layers' GFLOP/s) of one extra profiled sequence, on stderr.") var profile = false
     @Flag(help: "Print one JSON object: {\"ttff_s\": ..., \"fps\": ..., \"params\": ..., \"kernels\": ...}.") var json = false
 
     func validate() throws {
@@ -27,6 +28,7 @@ struct BenchStreamCommand: ParsableCommand {
         if let batch, batch < 1 || batch > Sampler.maximumBatchSize {
             throw ValidationError("--batch must be between 1 and \(Sampler.maximumBatchSize), not \(batch)")
         }
+        if batch != nil, profile { throw ValidationError("--profile times one stream: leave out --batch") }
         if batch != nil, mode == .diffusion { throw ValidationError("--batch streams frame by frame: use --mode hybrid or ar") }
     }
 
@@ -68,6 +70,12 @@ struct BenchStreamCommand: ParsableCommand {
                 // A new text each run (the encoder caches by text), so every first frame includes encoding it.
                 _ = try sampler.sample(text: encoder == nil ? sentence : sentence + String(repeating: "!", count: run + 1), options: options) { times.append($0.time) }
                 results.append((times[0], Double(times.count) / times.last!))
+            }
+            if profile {
+                var profiled = sampler
+                // On stderr, so `--json` output stays one object.
+                profiled.onProfile = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+                _ = try profiled.sample(text: sentence, options: options)
             }
             let ttff = results.map(\.ttff).sorted()[runs / 2], fps = results.map(\.fps).sorted()[runs / 2]
             let params = model.network.parameterCount

@@ -88,6 +88,24 @@ final class StreamingTests: XCTestCase {
         XCTAssertEqual(Array(sequence.values[0..<18]), seen[0].values)
     }
 
+    /// With `onProfile` set, each call hands over one report of its ops, the linear layers with
+    /// their rate; profiling does not change the frames.
+    func testAProfiledCallReportsItsOps() throws {
+        let model = try HybridSignModel(config: tinyConfig(), fitting: syntheticDataset(), seed: 1)
+        perturb(model)
+        let options = SamplingOptions(steps: 1, frames: .fixed(4))
+        var sampler = Sampler(model: model)
+        let plain = try sampler.sample(text: "ab", options: options)
+        var reports: [String] = []
+        sampler.onProfile = { reports.append($0) }
+        let profiled = try sampler.sample(text: "ab", options: options)
+        XCTAssertEqual(profiled.values, plain.values)
+        XCTAssertEqual(reports.count, 1)
+        let lines = try XCTUnwrap(reports.first).split(separator: "\n")
+        XCTAssertTrue(try XCTUnwrap(lines.first { $0.hasPrefix("linear ") }).hasSuffix("GFLOP/s"), reports[0])
+        XCTAssertTrue(lines.contains { $0.hasPrefix("kvCacheAttention ") }, reports[0])
+    }
+
     func testAsyncStreamYieldsEveryFrame() async throws {
         let model = try HybridSignModel(config: tinyConfig(), fitting: syntheticDataset(), seed: 1)
         var count = 0

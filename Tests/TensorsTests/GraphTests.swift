@@ -58,6 +58,30 @@ final class GraphTests: XCTestCase {
         XCTAssertTrue(g.profileReport().contains("backward sum"))
     }
 
+    /// A profiled linear layer counts 2·M·N·K operations per product: the value and each tangent
+    /// term forward, each gradient it computes backward; the report shows the rate. Other ops count none.
+    func testProfileCountsTheLinearLayersArithmetic() throws {
+        let (m, n, k) = (3.0, 5.0, 4.0)
+        let product = 2 * m * n * k
+        let weight = Parameter(randomTensor([5, 4], seed: 1))
+        let g = Graph()
+        g.isProfiling = true
+        let x = g.input(randomTensor([3, 4], seed: 2), tangent: randomTensor([3, 4], seed: 3), requiresGrad: true)
+        try g.backward(sum(gelu(linear(x, weight: weight))))
+        XCTAssertEqual(g.profile["linear"]?.flops, 2 * product, "the value and the input's tangent")
+        XCTAssertEqual(g.profile["backward linear"]?.flops, 2 * product, "the input's and the weight's gradients")
+        XCTAssertEqual(g.profile["gelu"]?.flops, 0)
+        let report = g.profileReport().split(separator: "\n")
+        XCTAssertTrue(try XCTUnwrap(report.first { $0.hasPrefix("linear ") }).hasSuffix("GFLOP/s"))
+        XCTAssertFalse(try XCTUnwrap(report.first { $0.hasPrefix("gelu ") }).contains("GFLOP/s"))
+
+        let inference = Graph(recording: false)
+        inference.isProfiling = true
+        _ = linear(inference.constant(randomTensor([3, 4], seed: 2)), weight: weight)
+        XCTAssertEqual(inference.profile["linear"]?.flops, product, "the value only")
+        XCTAssertNil(inference.profile["backward linear"])
+    }
+
     func testParametersAccumulateAcrossBackwardPasses() throws {
         let w = Parameter(Tensor(shape: [2], scalars: [1, 2]))
         for _ in 0..<2 {

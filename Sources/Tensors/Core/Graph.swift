@@ -37,28 +37,29 @@ public final class Graph {
     public var isProfiling: Bool = false {
         didSet { lastStamp = .now }
     }
-    /// Seconds and calls per op (`"gelu"`, `"backward attention"`, ...), collected while ``isProfiling``.
-    public internal(set) var profile: [String: (seconds: Double, calls: Int)] = [:]
+    /// Time, calls and arithmetic per op (`"gelu"`, `"backward attention"`, ...), collected while ``isProfiling``.
+    public internal(set) var profile: [String: OpProfile] = [:]
     var lastStamp = ContinuousClock.now
 
-    func noteForward(_ op: String) {
+    func noteForward(_ op: String, flops: Double) {
         let now = ContinuousClock.now
-        add(op, now - lastStamp)
+        add(op, now - lastStamp, flops: flops)
         lastStamp = now
     }
 
-    func add(_ op: String, _ d: Duration) {
+    func add(_ op: String, _ d: Duration, flops: Double) {
         let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-        let old = profile[op] ?? (0, 0)
-        profile[op] = (old.seconds + seconds, old.calls + 1)
+        profile[op, default: OpProfile()].add(OpProfile(seconds: seconds, calls: 1, flops: flops))
     }
 
-    /// The profile as text, most expensive op first.
+    /// The profile as text, most expensive op first; ops that count their arithmetic (the linear
+    /// layers) also show their rate. Times of concurrent branches add up, so a rate is per busy core.
     public func profileReport() -> String {
         let total = profile.values.reduce(0) { $0 + $1.seconds }
         return profile.sorted { $0.value.seconds > $1.value.seconds }.map { op, v in
             let share = total > 0 ? 100 * v.seconds / total : 0
-            return "\(op.padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(format: "%9.3f ms %5.1f%% %6d calls", v.seconds * 1000, share, v.calls))"
+            let rate = v.flops > 0 && v.seconds > 0 ? String(format: " %7.1f GFLOP/s", v.flops / v.seconds / 1e9) : ""
+            return "\(op.padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(format: "%9.3f ms %5.1f%% %6d calls", v.seconds * 1000, share, v.calls))" + rate
         }.joined(separator: "\n")
     }
 
@@ -141,7 +142,7 @@ public final class Graph {
                 guard let g = entry.output.grad else { continue }
                 let started = isProfiling ? ContinuousClock.now : lastStamp
                 let grads = entry.backward(g)
-                if isProfiling { add("backward " + entry.output.op, ContinuousClock.now - started) }
+                if isProfiling { add("backward " + entry.output.op, ContinuousClock.now - started, flops: entry.backwardFlops) }
                 for (input, gi) in zip(entry.inputs, grads) {
                     guard let gi, input.requiresGrad else { continue }
                     if checksFinite && !Elementwise.allFinite(gi) {
@@ -170,8 +171,8 @@ public final class Graph {
         firstNonFinite = nil
     }
 
-    func record(_ output: Var, inputs: [Var], _ backward: @escaping (Tensor) -> [Tensor?]) {
-        tape.append(.op(TapeEntry(output: output, inputs: inputs, backward: backward)))
+    func record(_ output: Var, inputs: [Var], backwardFlops: Double, _ backward: @escaping (Tensor) -> [Tensor?]) {
+        tape.append(.op(TapeEntry(output: output, inputs: inputs, backwardFlops: backwardFlops, backward: backward)))
     }
 
     func noteNonFinite(_ error: NonFiniteError) {
@@ -188,7 +189,25 @@ public final class Graph {
 struct TapeEntry {
     let output: Var
     let inputs: [Var]
+    /// Floating-point operations of `backward`, for the profile (0: not counted).
+    let backwardFlops: Double
     let backward: (Tensor) -> [Tensor?]
+}
+
+/// What a profiled graph measured for one op name.
+public struct OpProfile: Sendable, Equatable {
+    /// Seconds spent (summed over concurrent branches).
+    public var seconds: Double = 0
+    /// Times the op ran.
+    public var calls: Int = 0
+    /// Floating-point operations done, for ops that count them (0 otherwise).
+    public var flops: Double = 0
+
+    mutating func add(_ other: OpProfile) {
+        seconds += other.seconds
+        calls += other.calls
+        flops += other.flops
+    }
 }
 
 /// One item of a tape: an op, or the branches of a ``Graph/concurrently(_:_:)`` call (whose

@@ -56,10 +56,7 @@ extension Graph {
     /// Takes over what a branch noted since last time: its op times (added to this graph's
     /// profile, cleared there) and its first non-finite value.
     func collectReports(of branch: Graph) {
-        for (op, value) in branch.profile {
-            let old = profile[op] ?? (0, 0)
-            profile[op] = (old.seconds + value.seconds, old.calls + value.calls)
-        }
+        for (op, value) in branch.profile { profile[op, default: OpProfile()].add(value) }
         branch.profile = [:]
         if let error = branch.firstNonFinite { noteNonFinite(error) }
     }

@@ -21,7 +21,7 @@ public class Var {
     /// Shape of `value`.
     public var shape: [Int] { value.shape }
 
-    init(op: String, value: Tensor, tangent: Tensor?, graph: Graph?, requiresGrad: Bool) {
+    init(op: String, value: Tensor, tangent: Tensor?, graph: Graph?, requiresGrad: Bool, flops: Double = 0) {
         self.op = op
         self.value = value
         self.tangent = tangent
@@ -29,7 +29,7 @@ public class Var {
         let graph = Graph.resolve(graph)
         self.graph = graph
         self.requiresGrad = requiresGrad
-        if let graph, graph.isProfiling { graph.noteForward(op) }
+        if let graph, graph.isProfiling { graph.noteForward(op, flops: flops) }
         if let graph, graph.checksFinite {
             if !Elementwise.allFinite(value) { graph.noteNonFinite(op: op, kind: .forward, shape: value.shape) }
             if let tangent, !Elementwise.allFinite(tangent) { graph.noteNonFinite(op: op, kind: .tangent, shape: tangent.shape) }
@@ -95,7 +95,10 @@ extension Var {
     /// requires a gradient; given the output's gradient it returns one gradient per input, in
     /// order (`nil` for inputs with `requiresGrad == false`).
     @inline(__always)
+    /// `flops`: the floating-point operations of the forward computation (value and tangent) and of
+    /// `backward`, for ops that count them in a profile.
     static func result(_ op: String, _ value: Tensor, tangent: Tensor?, inputs: [Var], graph: Graph? = nil,
+                       flops: (forward: Double, backward: Double) = (0, 0),
                        backward: @escaping (Tensor) -> [Tensor?]) -> Var {
         var graph = graph
         if graph == nil { for v in inputs { if let g = v.graph { graph = g; break } } }
@@ -103,9 +106,9 @@ extension Var {
         // Only nodes of a recording graph can receive gradients: on inference graphs nothing requires them.
         let recording = graph?.isRecording ?? false
         let needsGrad = recording && inputs.contains { $0.requiresGrad }
-        let out = Var(op: op, value: value, tangent: tangent, graph: graph, requiresGrad: needsGrad)
+        let out = Var(op: op, value: value, tangent: tangent, graph: graph, requiresGrad: needsGrad, flops: flops.forward)
         if needsGrad, let graph {
-            graph.record(out, inputs: inputs, backward)
+            graph.record(out, inputs: inputs, backwardFlops: flops.backward, backward)
         }
         return out
     }

@@ -120,7 +120,12 @@ public func linear(_ x: Var, weight: Var, bias: Var? = nil) -> Var {
     if let tw = weight.tangent { t = addTangents(t, affine(xv, tw, nil)) }
     var inputs = [x, weight]
     if let bias { inputs.append(bias) }
-    return Var.result("linear", y, tangent: t, inputs: inputs) { g in
+    // One product of rows × outDim × inDim multiply-adds for the value, one per tangent term, one per gradient.
+    let product = 2 * Double(rows) * Double(outDim) * Double(inDim)
+    let products = (forward: 1 + (x.tangent == nil ? 0 : 1) + (weight.tangent == nil ? 0 : 1),
+                    backward: (x.requiresGrad ? 1 : 0) + (weight.requiresGrad ? 1 : 0))
+    return Var.result("linear", y, tangent: t, inputs: inputs,
+                      flops: (Double(products.forward) * product, Double(products.backward) * product)) { g in
         let g2 = g.reshaped([rows, outDim]), x2 = xv.reshaped([rows, inDim])
         var grads: [Tensor?] = [
             x.requiresGrad ? Tensor.matmul(g2, wv).reshaped(xv.shape) : nil,
