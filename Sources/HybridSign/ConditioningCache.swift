@@ -20,7 +20,7 @@ public final class ConditioningCache {
 
     func table(t: Float, r: Float) -> ModulationTable {
         if let table = tables[SIMD2(t, r)] { return table }
-        let table = ModulationTable(shared: .init(cache: self, t: t, r: r))
+        let table = ModulationTable(shared: .init(store: store, weightsVersion: weightsVersion, graph: graph, t: t, r: r))
         tables[SIMD2(t, r)] = table
         return table
     }

@@ -4,9 +4,13 @@ import Tensors
 /// pass (a fresh table), or, for a sampler's fixed flow times, once per network and weights
 /// (a table of a ``ConditioningCache``, backed by the network's ``ModulationStore``).
 final class ModulationTable {
-    /// Where a table of a ``ConditioningCache`` finds and keeps values between sampling calls.
+    /// Where a table of a ``ConditioningCache`` finds and keeps values between sampling calls
+    /// (not the cache itself, which holds the table).
     struct Shared {
-        let cache: ConditioningCache
+        let store: ModulationStore
+        let weightsVersion: Int
+        /// The sampling call's graph, for the stored values as constants.
+        let graph: Graph
         let t: Float
         let r: Float
     }
@@ -25,12 +29,11 @@ final class ModulationTable {
         if let v = table[id] { return v }
         let v: [Var]
         if let shared {
-            let store = shared.cache.store, version = shared.cache.weightsVersion
-            if let stored = store.values(t: shared.t, r: shared.r, layer: id, weightsVersion: version) {
-                v = stored.map { shared.cache.graph.constant($0) }
+            if let stored = shared.store.values(t: shared.t, r: shared.r, layer: id, weightsVersion: shared.weightsVersion) {
+                v = stored.map { shared.graph.constant($0) }
             } else {
                 v = make()
-                store.store(v.map(\.value), t: shared.t, r: shared.r, layer: id, weightsVersion: version)
+                shared.store.store(v.map(\.value), t: shared.t, r: shared.r, layer: id, weightsVersion: shared.weightsVersion)
             }
         } else {
             v = make()

@@ -55,6 +55,26 @@ final class ModulationStoreTests: XCTestCase {
         try assertSamplesAsAFreshCopy(model, afterStep)
     }
 
+    /// A call's cache, its tables and its graph are freed when the call ends (no cycle through the
+    /// tables); the values stay in the network's store.
+    func testACallsCacheAndGraphAreFreedWithIt() throws {
+        let model = try model()
+        let layer = try XCTUnwrap(model.network.stacks.first?.first)
+        weak var weakCache: ConditioningCache?
+        weak var weakGraph: Graph?
+        do {
+            let graph = Graph(recording: false)
+            let cache = ConditioningCache(network: model.network, graph: graph)
+            let values = cache.table(t: 0, r: 0).values(for: layer) { [graph.constant(Tensor(shape: [1], scalars: [3]))] }
+            XCTAssertEqual(values.map(\.value.scalars), [[3]])
+            weakCache = cache
+            weakGraph = graph
+        }
+        XCTAssertNil(weakCache)
+        XCTAssertNil(weakGraph)
+        XCTAssertEqual(model.network.modulationStore.count, 1)
+    }
+
     /// A model with `model`'s weights and an empty store samples `expected`.
     private func assertSamplesAsAFreshCopy(_ model: HybridSignModel, _ expected: PoseSequence,
                                            file: StaticString = #filePath, line: UInt = #line) throws {
