@@ -12,9 +12,12 @@ extension HybridSignNetwork {
             self.mask = mask
         }
 
+        /// The text's keys and values for `block`; on a graph that records nothing (inference) with
+        /// the block's cross-attention projections folded in when that saves work.
         func memory(for block: ExpertBlock) -> TextMemory {
             if let m = memories[ObjectIdentifier(block)] { return m }
-            let m = block.textMemory(states: states, mask: mask)
+            var m = block.textMemory(states: states, mask: mask)
+            if states.graph?.isRecording == false { m.folded = FoldedTextMemory(block: block, memory: m) }
             memories[ObjectIdentifier(block)] = m
             return m
         }

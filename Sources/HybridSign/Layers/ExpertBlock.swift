@@ -139,9 +139,13 @@ final class ExpertBlock: Layer {
         do {
             let (shift, scl, gate) = next()
             let h = modulate(layerNorm(x), shift: shift, scale: scl)
-            let q = permute(crossQ(h).reshaped([b, t * n, heads, dh]), [0, 2, 1, 3])
-            let a = attention(q: q, k: text.keys, v: text.values, scale: scale, mask: text.mask)
-            x = x + gate * crossOut(permute(a, [0, 2, 1, 3]).reshaped([b, t, n, dim]))
+            if let folded = text.folded {
+                x = x + gate * folded.attend(h.reshaped([b, t * n, dim])).reshaped([b, t, n, dim])
+            } else {
+                let q = permute(crossQ(h).reshaped([b, t * n, heads, dh]), [0, 2, 1, 3])
+                let a = attention(q: q, k: text.keys, v: text.values, scale: scale, mask: text.mask)
+                x = x + gate * crossOut(permute(a, [0, 2, 1, 3]).reshaped([b, t, n, dim]))
+            }
         }
 
         do {

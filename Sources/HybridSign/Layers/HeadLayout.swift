@@ -33,9 +33,11 @@ final class FeedForward: Layer {
 }
 
 /// The text's keys and values for one attention layer: `[B, H, L, Dh]` each, and the key-padding
-/// mask `[B, 1, 1, L]`.
+/// mask `[B, 1, 1, L]`; for an expert block at inference, also the same with its cross-attention
+/// projections folded in.
 struct TextMemory {
     let keys: Var
     let values: Var
     let mask: Tensor?
+    var folded: FoldedTextMemory?
 }
