@@ -97,15 +97,15 @@ extension HybridSignNetwork {
         // A shared table only when every item has the same (t, r) (the sampler's case); its
         // values come from one `[1, 1, D]` conditioning, broadcast over the batch.
         var table = ModulationTable()
-        var makeCondition = { self.timeCondition(t: t, r: r) }
+        var shared: (t: Float, r: Float)?
         if let conditioning, let t0 = t.value.scalars.first, let r0 = r.value.scalars.first,
            t.value.scalars.allSatisfy({ $0 == t0 }), r.value.scalars.allSatisfy({ $0 == r0 }), t.tangent == nil {
             table = conditioning.table(t: t0, r: r0)
-            makeCondition = {
-                self.timeCondition(t: graph.constant(Tensor(shape: [1, 1], scalars: [t0])), r: graph.constant(Tensor(shape: [1, 1], scalars: [r0])))
-            }
+            shared = (t0, r0)
         }
-        lazy var cond = makeCondition()
+        lazy var cond = shared.map { timeCondition(t: graph.constant(Tensor(shape: [1, 1], scalars: [$0.t])),
+                                                   r: graph.constant(Tensor(shape: [1, 1], scalars: [$0.r]))) }
+            ?? timeCondition(t: t, r: r)
         let (x, _) = runBlocks(tokens, flow: true, cond: { cond }, memory: history, ownBiases: biases(graph.constant(ownConfidence)),
                                masks: masks, text: text, modulations: table)
         let m = table.values(for: layers.finalModulation) {

@@ -93,10 +93,10 @@ extension Var {
 
     /// Makes an op's result. `backward` is recorded only when the graph records and an input
     /// requires a gradient; given the output's gradient it returns one gradient per input, in
-    /// order (`nil` for inputs with `requiresGrad == false`).
+    /// order (`nil` for inputs with `requiresGrad == false`). `flops`: the floating-point operations
+    /// of the forward computation (value and tangent) and of `backward`, for ops that count them in
+    /// a profile.
     @inline(__always)
-    /// `flops`: the floating-point operations of the forward computation (value and tangent) and of
-    /// `backward`, for ops that count them in a profile.
     static func result(_ op: String, _ value: Tensor, tangent: Tensor?, inputs: [Var], graph: Graph? = nil,
                        flops: (forward: Double, backward: Double) = (0, 0),
                        backward: @escaping (Tensor) -> [Tensor?]) -> Var {
