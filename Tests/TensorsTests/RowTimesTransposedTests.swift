@@ -8,18 +8,25 @@ import XCTest
 /// These run on the process's kernel path; `KernelPathTests` runs the same checks on every path.
 final class RowTimesTransposedTests: XCTestCase {
     /// `BLAS.gemm(transposeB: true)` on `path` against the reference.
+    /// With `packed`, W is packed for `path` (``PackedWeight``) and multiplied by the packed kernels.
     static func check(on path: KernelPath = .current, m: Int, n: Int, k: Int, pad: Int = 0, accumulate: Bool = false,
-                      seed: UInt64 = 1, file: StaticString = #filePath, line: UInt = #line) {
+                      packed: Bool = false, seed: UInt64 = 1, file: StaticString = #filePath, line: UInt = #line) {
         var rng = RandomGenerator(seed: seed)
-        let (ldx, ldw, ldy) = (k + pad, k + 2 * pad, n + pad)
+        let (ldx, ldw, ldy) = (k + pad, packed ? k : k + 2 * pad, n + pad)
         let x = rng.normal([m * ldx]).scalars, w = rng.normal([n * ldw]).scalars
         let start = rng.normal([m * ldy]).scalars
         var y = start
+        let packing = packed ? PackedWeight(Tensor(shape: [n, k], scalars: w), for: path) : nil
         x.withUnsafeBufferPointer { xb in
             w.withUnsafeBufferPointer { wb in
                 y.withUnsafeMutableBufferPointer { yb in
-                    BLAS.gemm(on: path, transposeB: true, m: m, n: n, k: k, a: xb.baseAddress!, lda: ldx, b: wb.baseAddress!, ldb: ldw,
-                              beta: accumulate ? 1 : 0, c: yb.baseAddress!, ldc: ldy)
+                    if let packing {
+                        RowTimesTransposed.product(m: m, k: k, x: xb.baseAddress!, ldx: ldx, packed: packing,
+                                                   accumulate: accumulate, y: yb.baseAddress!, ldy: ldy)
+                    } else {
+                        BLAS.gemm(on: path, transposeB: true, m: m, n: n, k: k, a: xb.baseAddress!, lda: ldx, b: wb.baseAddress!, ldb: ldw,
+                                  beta: accumulate ? 1 : 0, c: yb.baseAddress!, ldc: ldy)
+                    }
                 }
             }
         }
@@ -43,7 +50,8 @@ final class RowTimesTransposedTests: XCTestCase {
                 worst = max(worst, abs(Double(y[i * ldy + j]) - expected) / max(1, magnitude))
             }
         }
-        XCTAssertLessThan(worst, 1e-5, "\(path): \(m)×\(n)×\(k) pad \(pad) accumulate \(accumulate)", file: file, line: line)
+        XCTAssertLessThan(worst, 1e-5, "\(path)\(packed ? " packed" : ""): \(m)×\(n)×\(k) pad \(pad) accumulate \(accumulate)",
+                          file: file, line: line)
     }
 
     func check(m: Int, n: Int, k: Int, pad: Int = 0, accumulate: Bool = false, seed: UInt64 = 1,

@@ -24,6 +24,38 @@ extension KernelPath {
         #endif
     }
 
+    /// Floats per panel of the packed product on this path (``PackedWeight``): two vectors.
+    var panelWidth: Int {
+        #if arch(x86_64)
+        switch self {
+        case .avx512: TensorKernels.packedPanelWidth()
+        case .avx2: TensorKernelsAVX2.packedPanelWidth()
+        case .portable: noKernel()
+        }
+        #else
+        noKernel()
+        #endif
+    }
+
+    /// Panels `p0..<p1` of `y[m, n] (+)= x[m, k] · Wᵀ` with W packed for this path
+    /// (`TensorKernels.rowsTimesPacked`).
+    func rowsTimesPacked(m: Int, n: Int, panels p0: Int, to p1: Int, k: Int, x: UnsafePointer<Float>, ldx: Int,
+                         packed: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool) {
+        #if arch(x86_64)
+        switch self {
+        case .avx512:
+            TensorKernels.rowsTimesPacked(m: m, n: n, panels: p0, to: p1, k: k, x: x, ldx: ldx, packed: packed,
+                                          y: y, ldy: ldy, accumulate: accumulate)
+        case .avx2:
+            TensorKernelsAVX2.rowsTimesPacked(m: m, n: n, panels: p0, to: p1, k: k, x: x, ldx: ldx, packed: packed,
+                                              y: y, ldy: ldy, accumulate: accumulate)
+        case .portable: noKernel()
+        }
+        #else
+        noKernel()
+        #endif
+    }
+
     /// `y[m, n] = β·y + a[m, k] · b[k, n]` for a few rows (`TensorKernels.rowsTimesMatrix`).
     func rowsTimesMatrix(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                          b: UnsafePointer<Float>, ldb: Int, beta: Float, y: UnsafeMutablePointer<Float>, ldy: Int) {

@@ -31,9 +31,18 @@ public enum Parallel {
     }
 
     /// Runs `body(i)` for every `i` in `0..<count`, spread over the cores with OpenBLAS limited to one
-    /// thread inside (for loops of independent small matrix products).
+    /// thread inside (for loops of independent small matrix products). Inside a task of
+    /// ``concurrently(_:_:)`` it runs on the task's thread, shared with a thread whose task is done.
     public static func forEach(_ count: Int, _ body: (Int) -> Void) {
         let workers = workerCount
+        if let sharing = WorkSharing.current {
+            // Inside a task of `concurrently`: in ~16 chunks, for a core whose task is done.
+            let size = max(1, count / 16)
+            sharing.share(chunks: (count + size - 1) / size) { c in
+                for i in (c * size)..<min(count, (c + 1) * size) { body(i) }
+            }
+            return
+        }
         if workers <= 1 || count < 2 || isInsideTask {
             for i in 0..<count { body(i) }
             return
@@ -51,19 +60,23 @@ public enum Parallel {
     }
 
     /// Runs `body(0)`, …, `body(tasks − 1)` at the same time, one per thread, with OpenBLAS limited
-    /// to one thread and every ``forChunks(_:costPerItem:_:)`` / ``forEach(_:_:)`` inside running
-    /// inline on its task's thread (for a few coarse, independent pieces of work, such as the
-    /// per-part expert blocks of a streaming pass). Runs them in turn on a single core or when
-    /// called from inside another task.
+    /// to one thread and every ``forChunks(_:costPerItem:_:)`` inside running inline on its task's
+    /// thread (for a few coarse, independent pieces of work, such as the per-part expert blocks of
+    /// a streaming pass). A thread whose task is done helps the others with the work they offer
+    /// (``WorkSharing``: ``forEach(_:_:)`` loops and products with packed weights). Runs them in
+    /// turn on a single core or when called from inside another task.
     public static func concurrently(_ tasks: Int, _ body: (Int) -> Void) {
         if workerCount <= 1 || tasks < 2 || isInsideTask {
             for i in 0..<tasks { body(i) }
             return
         }
+        let sharing = WorkSharing()
         withSingleThreadedBLAS {
             withoutActuallyEscaping(body) { body in
                 let work = UncheckedSendable(body)
-                DispatchQueue.concurrentPerform(iterations: tasks) { i in markedAsTask { work.value(i) } }
+                DispatchQueue.concurrentPerform(iterations: tasks) { i in
+                    markedAsTask { sharing.run { work.value(i) } }
+                }
             }
         }
     }

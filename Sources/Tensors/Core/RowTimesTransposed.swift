@@ -18,6 +18,12 @@ enum RowTimesTransposed {
         m <= 4 || k >= 256 && m <= 160
     }
 
+    /// Whether a product with a weight that stays the same across calls (a ``Parameter``) runs on
+    /// the packed kernels: where the in-place kernel would (``isFaster(m:k:)``), on a vector path.
+    static func usesPacked(on path: KernelPath, m: Int, k: Int) -> Bool {
+        path != .portable && k > 0 && isFaster(m: m, k: k)
+    }
+
     /// Products of at least this many multiply-adds split W's rows over the cores (below it the
     /// hand-off, ~10 µs, costs more than it saves). Low, because one-row products with a big W
     /// (the adaLN projections, 512 × 6144 for the `paper` preset) are bound by streaming W from
@@ -48,6 +54,44 @@ enum RowTimesTransposed {
                 path.rowTimesTransposed(m: m, columns: lo, to: hi, k: k, x: x, ldx: ldx, w: w, ldw: ldw,
                                         y: y, ldy: ldy, accumulate: accumulate)
             }
+        }
+    }
+
+    /// `y[m, n] (+)= x[m, k] · Wᵀ` with W packed (``PackedWeight``, on its path's kernels). Splits
+    /// the panels over the cores under the same conditions as
+    /// ``product(on:m:n:k:x:ldx:w:ldw:accumulate:y:ldy:)``. Each output is computed whole by one
+    /// core, in the same order whatever the split.
+    static func product(m: Int, k: Int, x: UnsafePointer<Float>, ldx: Int, packed: PackedWeight,
+                        accumulate: Bool, y: UnsafeMutablePointer<Float>, ldy: Int) {
+        let n = packed.outputs
+        requireShape(packed.inputs == k, "RowTimesTransposed: packed weight has \(packed.inputs) inputs, not \(k)")
+        guard m > 0, n > 0 else { return }
+        let path = packed.path
+        let panels = packed.panelCount
+        let pointers = UncheckedSendable((x, packed.panels, y))
+        /// Panels `lo..<hi`.
+        @Sendable func run(_ lo: Int, _ hi: Int) {
+            let (x, panelPointer, y) = pointers.value
+            path.rowsTimesPacked(m: m, n: n, panels: lo, to: hi, k: k, x: x, ldx: ldx, packed: panelPointer,
+                                 y: y, ldy: ldy, accumulate: accumulate)
+        }
+        let large = m * n * k >= parallelWork && panels >= 2
+        if large, let sharing = WorkSharing.current {
+            // Inside a task of `Parallel.concurrently`: chunks of ~128 columns, for a core whose task is done.
+            let size = max(1, 128 / packed.panelWidth)
+            let chunks = (panels + size - 1) / size
+            sharing.share(chunks: chunks) { c in run(c * size, min(panels, (c + 1) * size)) }
+            return
+        }
+        let workers = Parallel.workerCount
+        guard workers > 1, large, !Parallel.isInsideTask, openblas_get_num_threads() > 1 else {
+            run(0, panels)
+            return
+        }
+        let chunks = min(workers, panels)
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lo = panels * c / chunks, hi = panels * (c + 1) / chunks
+            if lo < hi { run(lo, hi) }
         }
     }
 }

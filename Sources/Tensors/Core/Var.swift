@@ -1,3 +1,4 @@
+import Foundation
 /// A node of a differentiable computation: a value, an optional tangent (forward mode) and,
 /// after ``Graph/backward(_:seed:)``, a gradient (reverse mode).
 ///
@@ -79,6 +80,23 @@ public final class Parameter: Var {
     }
 
     func update(_ newValue: Tensor) { value = newValue }
+
+    /// The value packed for the few-row product kernels of `path`, and the ``version`` it was made
+    /// from; behind `packingLock` (the experts of a streaming pass run on several threads).
+    private var packing: (weight: PackedWeight, version: Int)?
+    private let packingLock = NSLock()
+
+    /// The value packed for the few-row products of `path` (``PackedWeight``): made on first use
+    /// and again after every change of the value, then shared by every product that reads it.
+    /// Costs one more copy of the value in memory while the parameter lives.
+    public func packed(for path: KernelPath) -> PackedWeight {
+        packingLock.lock()
+        defer { packingLock.unlock() }
+        if let packing, packing.version == version, packing.weight.path == path { return packing.weight }
+        let weight = PackedWeight(value, for: path)
+        packing = (weight, version)
+        return weight
+    }
 }
 
 // MARK: - Op construction helpers

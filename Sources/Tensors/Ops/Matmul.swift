@@ -94,7 +94,14 @@ public func linear(_ x: Var, weight: Var, bias: Var? = nil) -> Var {
     let rows = inDim == 0 ? xv.count : xv.count / inDim
     let outShape = Array(xv.shape.dropLast()) + [outDim]
 
-    func affine(_ input: Tensor, _ w: Tensor, _ b: Tensor?) -> Tensor {
+    // A parameter's value is packed for the few-row kernels once and reused (inference runs the
+    // same weights frame after frame); its tangent and other operands are read in place.
+    let path = KernelPath.current
+    let packed = (weight as? Parameter).flatMap { parameter in
+        RowTimesTransposed.usesPacked(on: path, m: rows, k: inDim) ? parameter.packed(for: path) : nil
+    }
+
+    func affine(_ input: Tensor, _ w: Tensor, _ b: Tensor?, packed: PackedWeight? = nil) -> Tensor {
         Tensor(shape: outShape) { out in
             guard let op = out.baseAddress else { return }
             if let b {
@@ -105,6 +112,10 @@ public func linear(_ x: Var, weight: Var, bias: Var? = nil) -> Var {
                 out.initialize(repeating: 0)
             }
             input.withUnsafeBufferPointer { ib in
+                if let packed, let ip = ib.baseAddress {
+                    RowTimesTransposed.product(m: rows, k: inDim, x: ip, ldx: inDim, packed: packed, accumulate: b != nil, y: op, ldy: outDim)
+                    return
+                }
                 w.withUnsafeBufferPointer { wb in
                     guard let ip = ib.baseAddress, let wp = wb.baseAddress else { return }
                     BLAS.gemm(transposeB: true, m: rows, n: outDim, k: inDim, a: ip, b: wp, beta: b == nil ? 0 : 1, c: op)
@@ -113,9 +124,9 @@ public func linear(_ x: Var, weight: Var, bias: Var? = nil) -> Var {
         }
     }
 
-    let y = affine(xv, wv, bias?.value)
+    let y = affine(xv, wv, bias?.value, packed: packed)
     var t: Tensor?
-    if let tx = x.tangent { t = affine(tx, wv, bias?.tangent) }
+    if let tx = x.tangent { t = affine(tx, wv, bias?.tangent, packed: packed) }
     else if let tb = bias?.tangent { t = tb.expanded(to: outShape) }
     if let tw = weight.tangent { t = addTangents(t, affine(xv, tw, nil)) }
     var inputs = [x, weight]
