@@ -29,25 +29,45 @@ public func packedPanelWidth() -> Int { panelWidth }
 public func rowsTimesPacked(m: Int, n: Int, panels p0: Int, to p1: Int, k: Int,
                             x: UnsafePointer<Float>, ldx: Int, packed: UnsafePointer<Float>,
                             y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool) {
-    for panel in p0..<p1 {
-        let b = packed + panel * k * panelWidth
-        let column = panel * panelWidth
-        let valid = min(panelWidth, n - column)
-        var row = 0
-        while row + tallTileRows <= m {
-            packedTallTile(k: k, x: x + row * ldx, ldx: ldx, b: b, y: y + row * ldy + column, ldy: ldy,
-                           valid: valid, accumulate: accumulate)
-            row += tallTileRows
+    // Blocks of rows small enough to stay in L2 while every panel passes over them (without them
+    // a 5,480-row product fell from ~105 to ~82 GFLOP/s in the C replica).
+    var rowStart = 0
+    while rowStart < m {
+        let rowEnd = min(m, rowStart + rowBlock)
+        for panel in p0..<p1 {
+            panelRows(rowStart, to: rowEnd, n: n, panel: panel, k: k, x: x, ldx: ldx, packed: packed, y: y, ldy: ldy,
+                      accumulate: accumulate)
         }
-        while row + 4 <= m {
-            packedTile4(k: k, x: x + row * ldx, ldx: ldx, b: b, y: y + row * ldy + column, ldy: ldy,
-                        valid: valid, accumulate: accumulate)
-            row += 4
-        }
-        while row < m {
-            packedTile1(k: k, x: x + row * ldx, b: b, y: y + row * ldy + column, valid: valid, accumulate: accumulate)
-            row += 1
-        }
+        rowStart = rowEnd
+    }
+}
+
+/// Rows of X that stay in L2 while the panels pass over them: 384 rows of K = 512 are 768 KB.
+@inline(always)
+var rowBlock: Int { 384 }
+
+/// Rows `row0..<row1` of one panel.
+@inline(always)
+private func panelRows(_ row0: Int, to row1: Int, n: Int, panel: Int, k: Int, x: UnsafePointer<Float>, ldx: Int,
+                       packed: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, ldy: Int, accumulate: Bool) {
+    let b = packed + panel * k * panelWidth
+    let column = panel * panelWidth
+    let valid = min(panelWidth, n - column)
+    let m = row1
+    var row = row0
+    while row + tallTileRows <= m {
+        packedTallTile(k: k, x: x + row * ldx, ldx: ldx, b: b, y: y + row * ldy + column, ldy: ldy,
+                       valid: valid, accumulate: accumulate)
+        row += tallTileRows
+    }
+    while row + 4 <= m {
+        packedTile4(k: k, x: x + row * ldx, ldx: ldx, b: b, y: y + row * ldy + column, ldy: ldy,
+                    valid: valid, accumulate: accumulate)
+        row += 4
+    }
+    while row < m {
+        packedTile1(k: k, x: x + row * ldx, b: b, y: y + row * ldy + column, valid: valid, accumulate: accumulate)
+        row += 1
     }
 }
 

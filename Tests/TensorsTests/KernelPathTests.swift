@@ -45,7 +45,7 @@ final class KernelPathTests: XCTestCase {
 
     /// The packed kernels (`PackedProductKernel.swift`): rows around the tall tiles (12 rows with
     /// AVX-512, 6 with AVX2), the 4-row tiles and single rows after them; columns around the panel
-    /// widths (32, 16) so the last panel is full, partial or one column; K from 1.
+    /// widths (32, 16) so the last panel is full, partial or one column; K from 1; blocks of rows.
     func checkPackedProducts(on path: KernelPath) {
         for m in [1, 3, 4, 5, 6, 7, 11, 12, 13, 17, 24, 29] {
             for n in [1, 15, 16, 17, 31, 32, 33, 48, 70] {
@@ -56,6 +56,9 @@ final class KernelPathTests: XCTestCase {
         }
         RowTimesTransposedTests.check(on: path, m: 13, n: 40, k: 35, pad: 3, accumulate: true, packed: true)
         RowTimesTransposedTests.check(on: path, m: 7, n: 33, k: 9, pad: 5, packed: true)
+        // More rows than one block of rows (384), and a narrow W whose rows are split over the cores instead.
+        RowTimesTransposedTests.check(on: path, m: 400, n: 70, k: 33, accumulate: true, packed: true, seed: 5)
+        RowTimesTransposedTests.check(on: path, m: 900, n: 20, k: 300, packed: true, seed: 6)
         // Large enough to split the panels over the cores, and (inside a task) to share them.
         RowTimesTransposedTests.check(on: path, m: 70, n: 300, k: 256, packed: true, seed: 2)
         RowTimesTransposedTests.check(on: path, m: 25, n: 1537, k: 512, accumulate: true, packed: true, seed: 3)

@@ -1,27 +1,33 @@
 import CBLAS
 import Dispatch
 
-/// `Y = X·Wᵀ` (or `Y += X·Wᵀ`) for few rows of X: the product of a linear layer at inference.
+/// `Y = X·Wᵀ` (or `Y += X·Wᵀ`) on the vector kernels: the product of a linear layer.
 ///
-/// OpenBLAS packs W on every call, which for M ≲ 100 rows costs as much as the multiplication;
-/// the vector kernel (`TensorKernels.rowTimesTransposed`, AVX-512 or AVX2) reads W in place (dot
-/// products of rows) and streams it once.
-/// Measured single-threaded on the 2-core EPYC (AVX-512): 94 vs 62 GFLOP/s (OpenBLAS) at 21 × 1536 × 512,
-/// 94 vs 86 at 70 × 1536 × 512, equal at 137 × 2048 × 512 (M × N × K).
+/// OpenBLAS packs W on every call, which for M ≲ 100 rows costs as much as the multiplication.
+/// Two kernels avoid that. A weight that stays the same across calls (a ``Parameter``) is packed
+/// once per value (``PackedWeight``) and multiplied at any M by `TensorKernels.rowsTimesPacked`
+/// (outer products along W's columns). Other operands with few rows (a query against cached keys,
+/// the folded cross-attention) go to `TensorKernels.rowTimesTransposed`, which reads W in place
+/// (dot products of rows) and streams it once: measured single-threaded on the 2-core EPYC
+/// (AVX-512), 94 vs 62 GFLOP/s (OpenBLAS) at 21 × 1536 × 512, 94 vs 86 at 70 × 1536 × 512, equal
+/// at 137 × 2048 × 512 (M × N × K).
 enum RowTimesTransposed {
-    /// Whether this kernel beats OpenBLAS for `m` rows and inner dimension `k` (measured
+    /// Whether the in-place kernel beats OpenBLAS for `m` rows and inner dimension `k` (measured
     /// single-threaded, W in cache): always for m ≤ 4 (the alternative is scalar loops); for wide
-    /// rows (k ≥ 256, the linear layers of the `paper` preset) up to ~160 rows, where packing W
-    /// stops dominating; never for short rows (k ≤ 128: 42–79 vs 65–100 GFLOP/s), where the
-    /// per-output horizontal sums cost too much — so training batches keep OpenBLAS.
+    /// rows (k ≥ 256) up to ~160 rows, where packing W stops dominating; never for short rows
+    /// (k ≤ 128: 42–79 vs 65–100 GFLOP/s), where the per-output horizontal sums cost too much.
     static func isFaster(m: Int, k: Int) -> Bool {
         m <= 4 || k >= 256 && m <= 160
     }
 
     /// Whether a product with a weight that stays the same across calls (a ``Parameter``) runs on
-    /// the packed kernels: where the in-place kernel would (``isFaster(m:k:)``), on a vector path.
+    /// the packed kernels: on a vector path, at any number of rows. With no horizontal sums they
+    /// beat single-threaded OpenBLAS at every shape measured (C replica of the AVX-512 kernel,
+    /// GFLOP/s a core: 97 vs 86 at 70 × 1536 × 512 with W cold, 109 vs 98 at 1120 × 1536 × 512,
+    /// 109 vs 102 at 5480 × 1536 × 512, 104 vs 95 at 5480 × 512 × 256, 103 vs 74 at 40 × 256 × 128),
+    /// and packing W costs one pass over it per value.
     static func usesPacked(on path: KernelPath, m: Int, k: Int) -> Bool {
-        path != .portable && k > 0 && isFaster(m: m, k: k)
+        path != .portable && k > 0 && m > 0
     }
 
     /// Products of at least this many multiply-adds split W's rows over the cores (below it the
@@ -75,7 +81,7 @@ enum RowTimesTransposed {
             path.rowsTimesPacked(m: m, n: n, panels: lo, to: hi, k: k, x: x, ldx: ldx, packed: panelPointer,
                                  y: y, ldy: ldy, accumulate: accumulate)
         }
-        let large = m * n * k >= parallelWork && panels >= 2
+        let large = m * n * k >= parallelWork
         if large, let sharing = WorkSharing.current {
             // Inside a task of `Parallel.concurrently`: chunks of ~128 columns, for a core whose task is done.
             let size = max(1, 128 / packed.panelWidth)
@@ -88,10 +94,21 @@ enum RowTimesTransposed {
             run(0, panels)
             return
         }
-        let chunks = min(workers, panels)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = panels * c / chunks, hi = panels * (c + 1) / chunks
-            if lo < hi { run(lo, hi) }
+        if panels >= workers {
+            DispatchQueue.concurrentPerform(iterations: workers) { c in
+                let lo = panels * c / workers, hi = panels * (c + 1) / workers
+                if lo < hi { run(lo, hi) }
+            }
+        } else {
+            // Few panels (a narrow W): the rows instead.
+            DispatchQueue.concurrentPerform(iterations: workers) { c in
+                let (x, panelPointer, y) = pointers.value
+                let lo = m * c / workers, hi = m * (c + 1) / workers
+                if lo < hi {
+                    path.rowsTimesPacked(m: hi - lo, n: n, panels: 0, to: panels, k: k, x: x + lo * ldx, ldx: ldx,
+                                         packed: panelPointer, y: y + lo * ldy, ldy: ldy, accumulate: accumulate)
+                }
+            }
         }
     }
 }
