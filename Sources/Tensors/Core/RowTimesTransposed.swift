@@ -21,13 +21,22 @@ enum RowTimesTransposed {
     }
 
     /// Whether a product with a weight that stays the same across calls (a ``Parameter``) runs on
-    /// the packed kernels: on a vector path, at any number of rows. With no horizontal sums they
-    /// beat single-threaded OpenBLAS at every shape measured (C replica of the AVX-512 kernel,
-    /// GFLOP/s a core: 97 vs 86 at 70 × 1536 × 512 with W cold, 109 vs 98 at 1120 × 1536 × 512,
-    /// 109 vs 102 at 5480 × 1536 × 512, 104 vs 95 at 5480 × 512 × 256, 103 vs 74 at 40 × 256 × 128),
-    /// and packing W costs one pass over it per value.
+    /// the packed kernels. With no horizontal sums they beat single-threaded OpenBLAS at every
+    /// shape measured (C replica of the AVX-512 kernel, GFLOP/s a core: 109 vs 98 at
+    /// 1120 × 1536 × 512, 109 vs 102 at 5480 × 1536 × 512, 104 vs 95 at 5480 × 512 × 256, 103 vs
+    /// 74 at 40 × 256 × 128), and packing W costs one pass over it per value.
+    /// - `avx512`: at any number of rows; they also beat the in-place kernel (97 vs 75 at
+    ///   70 × 1536 × 512 with W cold; the `paper` stream's linear layers 86 → 108–112 GFLOP/s).
+    /// - `avx2`: where the in-place kernel does not run (``isFaster(m:k:)``): its 4 × 3 tile streams
+    ///   the `paper` preset faster than the 6-row packed tile (7 alternated runs, medians: 47.5
+    ///   against 42.8 frames/s).
     static func usesPacked(on path: KernelPath, m: Int, k: Int) -> Bool {
-        path != .portable && k > 0 && m > 0
+        guard k > 0, m > 0 else { return false }
+        switch path {
+        case .avx512: return true
+        case .avx2: return !isFaster(m: m, k: k)
+        case .portable: return false
+        }
     }
 
     /// Products of at least this many multiply-adds split W's rows over the cores (below it the
@@ -43,23 +52,30 @@ enum RowTimesTransposed {
     static func product(on path: KernelPath, m: Int, n: Int, k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer<Float>, ldw: Int,
                         accumulate: Bool, y: UnsafeMutablePointer<Float>, ldy: Int) {
         let workers = Parallel.workerCount
-        guard workers > 1, m * n * k >= parallelWork, n >= 12, !Parallel.isInsideTask, openblas_get_num_threads() > 1 else {
-            path.rowTimesTransposed(m: m, columns: 0, to: n, k: k, x: x, ldx: ldx, w: w, ldw: ldw,
+        let pointers = UncheckedSendable((x, w, y))
+        /// Columns `lo..<hi`.
+        @Sendable func run(_ lo: Int, _ hi: Int) {
+            let (x, w, y) = pointers.value
+            path.rowTimesTransposed(m: m, columns: lo, to: hi, k: k, x: x, ldx: ldx, w: w, ldw: ldw,
                                     y: y, ldy: ldy, accumulate: accumulate)
+        }
+        let large = m * n * k >= parallelWork && n >= 12
+        if large, let sharing = WorkSharing.current {
+            // Inside a task of `Parallel.concurrently`: chunks of 20 tiles of 6 columns, for a core whose task is done.
+            let size = 120
+            sharing.share(chunks: (n + size - 1) / size) { c in run(c * size, min(n, (c + 1) * size)) }
+            return
+        }
+        guard workers > 1, large, !Parallel.isInsideTask, openblas_get_num_threads() > 1 else {
+            run(0, n)
             return
         }
         // Chunks of whole 6-column tiles, one per core.
         let tiles = (n + 5) / 6
         let chunks = min(workers, tiles)
-        let pointers = UncheckedSendable((x, w, y))
-        let path = path
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let (x, w, y) = pointers.value
             let lo = min(n, tiles * c / chunks * 6), hi = min(n, tiles * (c + 1) / chunks * 6)
-            if lo < hi {
-                path.rowTimesTransposed(m: m, columns: lo, to: hi, k: k, x: x, ldx: ldx, w: w, ldw: ldw,
-                                        y: y, ldy: ldy, accumulate: accumulate)
-            }
+            if lo < hi { run(lo, hi) }
         }
     }
 

@@ -83,7 +83,7 @@ public final class Parameter: Var {
 
     /// The value packed for the few-row product kernels of `path`, and the ``version`` it was made
     /// from; behind `packingLock` (the experts of a streaming pass run on several threads).
-    private var packing: (weight: PackedWeight, version: Int)?
+    private(set) var packing: (weight: PackedWeight, version: Int)?
     private let packingLock = NSLock()
 
     /// The value packed for the few-row products of `path` (``PackedWeight``): made on first use
