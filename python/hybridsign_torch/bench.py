@@ -1,11 +1,17 @@
-"""Training speed of the twin, comparable with ``hybridsign bench train``:
+"""Training speed of the twin, comparable with ``hybridsign bench train``, or its streaming speed
+(``--stream``), comparable with ``hybridsign bench stream``:
 
     python -m hybridsign_torch.bench --preset paper --json
+    python -m hybridsign_torch.bench --preset paper --stream --json
 
 A random model and random data of a fixed shape (``--batch`` sequences × ``--frames`` frames, the
 Swift benchmark's defaults 4 × 40), one warm-up step, then the median of ``--steps`` timed optimiser
 steps (forward, MeanFlow JVP, backward, clipping, AdamW, EMA; the batch and its draws are prepared
 beforehand, as the data-loader workers do in training). Tokens = batch × frames × tokens per frame.
+With ``--stream``: a random model (``random_model``) streams "hallo" for ``--frames`` frames (default
+60) with one flow step, after one warm-up sequence, ``--runs`` times; prints the medians of
+``{"fps", "ttff_s"}`` over the runs, frames per second counting every frame over the whole time as
+Swift's benchmark does (the twin's eager PyTorch sampler: its cache grows by concatenation).
 Prints ``{"tokens_per_s", "seconds_per_step", "device", "mfu", ...}``: MFU is the model FLOPs of a step
 (counted by ``torch.utils.flop_counter``) per second over the device's peak (bf16 tensor cores on a
 known GPU; on the CPU, cores × clock × FP32 FLOPs per cycle of its vector units), null when unknown.
@@ -23,7 +29,8 @@ import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from .config import ModelConfig, TrainingOptions
-from .synthetic import random_dataset
+from .sampler import sample
+from .synthetic import random_dataset, random_model
 from .trainer import Topology, Trainer
 
 #: Dense bf16 tensor-core peaks (FLOP/s) by device name fragment.
@@ -107,6 +114,23 @@ def measure(preset: str, batch: int, frames: int, steps: int, mode: str, flow_fr
             "batch": batch, "frames": frames, "threads": torch.get_num_threads() if device.type == "cpu" else None}
 
 
+def measure_stream(preset: str, frames: int, runs: int, device: torch.device) -> dict[str, object]:
+    """Time to first frame and frames per second of the twin's sampler (medians over ``runs``)."""
+    model = random_model(ModelConfig.preset(preset))
+    model.network.to(device)
+    sample(model, text="warmup", frames=frames, steps=1)
+    results = []
+    for _ in range(runs):
+        times: list[float] = []
+        _synchronize(device)
+        start = time.perf_counter()
+        sample(model, text="hallo", frames=frames, steps=1, on_frame=lambda _: times.append(time.perf_counter() - start))
+        results.append((times[0], len(times) / times[-1]))
+    return {"fps": round(statistics.median(r[1] for r in results), 1), "ttff_s": round(statistics.median(r[0] for r in results), 4),
+            "device": _device_name(device), "preset": preset, "frames": frames, "runs": runs,
+            "threads": torch.get_num_threads() if device.type == "cpu" else None}
+
+
 def _synchronize(device: torch.device) -> None:
     if device.type == "cuda":
         torch.cuda.synchronize(device)
@@ -122,7 +146,9 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m hybridsign_torch.bench", description=__doc__.split("\n\n")[0])
     p.add_argument("--preset", default="small", choices=["small", "paper"])
     p.add_argument("--batch", type=int, default=4, help="sequences per batch")
-    p.add_argument("--frames", type=int, default=40, help="frames per sequence")
+    p.add_argument("--frames", type=int, help="frames per sequence (default: 40; with --stream 60)")
+    p.add_argument("--stream", action="store_true", help="time the sampler instead of training")
+    p.add_argument("--runs", type=int, default=3, help="--stream: timed sequences (the medians are printed)")
     p.add_argument("--steps", type=int, default=3, help="timed steps (after one warm-up step)")
     p.add_argument("--mode", default="hybrid", choices=["hybrid", "ar", "diffusion"])
     p.add_argument("--flow-fraction", type=float, help="share of frames the flow trains on (default: the preset's)")
@@ -132,18 +158,27 @@ def main(argv: list[str] | None = None) -> None:
                    help="CUDA: fail if a timed step makes the host wait for the GPU (torch.cuda.set_sync_debug_mode)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     args = p.parse_args(argv)
-    if args.batch < 1 or args.frames < 2 or args.steps < 1:
-        p.error("--batch and --steps must be ≥ 1 and --frames ≥ 2")
+    frames = args.frames if args.frames is not None else (60 if args.stream else 40)
+    if args.batch < 1 or frames < 2 or args.steps < 1 or args.runs < 1:
+        p.error("--batch, --steps and --runs must be ≥ 1 and --frames ≥ 2")
     device = torch.device("cuda" if (args.device or ("cuda" if torch.cuda.is_available() else "cpu")) == "cuda" else "cpu")
+    if args.stream:
+        streamed = measure_stream(args.preset, frames, args.runs, device)
+        if args.json:
+            print(json.dumps(streamed))
+        else:
+            print(f"{args.preset} preset (twin) on {streamed['device']}: {frames} frames, 1 flow step: "
+                  f"first frame {float(streamed['ttff_s']) * 1000:.1f} ms, {streamed['fps']} frames/s")
+        return
     if args.check_syncs and device.type != "cuda":
         p.error("--check-syncs needs a CUDA device")
-    result = measure(args.preset, args.batch, args.frames, args.steps, args.mode, args.flow_fraction, args.detach_history, device,
+    result = measure(args.preset, args.batch, frames, args.steps, args.mode, args.flow_fraction, args.detach_history, device,
                      args.check_syncs)
     if args.json:
         print(json.dumps(result))
     else:
         mfu = f", MFU {result['mfu']:.1%}" if result["mfu"] is not None else ""
-        print(f"{args.preset} preset ({args.mode}) on {result['device']}: batch {args.batch} × {args.frames} frames: "
+        print(f"{args.preset} preset ({args.mode}) on {result['device']}: batch {args.batch} × {frames} frames: "
               f"{result['seconds_per_step']:.3f} s/step, {result['tokens_per_s']} tokens/s{mfu}")
 
 

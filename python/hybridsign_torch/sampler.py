@@ -11,6 +11,8 @@ min(maxFrames, 2 × the length model's estimate).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 
@@ -31,9 +33,11 @@ def _append(cache: History | None, produced: History) -> History:
 
 @torch.no_grad()
 def sample(model: HybridSignModel, text: str | None = None, features: np.ndarray | None = None, steps: int = 1, seed: int = 0,
-           frames: int | None = None, temperature: float = 0.0, signer: str | None = None) -> PoseSample:
+           frames: int | None = None, temperature: float = 0.0, signer: str | None = None,
+           on_frame: Callable[[int], None] | None = None) -> PoseSample:
     """A sequence for ``text`` (or sentence ``features`` for ``text: sentence`` models) in data space,
-    signed as ``signer`` (signer-conditioning models; None: no signer)."""
+    signed as ``signer`` (signer-conditioning models; None: no signer). ``on_frame(i)`` is called as
+    frame i is ready (hybrid and ar: before its clean pass, as Swift's sampler emits it)."""
     config = model.config
     network = model.network
     signer_ids = torch.tensor([model.signer_id(signer)], dtype=torch.long)
@@ -87,6 +91,8 @@ def sample(model: HybridSignModel, text: str | None = None, features: np.ndarray
         if not bool(torch.isfinite(x).all()):
             raise FloatingPointError(f"sampling produced NaN or infinity at frame {i}; the model weights are broken")
         out.append(model.data_space(x[0, 0].cpu().numpy()[None], predicted[0, 0].cpu().numpy()[None])[0])
+        if on_frame is not None:
+            on_frame(i)
         # Fed back as in the data: joints predicted invisible are missing (confidence 0, x = y = 0).
         fed_confidence = torch.where(predicted >= float(VISIBILITY_THRESHOLD), predicted, 0.0)
         fed = torch.where(fed_confidence[..., None] > 0, x, 0.0)
