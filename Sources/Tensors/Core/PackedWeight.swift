@@ -1,4 +1,4 @@
-/// A weight `W: [n, k]` rearranged for the packed few-row product `Y = X·Wᵀ` of one kernel path:
+/// A weight `W: [n, k]` rearranged for the packed product `Y = X·Wᵀ` of one kernel path:
 /// `⌈n / w⌉` panels of `k × w` floats, panel j holding columns `j·w ..< (j+1)·w` of `Wᵀ` row after
 /// row (zeros past n), where w is the path's panel width (two vectors: 32 floats for AVX-512, 16 for
 /// AVX2). Made once per value of a weight (``Parameter/packed(for:)``) and read by every product
@@ -14,7 +14,6 @@ public final class PackedWeight: @unchecked Sendable {
     let panelWidth: Int
     /// The panels (allocated once, never moved: products on other threads read them in place).
     let panels: UnsafePointer<Float>
-    private let count: Int
 
     /// Packs `weight: [outputs, inputs]` for `path` (not `portable`, which has no packed kernels).
     public init(_ weight: Tensor, for path: KernelPath) {
@@ -24,8 +23,7 @@ public final class PackedWeight: @unchecked Sendable {
         (outputs, inputs) = (weight.shape[0], weight.shape[1])
         let width = path.panelWidth
         panelWidth = width
-        let panelCount = (outputs + width - 1) / width
-        count = panelCount * inputs * width
+        let count = (outputs + width - 1) / width * inputs * width
         let storage = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
         storage.initialize(repeating: 0, count: max(count, 1))
         panels = UnsafePointer(storage)

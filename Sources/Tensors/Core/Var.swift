@@ -81,12 +81,12 @@ public final class Parameter: Var {
 
     func update(_ newValue: Tensor) { value = newValue }
 
-    /// The value packed for the few-row product kernels of `path`, and the ``version`` it was made
+    /// The value packed for the product kernels of `path`, and the ``version`` it was made
     /// from; behind `packingLock` (the experts of a streaming pass run on several threads).
     private(set) var packing: (weight: PackedWeight, version: Int)?
     private let packingLock = NSLock()
 
-    /// The value packed for the few-row products of `path` (``PackedWeight``): made on first use
+    /// The value packed for the products of `path` (``PackedWeight``): made on first use
     /// and again after every change of the value, then shared by every product that reads it.
     /// Costs one more copy of the value in memory while the parameter lives.
     public func packed(for path: KernelPath) -> PackedWeight {
