@@ -37,10 +37,7 @@ public enum Parallel {
         let workers = workerCount
         if let sharing = WorkSharing.current {
             // Inside a task of `concurrently`: in ~16 chunks, for a core whose task is done.
-            let size = max(1, count / 16)
-            sharing.share(chunks: (count + size - 1) / size) { c in
-                for i in (c * size)..<min(count, (c + 1) * size) { body(i) }
-            }
+            sharing.share(count, inRangesOf: max(1, count / 16)) { range in for i in range { body(i) } }
             return
         }
         if workers <= 1 || count < 2 || isInsideTask {
@@ -63,7 +60,7 @@ public enum Parallel {
     /// to one thread and every ``forChunks(_:costPerItem:_:)`` inside running inline on its task's
     /// thread (for a few coarse, independent pieces of work, such as the per-part expert blocks of
     /// a streaming pass). A thread whose task is done helps the others with the work they offer
-    /// (``WorkSharing``: ``forEach(_:_:)`` loops and products with packed weights). Runs them in
+    /// (``WorkSharing``: ``forEach(_:_:)`` loops and the vector kernels' products). Runs them in
     /// turn on a single core or when called from inside another task.
     public static func concurrently(_ tasks: Int, _ body: (Int) -> Void) {
         if workerCount <= 1 || tasks < 2 || isInsideTask {

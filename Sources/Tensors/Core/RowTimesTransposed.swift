@@ -46,42 +46,22 @@ enum RowTimesTransposed {
     static let parallelWork = 1 << 20
 
     /// `y[m, n] (+)= x[m, k] · w[n, k]ᵀ` on the kernels of `path` (not `portable`), row-major with
-    /// leading dimensions. Splits the n columns over the cores when the product is large, the caller is not itself a parallel task and
-    /// OpenBLAS may use more than one thread (so a caller already running one product per core
-    /// stays on its own core).
+    /// leading dimensions. Spreads whole 6-column tiles over the cores when the product is large
+    /// (``distribute(_:chunk:large:_:)``).
     static func product(on path: KernelPath, m: Int, n: Int, k: Int, x: UnsafePointer<Float>, ldx: Int, w: UnsafePointer<Float>, ldw: Int,
                         accumulate: Bool, y: UnsafeMutablePointer<Float>, ldy: Int) {
-        let workers = Parallel.workerCount
         let pointers = UncheckedSendable((x, w, y))
-        /// Columns `lo..<hi`.
-        @Sendable func run(_ lo: Int, _ hi: Int) {
+        // In whole 6-column tiles; a core whose task is done takes 20 tiles (120 columns) at a time.
+        distribute((n + 5) / 6, chunk: 20, large: m * n * k >= parallelWork && n >= 12) { lo, hi in
             let (x, w, y) = pointers.value
-            path.rowTimesTransposed(m: m, columns: lo, to: hi, k: k, x: x, ldx: ldx, w: w, ldw: ldw,
+            path.rowTimesTransposed(m: m, columns: lo * 6, to: min(n, hi * 6), k: k, x: x, ldx: ldx, w: w, ldw: ldw,
                                     y: y, ldy: ldy, accumulate: accumulate)
-        }
-        let large = m * n * k >= parallelWork && n >= 12
-        if large, let sharing = WorkSharing.current {
-            // Inside a task of `Parallel.concurrently`: chunks of 20 tiles of 6 columns, for a core whose task is done.
-            let size = 120
-            sharing.share(chunks: (n + size - 1) / size) { c in run(c * size, min(n, (c + 1) * size)) }
-            return
-        }
-        guard workers > 1, large, !Parallel.isInsideTask, openblas_get_num_threads() > 1 else {
-            run(0, n)
-            return
-        }
-        // Chunks of whole 6-column tiles, one per core.
-        let tiles = (n + 5) / 6
-        let chunks = min(workers, tiles)
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            let lo = min(n, tiles * c / chunks * 6), hi = min(n, tiles * (c + 1) / chunks * 6)
-            if lo < hi { run(lo, hi) }
         }
     }
 
-    /// `y[m, n] (+)= x[m, k] · Wᵀ` with W packed (``PackedWeight``, on its path's kernels). Splits
-    /// the panels over the cores under the same conditions as
-    /// ``product(on:m:n:k:x:ldx:w:ldw:accumulate:y:ldy:)``. Each output is computed whole by one
+    /// `y[m, n] (+)= x[m, k] · Wᵀ` with W packed (``PackedWeight``, on its path's kernels). Spreads
+    /// the panels over the cores when the product is large (``distribute(_:chunk:large:_:)``), or
+    /// the rows when W has fewer panels than there are cores. Each output is computed whole by one
     /// core, in the same order whatever the split.
     static func product(m: Int, k: Int, x: UnsafePointer<Float>, ldx: Int, packed: PackedWeight,
                         accumulate: Bool, y: UnsafeMutablePointer<Float>, ldy: Int) {
@@ -91,40 +71,46 @@ enum RowTimesTransposed {
         let path = packed.path
         let panels = packed.panelCount
         let pointers = UncheckedSendable((x, packed.panels, y))
-        /// Panels `lo..<hi`.
-        @Sendable func run(_ lo: Int, _ hi: Int) {
+        let large = m * n * k >= parallelWork
+        if large, WorkSharing.current == nil, coresAreFree, panels < Parallel.workerCount {
+            // Few panels (a narrow W): the rows instead.
+            distribute(m, chunk: m, large: true) { lo, hi in
+                let (x, panelPointer, y) = pointers.value
+                path.rowsTimesPacked(m: hi - lo, n: n, panels: 0, to: panels, k: k, x: x + lo * ldx, ldx: ldx,
+                                     packed: panelPointer, y: y + lo * ldy, ldy: ldy, accumulate: accumulate)
+            }
+            return
+        }
+        // A core whose task is done takes ~128 columns at a time.
+        distribute(panels, chunk: max(1, 128 / packed.panelWidth), large: large) { lo, hi in
             let (x, panelPointer, y) = pointers.value
             path.rowsTimesPacked(m: m, n: n, panels: lo, to: hi, k: k, x: x, ldx: ldx, packed: panelPointer,
                                  y: y, ldy: ldy, accumulate: accumulate)
         }
-        let large = m * n * k >= parallelWork
+    }
+
+    /// Whether a product may spread over the cores from this thread: there are several, the caller
+    /// is not itself a parallel task, and OpenBLAS may use more than one thread (so a caller
+    /// already running one product per core stays on its own core).
+    private static var coresAreFree: Bool {
+        Parallel.workerCount > 1 && !Parallel.isInsideTask && openblas_get_num_threads() > 1
+    }
+
+    /// Runs `run(lo, hi)` over the units `0..<units` of a product (whole tiles of columns, panels
+    /// or rows; each computes whole outputs): inside a task of `Parallel.concurrently`, in chunks
+    /// of `chunk` units offered to a core whose task is done (``WorkSharing``); else, when `large`
+    /// and the cores are free, one even share per core; else all at once on this thread.
+    private static func distribute(_ units: Int, chunk: Int, large: Bool, _ run: @escaping @Sendable (Int, Int) -> Void) {
         if large, let sharing = WorkSharing.current {
-            // Inside a task of `Parallel.concurrently`: chunks of ~128 columns, for a core whose task is done.
-            let size = max(1, 128 / packed.panelWidth)
-            let chunks = (panels + size - 1) / size
-            sharing.share(chunks: chunks) { c in run(c * size, min(panels, (c + 1) * size)) }
-            return
-        }
-        let workers = Parallel.workerCount
-        guard workers > 1, large, !Parallel.isInsideTask, openblas_get_num_threads() > 1 else {
-            run(0, panels)
-            return
-        }
-        if panels >= workers {
-            DispatchQueue.concurrentPerform(iterations: workers) { c in
-                let lo = panels * c / workers, hi = panels * (c + 1) / workers
+            sharing.share(units, inRangesOf: chunk) { run($0.lowerBound, $0.upperBound) }
+        } else if large, coresAreFree {
+            let shares = min(Parallel.workerCount, units)
+            DispatchQueue.concurrentPerform(iterations: shares) { c in
+                let lo = units * c / shares, hi = units * (c + 1) / shares
                 if lo < hi { run(lo, hi) }
             }
         } else {
-            // Few panels (a narrow W): the rows instead.
-            DispatchQueue.concurrentPerform(iterations: workers) { c in
-                let (x, panelPointer, y) = pointers.value
-                let lo = m * c / workers, hi = m * (c + 1) / workers
-                if lo < hi {
-                    path.rowsTimesPacked(m: hi - lo, n: n, panels: 0, to: panels, k: k, x: x + lo * ldx, ldx: ldx,
-                                         packed: panelPointer, y: y + lo * ldy, ldy: ldy, accumulate: accumulate)
-                }
-            }
+            run(0, units)
         }
     }
 }

@@ -58,6 +58,11 @@ final class WorkSharing: @unchecked Sendable {
         }
     }
 
+    /// ``share(chunks:_:)`` over `0..<units`, a chunk being each range of `chunk` units in turn.
+    func share(_ units: Int, inRangesOf chunk: Int, _ run: (Range<Int>) -> Void) {
+        share(chunks: (units + chunk - 1) / chunk) { c in run((c * chunk)..<min(units, (c + 1) * chunk)) }
+    }
+
     /// The sharing of the ``Parallel/concurrently(_:_:)`` task this thread runs, if any.
     static var current: WorkSharing? {
         pthread_getspecific(key).map { Unmanaged<WorkSharing>.fromOpaque($0).takeUnretainedValue() }

@@ -94,8 +94,8 @@ public func linear(_ x: Var, weight: Var, bias: Var? = nil) -> Var {
     let rows = inDim == 0 ? xv.count : xv.count / inDim
     let outShape = Array(xv.shape.dropLast()) + [outDim]
 
-    // A parameter's value is packed for the few-row kernels once and reused (inference runs the
-    // same weights frame after frame); its tangent and other operands are read in place.
+    // A parameter's value is packed once per value and reused (inference runs the same weights
+    // frame after frame); its tangent and other operands are read in place.
     let path = KernelPath.current
     let packed = (weight as? Parameter).flatMap { parameter in
         RowTimesTransposed.usesPacked(on: path, m: rows, k: inDim) ? parameter.packed(for: path) : nil
