@@ -65,10 +65,12 @@ let package = Package(
         .target(name: "Platform"),
         // Parses safetensors files (headers, offsets, dtypes): kept with bounds checks, below the unchecked Tensors.
         .target(name: "SafeTensorsFormat", dependencies: ["Platform"]),
+        // Products with bfloat16 operands (C: the AVX-512 BF16 micro-kernel carries its own target attribute).
+        .target(name: "BFloat16Kernels"),
         .target(name: "TensorKernels", dependencies: ["CKernelHints"], swiftSettings: avx512KernelSettings),
         // The same kernel sources as TensorKernels (symbolic links) at AVX2 width.
         .target(name: "TensorKernelsAVX2", dependencies: ["CKernelHints"], swiftSettings: avx2KernelSettings),
-        .target(name: "Tensors", dependencies: ["Platform", "SafeTensorsFormat", "CBLAS", "TensorKernels", "TensorKernelsAVX2"], swiftSettings: numericSettings),
+        .target(name: "Tensors", dependencies: ["Platform", "SafeTensorsFormat", "CBLAS", "BFloat16Kernels", "TensorKernels", "TensorKernelsAVX2"], swiftSettings: numericSettings),
         // Parses untrusted files (tokenizer.json, config.json, safetensors): kept with bounds checks.
         .target(name: "TextEncoders", dependencies: ["Platform", "Tensors"]),
         .target(name: "PoseData", dependencies: ["Platform", "SafeTensorsFormat", "CZlib"]),

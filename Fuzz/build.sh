@@ -13,17 +13,21 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 swift=${SWIFT:-swift}
 swiftc=${SWIFTC:-swiftc}
+# The C targets' compiler: clang from PATH, else the one beside swiftc in the toolchain.
+clang=${CLANG:-clang}
+command -v "$clang" >/dev/null 2>&1 || clang="$(dirname "$(command -v "$swiftc")")/clang"
 out="$root/.build/fuzz"
 modules="$out/modules"
 mkdir -p "$modules" "$out/bin"
 
-declare -A deps=() flags=() directory=()
+declare -A deps=() flags=() directory=() c_module=()
 order=() includes=() packages=()
 while IFS='|' read -r kind name path rest1 rest2; do
   if [ "$kind" = system ]; then
     includes+=(-I "$root/$path")
     [ -n "$rest1" ] && packages+=("$rest1")
   else
+    if [ "$kind" = cmodule ]; then c_module[$name]=1; includes+=(-I "$root/$path/include"); fi
     order+=("$name"); directory[$name]="$root/$path"; deps[$name]="$rest1"; flags[$name]="$rest2"
   fi
 done < <(cd "$root" && "$swift" package dump-package | python3 "$root/Fuzz/package-modules.py")
@@ -59,7 +63,9 @@ needed() {
 build_module() {
   local m=$1 object="$modules/$1.o" stamp="$modules/$1.stamp"
   local sources=() s
-  while IFS= read -r s; do sources+=("$s"); done < <(find "${directory[$m]}" -name '*.swift' | sort)
+  local pattern='*.swift'
+  [[ -n "${c_module[$m]+x}" ]] && pattern='*.c'
+  while IFS= read -r s; do sources+=("$s"); done < <(find "${directory[$m]}" -name "$pattern" | sort)
   if [ -f "$stamp" ]; then
     local stale=0 d
     [ -n "$(find "${directory[$m]}" "$0" "$root/Package.swift" -newer "$stamp" -print -quit)" ] && stale=1
@@ -67,6 +73,17 @@ build_module() {
     [ $stale -eq 0 ] && return 0
   fi
   echo "fuzz build: module $m (${#sources[@]} files)" >&2
+  if [[ -n "${c_module[$m]+x}" ]]; then
+    # A C target: each file instrumented like the Swift modules, then one relocatable object.
+    local c_objects=()
+    for s in "${sources[@]}"; do
+      "$clang" -O2 -fsanitize=fuzzer-no-link,address -I "${directory[$m]}/include" -c "$s" -o "$modules/$m-$(basename "$s" .c).o"
+      c_objects+=("$modules/$m-$(basename "$s" .c).o")
+    done
+    ld -r -o "$object" "${c_objects[@]}"
+    touch "$stamp"
+    return 0
+  fi
   # shellcheck disable=SC2086
   "$swiftc" "${common[@]}" ${flags[$m]} -parse-as-library -module-name "$m" \
     -emit-module -emit-module-path "$modules/$m.swiftmodule" -c -o "$object" "${sources[@]}"

@@ -2,10 +2,12 @@
 `swift package dump-package` JSON on stdin), lowest first, one per line, separated by "|":
 
     module NAME SOURCE_DIR DEPENDENCIES FLAGS     (the modules it imports; its unsafe flags on Linux)
+    cmodule NAME SOURCE_DIR                       (a C target: its .c files, its module map in include/)
     system NAME DIRECTORY PKG_CONFIG_NAME         (a C library's module map)
 
 `-Ounchecked` is left out on purpose: the fuzz build keeps every check, so a bug traps where it is.
 """
+import glob
 import json
 import sys
 
@@ -47,8 +49,9 @@ def visit(name):
         visit(dependency)
     done.append(name)
     target = targets[name]
-    print("|".join(["module", name, target.get("path") or f"Sources/{name}",
-                     " ".join(dependencies(target)), " ".join(flags(target))]))
+    path = target.get("path") or f"Sources/{name}"
+    kind = "cmodule" if glob.glob(f"{path}/*.c") else "module"
+    print("|".join([kind, name, path, " ".join(dependencies(target)), " ".join(flags(target))]))
 
 
 for name, target in targets.items():

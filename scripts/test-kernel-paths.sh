@@ -7,7 +7,7 @@
 # The avx512 path is not forced: where the CPU has it, the whole suite already ran on it.
 set -uo pipefail
 swift=${SWIFT:-swift}
-filter='TensorsTests\.(KernelPathTests|RowTimesTransposedTests|RowKernelTests|AttentionTests|KVCacheTests|PackedWeightTests|WorkSharingTests)|HybridSignTests\.(StreamingTests|BatchedSamplingTests|ConcurrentPartsTests|FlowFrameSamplingTests|TwinParityTests)'
+filter='TensorsTests\.(KernelPathTests|BFloat16ProductsTests|RowTimesTransposedTests|RowKernelTests|AttentionTests|KVCacheTests|PackedWeightTests|WorkSharingTests)|HybridSignTests\.(StreamingTests|MixedPrecisionTrainingTests|BatchedSamplingTests|ConcurrentPartsTests|FlowFrameSamplingTests|TwinParityTests)'
 root="$(cd "$(dirname "$0")/.." && pwd)"
 status=0
 summaries=()

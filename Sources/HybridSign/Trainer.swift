@@ -55,6 +55,9 @@ public final class Trainer {
     /// Groups of sequences a batch runs as, one per core (``Objective/loss(model:batch:rng:graph:shards:)``).
     /// Only the order of float sums depends on it.
     var shards = Parallel.workerCount
+    /// The precision of the linear layers' products (`bf16`: mixed precision, ``MatmulPrecision``).
+    /// A setting of the run, like the number of cores: not stored in checkpoints.
+    public var matmulPrecision: MatmulPrecision = .fp32
 
     /// A trainer for `model` on `dataset`.
     public init(model: HybridSignModel, dataset: PoseDataset, options: TrainingOptions) throws(HybridSignError) {
@@ -121,6 +124,7 @@ public final class Trainer {
     public func trainStep(profiled: Bool = false) throws(HybridSignError) -> (loss: LossBreakdown, frames: Int) {
         let batch = data.batch(step: step)
         let graph = Graph()
+        graph.matmulPrecision = matmulPrecision
         graph.isProfiling = profiled
         // Checking every op's output for NaN costs a pass over ~10 GB per `paper` step: check the
         // loss and the gradient norm instead, and find the op only once something went wrong.
@@ -158,6 +162,7 @@ public final class Trainer {
     /// op that produced a NaN or an infinity.
     private func diagnoseNonFinite(_ batch: ModelBatch) -> String {
         let graph = Graph()
+        graph.matmulPrecision = matmulPrecision
         let (loss, _) = lossOfStep(batch, graph: graph)
         defer { model.network.zeroGrad() }
         do { try graph.backward(loss) } catch { return "\(error)" }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HybridSign
+import Tensors
 
 // The model's word-valued options, parsed and listed in `--help` by swift-argument-parser.
 extension ModelMode: ExpressibleByArgument {}
@@ -7,6 +8,7 @@ extension TokenKind: ExpressibleByArgument {}
 extension TextConditioning: ExpressibleByArgument {}
 extension FlowSource: ExpressibleByArgument {}
 extension FlowBackbone: ExpressibleByArgument {}
+extension MatmulPrecision: ExpressibleByArgument {}
 
 /// The model presets (``HybridSign/ModelConfig/preset(_:layout:)``).
 enum ModelPreset: String, CaseIterable, ExpressibleByArgument {

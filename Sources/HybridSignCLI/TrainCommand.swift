@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HybridSign
+import Tensors
 import Platform
 import PoseData
 import TextEncoders
@@ -45,6 +46,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Sequences per batch.") var batch: Int = 8
     @Option(help: "Peak learning rate.") var lr: Float = 1e-3
     @Option(help: "Seed of weights, data order and noise.") var seed: UInt64 = 0
+    @Option(help: "Precision of the linear layers' products: fp32, or bf16 (bfloat16 operands, float32 sums: mixed precision; fast with AVX-512 BF16).")
+    var precision: MatmulPrecision = .fp32
     @Option(help: "Evaluate on --dev every N steps (0: only at the end).") var evalEvery: Int = 0
     @Option(help: "Samples of --dev to evaluate.") var evalLimit: Int?
     @Option(help: "Write the checkpoint every N steps.") var checkpointEvery: Int = 200
@@ -101,6 +104,8 @@ struct TrainCommand: ParsableCommand {
             let url = URL(fileURLWithPath: out)
             let run = try makeRun(dataset: dataset, checkpoint: url)
             let model = run.trainer.model
+            run.trainer.matmulPrecision = precision
+            if precision == .bf16 { say(MatmulPrecision.bfloat16Route().note) }
             model.samplingDefaults = try samplingDefaults(model.samplingDefaults, mode: model.config.mode)
             InterruptHandling.install()
             let interrupt = InterruptFlag.process

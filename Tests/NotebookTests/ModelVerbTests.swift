@@ -91,6 +91,16 @@ final class ModelVerbTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: directory.path + "/loss.png"))
     }
 
+    func testTrainInBFloat16SaysHowItsProductsRun() throws {
+        var variables = try DataFixtures.variables()
+        variables["m"] = try value(of: "model hybrid dim: 16 depth: 1 heads: 2 mlp: 32 seed: 1", variables: variables)
+        let output = try evaluate("train m on d steps: 1 batch: 2 precision: bf16", variables: variables).output
+        XCTAssertTrue(output.contains("bf16 products"), output)
+        XCTAssertEqual(try model(variables["m"]).step, 1)
+        let failure = failureLocation("train m on d steps: 1 precision: fp16", variables: variables)
+        XCTAssertTrue(failure?.message.contains("fp32 or bf16") ?? false, "\(String(describing: failure))")
+    }
+
     func testTrainWithEvalFillsTheDevColumnAndWritesTheCheckpoint() throws {
         var variables = try DataFixtures.variables()
         variables["m"] = try value(of: "model ar dim: 16 depth: 1 heads: 2 mlp: 32", variables: variables)

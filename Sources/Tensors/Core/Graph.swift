@@ -18,6 +18,9 @@ public final class Graph {
     public let isRecording: Bool
     /// Whether op outputs, tangents and gradients are checked for NaN/Inf (default on).
     public var checksFinite: Bool = true
+    /// The precision of the linear layers' products recorded in this graph (default `fp32`; `bf16`
+    /// for mixed-precision training).
+    public var matmulPrecision: MatmulPrecision = .fp32
     /// The first non-finite value seen, if any.
     public private(set) var firstNonFinite: NonFiniteError?
 
@@ -75,6 +78,7 @@ public final class Graph {
         parentGraph = parent
         isBranch = true
         checksFinite = parent.checksFinite
+        matmulPrecision = parent.matmulPrecision
         isProfiling = parent.isProfiling
     }
 

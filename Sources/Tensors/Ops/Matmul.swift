@@ -84,7 +84,9 @@ func sumSharedBatch(_ g: Tensor, to shape: [Int]) -> Tensor {
 
 /// Affine map of rows, as PyTorch's `nn.Linear`: `y = x · weightᵀ + bias`.
 /// `x: [..., In]`, `weight: [Out, In]`, `bias: [Out]` (optional) → `[..., Out]`. One sgemm; the
-/// bias is written first and accumulated into (β = 1).
+/// bias is written first and accumulated into (β = 1). In a graph whose ``Graph/matmulPrecision``
+/// is `bf16`, the products (value, tangents, gradients) of ``BFloat16Products/minimumRows`` rows or
+/// more take bfloat16 operands.
 public func linear(_ x: Var, weight: Var, bias: Var? = nil) -> Var {
     let (xv, wv) = (x.value, weight.value)
     requireShape(wv.rank == 2, "linear: weight must be [Out, In], got \(wv.shape)")
@@ -97,7 +99,8 @@ public func linear(_ x: Var, weight: Var, bias: Var? = nil) -> Var {
     // A parameter's value is packed once per value and reused (inference runs the same weights
     // frame after frame); its tangent and other operands are read in place.
     let path = KernelPath.current
-    let packed = (weight as? Parameter).flatMap { parameter in
+    let bfloat16 = (x.graph ?? weight.graph)?.matmulPrecision == .bf16 && rows >= BFloat16Products.minimumRows
+    let packed = bfloat16 ? nil : (weight as? Parameter).flatMap { parameter in
         RowTimesTransposed.usesPacked(on: path, m: rows, k: inDim) ? parameter.packed(for: path) : nil
     }
 
@@ -112,6 +115,13 @@ public func linear(_ x: Var, weight: Var, bias: Var? = nil) -> Var {
                 out.initialize(repeating: 0)
             }
             input.withUnsafeBufferPointer { ib in
+                if bfloat16, inDim > 0 {
+                    w.withUnsafeBufferPointer { wb in
+                        BFloat16Products.gemm(transposeB: true, m: rows, n: outDim, k: inDim, a: ib.baseAddress!,
+                                              b: wb.baseAddress!, accumulate: b != nil, c: op)
+                    }
+                    return
+                }
                 if let packed, let ip = ib.baseAddress {
                     RowTimesTransposed.product(m: rows, k: inDim, x: ip, ldx: inDim, packed: packed, accumulate: b != nil, y: op, ldy: outDim)
                     return
@@ -138,11 +148,37 @@ public func linear(_ x: Var, weight: Var, bias: Var? = nil) -> Var {
     return Var.result("linear", y, tangent: t, inputs: inputs,
                       flops: (Double(products.forward) * product, Double(products.backward) * product)) { g in
         let g2 = g.reshaped([rows, outDim]), x2 = xv.reshaped([rows, inDim])
+        if bfloat16 {
+            var grads: [Tensor?] = [
+                x.requiresGrad ? bfloat16Product(g2, wv, transposeA: false).reshaped(xv.shape) : nil,
+                weight.requiresGrad ? bfloat16Product(g2, x2, transposeA: true) : nil,
+            ]
+            if let bias { grads.append(bias.requiresGrad ? g2.sum(alongAxis: 0) : nil) }
+            return grads
+        }
         var grads: [Tensor?] = [
             x.requiresGrad ? Tensor.matmul(g2, wv).reshaped(xv.shape) : nil,
             weight.requiresGrad ? Tensor.matmul(g2, x2, transposeA: true) : nil,
         ]
         if let bias { grads.append(bias.requiresGrad ? g2.sum(alongAxis: 0) : nil) }
         return grads
+    }
+}
+
+/// `op(a) · b` of two rank-2 tensors with bfloat16 operands (a linear layer's gradients).
+private func bfloat16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool) -> Tensor {
+    let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+    let n = b.shape[1]
+    return Tensor(shape: [m, n]) { out in
+        guard let op = out.baseAddress else { return }
+        a.withUnsafeBufferPointer { ab in
+            b.withUnsafeBufferPointer { bb in
+                guard let ap = ab.baseAddress, let bp = bb.baseAddress else {
+                    out.initialize(repeating: 0)
+                    return
+                }
+                BFloat16Products.gemm(transposeA: transposeA, m: m, n: n, k: k, a: ap, b: bp, accumulate: false, c: op)
+            }
+        }
     }
 }

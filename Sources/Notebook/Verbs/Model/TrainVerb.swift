@@ -19,13 +19,15 @@ struct TrainVerb: Verb {
                 Parameter("batch", .number, "sequences per batch", default: .number(8)),
                 Parameter("lr", .number, "peak learning rate (warm-up, then cosine to a tenth)", default: .number(1e-3)),
                 Parameter("seed", .number, "seed of the data order and noise (default: the run's; at first the model's seed)"),
+                Parameter("precision", .string, "the linear layers' products: fp32, or bf16 (bfloat16 operands, float32 sums: mixed precision, fast with AVX-512 BF16)",
+                          default: .string("fp32"), choices: MatmulPrecision.allCases.map(\.rawValue)),
                 Parameter("eval", .dataset, "development data evaluated (averaged weights) every `every` steps and at the end (DTW-MJE)"),
                 Parameter("every", .number, "evaluate (eval:) and write the checkpoint every N steps (0: only at the end)", default: .number(0)),
                 Parameter("checkpoint", .string, "a .safetensors file (resumable: hybridsign train --resume) written every `every` steps, at the end and on Ctrl-C",
                           placeholder: "PATH")],
         returns: "none; the model is trained in place (m.step, m.history gain a row per step)",
         examples: ["train m on dev steps: 200 batch: 8", "train m on training minutes: 5 eval: dev every: 100",
-                   "train m on dev steps: 50 lr: 3e-4 checkpoint: \"runs/m.safetensors\""])
+                   "train m on dev steps: 50 lr: 3e-4 checkpoint: \"runs/m.safetensors\"", "train m on dev steps: 200 precision: bf16"])
 
     /// Called after every step with the model's step (tests use it to press Ctrl-C at a known step).
     var afterStep: (@Sendable (Int) -> Void)?
@@ -42,6 +44,8 @@ struct TrainVerb: Verb {
         } catch {
             throw notebookError(error, arguments, at: "data")
         }
+        run.trainer.matmulPrecision = MatmulPrecision(rawValue: try arguments.string("precision"))!
+        if run.trainer.matmulPrecision == .bf16 { context.output.print(MatmulPrecision.bfloat16Route().note) }
         value.trainedOn.append("\(data.count) samples of \(data.layout.name)"
                                + (arguments.has("steps") ? " for \(NumberText.format(try arguments.number("steps"))) steps" : ""))
         // A session goes on after training: hand the run's peak heap back to the system.
