@@ -4,9 +4,9 @@
 // pairs along k (two bfloat16 in 32 bits), the layout of `vdpbf16ps`, which multiplies each pair
 // and adds both products to a float32 lane: 32 multiply-adds per instruction, twice an FMA's.
 //
-// Only the micro-kernel needs AVX512_BF16; it carries its own `target` attribute, so the rest of
-// this file (packing, loops) is compiled for the baseline and cannot run wider instructions on a
-// CPU that lacks them.
+// Only the micro-kernel (AVX512_BF16) and the vector packers (AVX-512 F) carry a `target`
+// attribute; the rest of this file (the loops, the scalar packing) is compiled for the baseline
+// and cannot run wider instructions on a CPU that lacks them.
 #include "bfloat16_kernels.h"
 
 #include <stdint.h>
@@ -14,7 +14,6 @@
 #include <string.h>
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -65,17 +64,6 @@ static void pack_strided(const float *x, ptrdiff_t lane_stride, ptrdiff_t k_stri
 }
 
 #if defined(__x86_64__)
-
-int hybridsign_bf16_supported(void) {
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27))) return 0;  // OSXSAVE
-    unsigned lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    if ((lo & 0xE6) != 0xE6) return 0;  // XMM, YMM, opmask and ZMM state enabled by the OS
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || !(b & (1u << 16))) return 0;  // AVX512F
-    if (!__get_cpuid_count(7, 1, &a, &b, &c, &d)) return 0;
-    return (a & (1u << 5)) ? 1 : 0;  // AVX512_BF16
-}
 
 /// The bfloat16 bits of 16 floats in the high half of each lane (rounded to nearest, ties to
 /// even; NaN stays a quiet NaN): the vector form of `bf16_bits`.
@@ -140,20 +128,6 @@ static void pack_k_contiguous(const float *x, ptrdiff_t lane_stride, int lanes, 
     }
 }
 
-/// Packs a block into panels of `width` lanes: `panel[p][lane]` holds k = 2p, 2p + 1 of the lane.
-/// Element (lane, k) of the block is at `x[lane * lane_stride + k * k_stride]`.
-__attribute__((target("avx512f")))
-static void pack_panels(const float *x, ptrdiff_t lane_stride, ptrdiff_t k_stride, int lanes, int kc, int width, uint32_t *dst) {
-    const int pairs = (kc + 1) / 2;
-    for (int l0 = 0; l0 < lanes; l0 += width, dst += (ptrdiff_t)width * pairs) {
-        const int count = lanes - l0 < width ? lanes - l0 : width;
-        const float *panel = x + (ptrdiff_t)l0 * lane_stride;
-        if (lane_stride == 1) pack_lanes_contiguous(panel, k_stride, count, kc, width, dst);
-        else if (k_stride == 1) pack_k_contiguous(panel, lane_stride, count, kc, width, dst);
-        else pack_strided(panel, lane_stride, k_stride, count, kc, width, dst);
-    }
-}
-
 /// `C[mr × nr] (+)= A panel · B panel` over `pairs` pairs of k: an MR × NR tile in 24 registers.
 __attribute__((target("avx512f,avx512bf16")))
 static void micro_kernel(int pairs, const uint32_t *a, const uint32_t *b, float *c, ptrdiff_t ldc,
@@ -185,16 +159,6 @@ static void micro_kernel(int pairs, const uint32_t *a, const uint32_t *b, float 
 
 #else
 
-int hybridsign_bf16_supported(void) { return 0; }
-
-static void pack_panels(const float *x, ptrdiff_t lane_stride, ptrdiff_t k_stride, int lanes, int kc, int width, uint32_t *dst) {
-    const int pairs = (kc + 1) / 2;
-    for (int l0 = 0; l0 < lanes; l0 += width, dst += (ptrdiff_t)width * pairs) {
-        const int count = lanes - l0 < width ? lanes - l0 : width;
-        pack_strided(x + (ptrdiff_t)l0 * lane_stride, lane_stride, k_stride, count, kc, width, dst);
-    }
-}
-
 static inline float bf16_value(uint32_t pair, int high) {
     const uint32_t bits = high ? pair & 0xffff0000u : pair << 16;
     float value;
@@ -218,6 +182,28 @@ static void micro_kernel(int pairs, const uint32_t *a, const uint32_t *b, float 
 }
 
 #endif
+
+/// Packs a block into panels of `width` lanes: `panel[p][lane]` holds k = 2p, 2p + 1 of the lane.
+/// Element (lane, k) of the block is at `x[lane * lane_stride + k * k_stride]`. On x86-64 a block
+/// whose lanes or k are contiguous packs 16 floats at a time.
+static void pack_panels(const float *x, ptrdiff_t lane_stride, ptrdiff_t k_stride, int lanes, int kc, int width, uint32_t *dst) {
+    const int pairs = (kc + 1) / 2;
+    for (int l0 = 0; l0 < lanes; l0 += width, dst += (ptrdiff_t)width * pairs) {
+        const int count = lanes - l0 < width ? lanes - l0 : width;
+        const float *panel = x + (ptrdiff_t)l0 * lane_stride;
+#if defined(__x86_64__)
+        if (lane_stride == 1) {
+            pack_lanes_contiguous(panel, k_stride, count, kc, width, dst);
+            continue;
+        }
+        if (k_stride == 1) {
+            pack_k_contiguous(panel, lane_stride, count, kc, width, dst);
+            continue;
+        }
+#endif
+        pack_strided(panel, lane_stride, k_stride, count, kc, width, dst);
+    }
+}
 
 void hybridsign_bf16_gemm(int m, int n, int k,
                           const float *a, ptrdiff_t a_row, ptrdiff_t a_col,

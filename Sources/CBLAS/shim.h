@@ -43,10 +43,20 @@ static inline int hybridsign_has_avx512(void) {
     const unsigned needed = (1u << 16) | (1u << 17) | (1u << 28) | (1u << 30) | (1u << 31);
     return (b & needed) == needed ? 1 : 0;
 }
+
+/// 1 when `hybridsign_has_avx512` holds and the CPU has AVX512_BF16 (`vdpbf16ps`, which the
+/// bfloat16 products of Sources/BFloat16Kernels run on); else 0.
+static inline int hybridsign_has_avx512_bf16(void) {
+    if (!hybridsign_has_avx512()) return 0;
+    unsigned a, b, c, d;
+    if (!__get_cpuid_count(7, 1, &a, &b, &c, &d)) return 0;
+    return (a & (1u << 5)) ? 1 : 0;  // AVX512_BF16
+}
 #else
 /// Not x86-64: the x86 kernels are never called.
 static inline int hybridsign_has_avx2(void) { return 0; }
 static inline int hybridsign_has_avx512(void) { return 0; }
+static inline int hybridsign_has_avx512_bf16(void) { return 0; }
 #endif
 
 /// Keeps freed memory in the process instead of returning it to the kernel: large blocks come from

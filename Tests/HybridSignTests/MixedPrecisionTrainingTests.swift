@@ -14,11 +14,7 @@ final class MixedPrecisionTrainingTests: XCTestCase {
         var config = tinyConfig(tokens: .joint)
         config.layout = data.layout
         config.maxFrames = 16
-        var options = TrainingOptions()
-        options.steps = 3
-        options.batchSize = 4
-        options.warmupSteps = 1
-        options.seed = 11
+        let options = shortRunOptions(steps: 3, batchSize: 4, seed: 11)
         let float32 = try Trainer(config: config, dataset: data, options: options)
         let bfloat16 = try Trainer(config: config, dataset: data, options: options)
         bfloat16.matmulPrecision = .bf16

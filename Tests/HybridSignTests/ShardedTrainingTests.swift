@@ -19,11 +19,7 @@ final class ShardedTrainingTests: XCTestCase {
         XCTAssertTrue(shards.isMapped)
         var config = tinyConfig()
         config.maxFrames = 16
-        var options = TrainingOptions()
-        options.steps = 4
-        options.batchSize = 3
-        options.warmupSteps = 1
-        options.seed = 5
+        let options = shortRunOptions(steps: 4, batchSize: 3, seed: 5)
         let inMemory = try Trainer(config: config, dataset: pickle, options: options)
         let mapped = try Trainer(config: config, dataset: shards, options: options)
         XCTAssertEqual(mapped.model.normalizer, inMemory.model.normalizer)

@@ -92,6 +92,16 @@ func trainBriefly(_ config: ModelConfig, steps: Int) throws -> (trainer: Trainer
     return (trainer, first, last)
 }
 
+/// Options for a few steps with one warm-up step, the other settings the defaults.
+func shortRunOptions(steps: Int, batchSize: Int, seed: UInt64) -> TrainingOptions {
+    var options = TrainingOptions()
+    options.steps = steps
+    options.batchSize = batchSize
+    options.warmupSteps = 1
+    options.seed = seed
+    return options
+}
+
 /// The model `trainer` saved to a temporary checkpoint `name` and loaded back.
 func savedAndLoaded(_ trainer: Trainer, as name: String) throws -> HybridSignModel {
     let url = temporaryURL(name)

@@ -88,7 +88,9 @@ public enum KernelPathError: Error, CustomStringConvertible, Equatable {
 }
 
 /// What the C shim reads from `cpuid`/`xgetbv`, once.
-private enum CPUSupport {
+enum CPUSupport {
     static let avx2 = hybridsign_has_avx2() != 0
     static let avx512 = hybridsign_has_avx512() != 0
+    /// AVX-512 and AVX512_BF16 (the bfloat16 products' kernel, ``BFloat16Route/kernel``).
+    static let avx512BFloat16 = hybridsign_has_avx512_bf16() != 0
 }

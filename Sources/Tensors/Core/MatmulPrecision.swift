@@ -15,7 +15,7 @@ public enum MatmulPrecision: String, CaseIterable, Codable, Sendable, CustomStri
 
     /// How a `bf16` product runs on this machine with the kernels of `path`.
     public static func bfloat16Route(on path: KernelPath = .current) -> BFloat16Route {
-        path == .avx512 && CPUHasBFloat16.value ? .kernel : .emulated
+        path == .avx512 && CPUSupport.avx512BFloat16 ? .kernel : .emulated
     }
 }
 
@@ -39,11 +39,6 @@ public enum BFloat16Route: String, Sendable, CustomStringConvertible {
                 + "but no faster than fp32, because \(KernelPath.current == .avx512 ? "this CPU lacks AVX512_BF16" : "the \(KernelPath.current) kernel path has no bf16 kernel")"
         }
     }
-}
-
-/// Whether the CPU runs `vdpbf16ps` (read from `cpuid`/`xgetbv` once).
-private enum CPUHasBFloat16 {
-    static let value = hybridsign_bf16_supported() != 0
 }
 
 /// Products with bfloat16 operands and float32 sums.

@@ -148,17 +148,12 @@ public func linear(_ x: Var, weight: Var, bias: Var? = nil) -> Var {
     return Var.result("linear", y, tangent: t, inputs: inputs,
                       flops: (Double(products.forward) * product, Double(products.backward) * product)) { g in
         let g2 = g.reshaped([rows, outDim]), x2 = xv.reshaped([rows, inDim])
-        if bfloat16 {
-            var grads: [Tensor?] = [
-                x.requiresGrad ? bfloat16Product(g2, wv, transposeA: false).reshaped(xv.shape) : nil,
-                weight.requiresGrad ? bfloat16Product(g2, x2, transposeA: true) : nil,
-            ]
-            if let bias { grads.append(bias.requiresGrad ? g2.sum(alongAxis: 0) : nil) }
-            return grads
+        func product(_ a: Tensor, _ b: Tensor, transposeA: Bool = false) -> Tensor {
+            bfloat16 ? bfloat16Product(a, b, transposeA: transposeA) : .matmul(a, b, transposeA: transposeA)
         }
         var grads: [Tensor?] = [
-            x.requiresGrad ? Tensor.matmul(g2, wv).reshaped(xv.shape) : nil,
-            weight.requiresGrad ? Tensor.matmul(g2, x2, transposeA: true) : nil,
+            x.requiresGrad ? product(g2, wv).reshaped(xv.shape) : nil,
+            weight.requiresGrad ? product(g2, x2, transposeA: true) : nil,
         ]
         if let bias { grads.append(bias.requiresGrad ? g2.sum(alongAxis: 0) : nil) }
         return grads
