@@ -11,6 +11,17 @@ final class BFloat16ProductsTests: XCTestCase {
         MatmulPrecision.bfloat16Route(on: .avx512) == .kernel ? [.kernel, .emulated] : [.emulated]
     }
 
+    /// Reports, as a skip with the reason, a machine where the tests below check only the
+    /// emulated route; elsewhere, that `bf16` runs on the kernel on the `avx512` path only.
+    func testTheKernelRouteIsTestedWhereTheCPUHasIt() throws {
+        guard CPUSupport.avx512BFloat16 else {
+            throw XCTSkip("the bf16 kernel was not tested: this CPU lacks AVX-512 with AVX512_BF16 (only the emulated route ran)")
+        }
+        XCTAssertEqual(routes, [.kernel, .emulated])
+        XCTAssertEqual(MatmulPrecision.bfloat16Route(on: .avx2), .emulated)
+        XCTAssertEqual(MatmulPrecision.bfloat16Route(on: .portable), .emulated)
+    }
+
     /// Round to nearest bfloat16, ties to even, from the definition (8 bits of mantissa).
     func referenceRounding(_ x: Float) -> Float {
         if x.isNaN { return x }
